@@ -1,0 +1,15 @@
+import { getDatabase } from "@/server/db";
+
+export const dynamic = "force-dynamic";
+
+/** Liveness and database check: `{ ok: true, db: "pglite" | "postgresql" }`. */
+export async function GET() {
+  try {
+    const database = await getDatabase();
+    await database.prisma.$queryRaw`SELECT 1`;
+    return Response.json({ ok: true, db: database.kind });
+  } catch (error) {
+    console.error("Health check failed:", error);
+    return Response.json({ ok: false, error: "Database unavailable" }, { status: 503 });
+  }
+}

@@ -1,0 +1,20 @@
+import type { AuthSession } from "../auth";
+import { getSession } from "../auth";
+import type { Database } from "../db";
+import { getDatabase } from "../db";
+
+/** What every procedure sees. Tests build it directly with `createInnerContext`. */
+export interface InnerContext {
+  db: Database;
+  session: AuthSession | null;
+}
+
+export function createInnerContext(context: InnerContext): InnerContext {
+  return context;
+}
+
+/** The context of an HTTP call: the database and the session named by the request's cookie. */
+export async function createTRPCContext({ headers }: { headers: Headers }): Promise<InnerContext> {
+  const [db, session] = await Promise.all([getDatabase(), getSession(headers)]);
+  return createInnerContext({ db, session });
+}

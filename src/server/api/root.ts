@@ -1,0 +1,11 @@
+import { boardRouter } from "./routers/board";
+import { createCallerFactory, createTRPCRouter } from "./trpc";
+
+export const appRouter = createTRPCRouter({
+  board: boardRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Calls procedures in-process (server components, tests): `createCaller(ctx).board.list()`. */
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,24 @@
+import type { Database } from "./database";
+import { openConfiguredDatabase } from "./configured";
+import { applyMigrations } from "./migrate";
+
+// One database per process, kept on globalThis: Next may load this module more than once (dev
+// reloads, separate bundles for instrumentation and routes), and PGlite must never open its
+// folder twice.
+const globalForDb = globalThis as { __rewindDatabase?: Promise<Database> };
+
+/** The process's database, opened and migrated on first use. */
+export function getDatabase(): Promise<Database> {
+  globalForDb.__rewindDatabase ??= (async () => {
+    const database = await openConfiguredDatabase();
+    const applied = await applyMigrations(database.adapterFactory);
+    if (applied.length > 0) console.log(`[db] ${database.kind}: applied ${applied.join(", ")}`);
+    return database;
+  })().catch((error: unknown) => {
+    globalForDb.__rewindDatabase = undefined; // let the next request try again
+    throw error;
+  });
+  return globalForDb.__rewindDatabase;
+}
+
+export type { Database, DatabaseKind } from "./database";

@@ -1,0 +1,62 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { SchemaEngine } from "@prisma/schema-engine-wasm";
+
+type SchemaEngineClass = typeof SchemaEngine;
+
+const globalForEngine = globalThis as { __rewindSchemaEngine?: Promise<SchemaEngineClass> };
+
+/**
+ * Loads Prisma's WebAssembly schema engine (the part of `prisma migrate` that plans and applies
+ * migrations) so migrations run through the app's own driver adapter, with no native binary.
+ *
+ * The package's entry imports a `.wasm` file as a module, which Node refuses, so we instantiate the
+ * two halves ourselves: the wasm bytes, with the generated JS glue as their import object.
+ */
+function loadSchemaEngine(): Promise<SchemaEngineClass> {
+  globalForEngine.__rewindSchemaEngine ??= (async () => {
+    const glue = await import("@prisma/schema-engine-wasm/schema_engine_bg");
+    const require = createRequire(path.join(process.cwd(), "package.json"));
+    const gluePath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+    const bytes = await readFile(path.join(path.dirname(gluePath), "schema_engine_bg.wasm"));
+    const { instance } = await WebAssembly.instantiate(bytes, {
+      "./schema_engine_bg.js": glue as unknown as WebAssembly.ModuleImports,
+    });
+    const exports = instance.exports as WebAssembly.Exports & { __wbindgen_start(): void };
+    (glue as unknown as { __wbg_set_wasm(wasm: unknown): void }).__wbg_set_wasm(exports);
+    exports.__wbindgen_start();
+    return glue.SchemaEngine;
+  })();
+  return globalForEngine.__rewindSchemaEngine;
+}
+
+/** Runs `fn` with a schema engine bound to `adapterFactory`, and frees the engine afterwards. */
+export async function withSchemaEngine<T>(
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  schema: { path: string; content: string },
+  fn: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
+  const Engine = await loadSchemaEngine();
+  const logs: string[] = [];
+  const engine = await Engine.new(
+    { datamodels: [[schema.path, schema.content]] },
+    (line: string) => logs.push(line),
+    bindMigrationAwareSqlAdapterFactory(adapterFactory),
+  );
+  try {
+    return await fn(engine);
+  } catch (error) {
+    throw new Error(`Prisma schema engine failed: ${describe(error)}`, { cause: error });
+  } finally {
+    engine.free();
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === "object" && error !== null) return JSON.stringify(error);
+  return String(error);
+}

@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+/** Empty strings in the environment mean "not set". */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  DATABASE_URL: optional(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/.+/, "must be a postgresql:// connection URL"),
+  ),
+  DATABASE_POOL_SIZE: z.coerce
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(100, "must be at most 100")
+    .default(10),
+  DATA_DIR: z.string().min(1).default(".data"),
+  AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
+  BETTER_AUTH_URL: optional(z.url("must be an absolute URL such as https://rewind.example.com")),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses an environment; throws one error that names every invalid variable and its limit. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
+  throw new Error(`Invalid environment: ${problems.join("; ")}`);
+}
+
+let cached: Env | undefined;
+
+/** The process environment, validated once. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
