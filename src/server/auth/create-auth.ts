@@ -27,6 +27,16 @@ export function createAuth({ prisma, secret, baseURL }: AuthOptions) {
       expiresIn: 60 * 60 * 24 * 30, // 30 days
       updateAge: 60 * 60 * 24, // refreshed at most daily
     },
+    // better-auth limits requests per IP in production. Its default for sign-in and sign-up
+    // (3 per 10 s) also stops a team signing in from one office; 30 a minute still stops guessing.
+    rateLimit: {
+      window: 60,
+      max: 300,
+      customRules: {
+        "/sign-in/email": { window: 60, max: 30 },
+        "/sign-up/email": { window: 60, max: 30 },
+      },
+    },
     telemetry: { enabled: false },
     plugins: [nextCookies()],
   });

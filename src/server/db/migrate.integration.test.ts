@@ -1,0 +1,90 @@
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { createPostgresDatabase, describeEachDatabase } from "../../../test/databases";
+import { openDatabase } from "./database";
+import {
+  applyMigrations,
+  createMigration,
+  defaultMigrationPaths,
+  diffSchemaAgainstMigrations,
+} from "./migrate";
+
+const migrationNames = readdirSync(defaultMigrationPaths().migrationsDir, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort();
+
+describeEachDatabase("migrations", (db) => {
+  it("records every migration in _prisma_migrations, as prisma migrate deploy does", async () => {
+    const rows = await db().prisma.$queryRaw<
+      { migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }[]
+    >`SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY migration_name`;
+    expect(rows.map((row) => row.migration_name)).toEqual(migrationNames);
+    for (const row of rows) {
+      expect(row.finished_at).toBeInstanceOf(Date);
+      expect(row.rolled_back_at).toBeNull();
+    }
+  });
+
+  it("applies nothing the second time", async () => {
+    expect(await applyMigrations(db().adapterFactory)).toEqual([]);
+  });
+
+  it("creates the tables the app queries", async () => {
+    const tables = await db().prisma.$queryRaw<{ table_name: string }[]>`
+      SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`;
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining(["user", "session", "account", "verification", "board", "board_member"]),
+    );
+    await expect(db().prisma.user.count()).resolves.toBe(0);
+  });
+});
+
+describe("migration files", () => {
+  const scratch = mkdtempSync(path.join(tmpdir(), "rewind-migrations-"));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it("match prisma/schema.prisma (no schema change is missing its migration)", async () => {
+    expect(await diffSchemaAgainstMigrations()).toBe("");
+  });
+
+  it("db:migrate:dev writes the next migration when the schema changes, and none when it does not", async () => {
+    const paths = {
+      schemaPath: path.join(scratch, "schema.prisma"),
+      migrationsDir: path.join(scratch, "migrations"),
+    };
+    cpSync(defaultMigrationPaths().migrationsDir, paths.migrationsDir, { recursive: true });
+    const schema = `datasource db {\n  provider = "postgresql"\n}\n\nmodel Note {\n  id Int @id\n}\n`;
+    writeFileSync(paths.schemaPath, schema);
+
+    const folder = await createMigration("add_note", paths, new Date("2030-01-02T03:04:05Z"));
+    expect(folder).toBe("20300102030405_add_note");
+    const sql = await diffSchemaAgainstMigrations(paths);
+    expect(sql).toBe("");
+    expect(await createMigration("again", paths)).toBeNull();
+    await expect(createMigration("Bad Name!", paths)).rejects.toThrow(/a-z, 0-9 and _/);
+  });
+});
+
+describe.skipIf(!inject("postgresUrl"))("migrations racing on one PostgreSQL", () => {
+  it("two server instances starting at once apply each migration exactly once", async () => {
+    const url = await createPostgresDatabase(inject("postgresUrl") ?? "");
+    const [a, b] = await Promise.all([
+      openDatabase({ kind: "postgresql", url, poolSize: 2 }),
+      openDatabase({ kind: "postgresql", url, poolSize: 2 }),
+    ]);
+    try {
+      const applied = await Promise.all([
+        applyMigrations(a.adapterFactory),
+        applyMigrations(b.adapterFactory),
+      ]);
+      expect(applied.flat().sort()).toEqual(migrationNames);
+      const rows = await a.prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM _prisma_migrations`;
+      expect(Number(rows[0]?.n)).toBe(migrationNames.length);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});

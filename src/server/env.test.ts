@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "./env";
+
+describe("parseEnv", () => {
+  it("defaults to the embedded database in ./.data", () => {
+    const env = parseEnv({});
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.DATA_DIR).toBe(".data");
+    expect(env.DATABASE_POOL_SIZE).toBe(10);
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(parseEnv({ DATABASE_URL: "", AUTH_SECRET: "" }).DATABASE_URL).toBeUndefined();
+  });
+
+  it("accepts a PostgreSQL URL and coerces the pool size", () => {
+    const env = parseEnv({ DATABASE_URL: "postgresql://u:p@db:5432/rewind", DATABASE_POOL_SIZE: "25" });
+    expect(env.DATABASE_URL).toBe("postgresql://u:p@db:5432/rewind");
+    expect(env.DATABASE_POOL_SIZE).toBe(25);
+  });
+
+  it("names every invalid variable and the limit it broke", () => {
+    expect(() =>
+      parseEnv({ DATABASE_URL: "mysql://x", AUTH_SECRET: "short", DATABASE_POOL_SIZE: "500" }),
+    ).toThrow(
+      "Invalid environment: DATABASE_URL must be a postgresql:// connection URL; DATABASE_POOL_SIZE must be at most 100; AUTH_SECRET must be at least 32 characters",
+    );
+  });
+});
