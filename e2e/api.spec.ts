@@ -6,7 +6,9 @@ test("health reports the embedded database after querying it", async ({ request 
   expect(await response.json()).toEqual({ ok: true, db: "pglite" });
 });
 
-test("malformed requests get a 4xx with a reason, and the server keeps serving", async ({ request }) => {
+test("malformed requests get a 4xx with a reason, and the server keeps serving", async ({
+  request,
+}) => {
   const badJson = await request.post("/api/auth/sign-up/email", {
     headers: { "content-type": "application/json" },
     data: "{not json",

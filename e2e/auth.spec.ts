@@ -33,7 +33,9 @@ test("a wrong password is explained and keeps the user signed out", async ({ pag
 
   await signIn(page, { email: user.email, password: "not the password" });
   // Next.js keeps its own (empty) route announcer with role "alert", so match the message.
-  await expect(page.getByRole("alert").filter({ hasText: /invalid email or password/i })).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: /invalid email or password/i }),
+  ).toBeVisible();
   await page.goto("/");
   await expect(page).toHaveURL(/\/sign-in$/);
 });

@@ -14,7 +14,11 @@ async function main() {
   if (mode === "dev") {
     if (!values.name) throw new Error("Usage: npm run db:migrate:dev -- --name <name>");
     const folder = await createMigration(values.name);
-    console.log(folder ? `Wrote prisma/migrations/${folder}/migration.sql` : "Schema unchanged: no new migration.");
+    console.log(
+      folder
+        ? `Wrote prisma/migrations/${folder}/migration.sql`
+        : "Schema unchanged: no new migration.",
+    );
   } else if (mode !== "deploy") {
     throw new Error(`Unknown mode "${mode}": use "deploy" or "dev"`);
   }

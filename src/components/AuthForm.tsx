@@ -36,7 +36,11 @@ export function AuthForm({ mode }: { mode: Mode }) {
     setError(null);
     const result =
       mode === "sign-up"
-        ? await authClient.signUp.email({ name: String(form.get("name") ?? "").trim(), email, password })
+        ? await authClient.signUp.email({
+            name: String(form.get("name") ?? "").trim(),
+            email,
+            password,
+          })
         : await authClient.signIn.email({ email, password });
     if (result.error) {
       setError(result.error.message ?? "Something went wrong. Please try again.");

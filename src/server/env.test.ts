@@ -14,7 +14,10 @@ describe("parseEnv", () => {
   });
 
   it("accepts a PostgreSQL URL and coerces the pool size", () => {
-    const env = parseEnv({ DATABASE_URL: "postgresql://u:p@db:5432/rewind", DATABASE_POOL_SIZE: "25" });
+    const env = parseEnv({
+      DATABASE_URL: "postgresql://u:p@db:5432/rewind",
+      DATABASE_POOL_SIZE: "25",
+    });
     expect(env.DATABASE_URL).toBe("postgresql://u:p@db:5432/rewind");
     expect(env.DATABASE_POOL_SIZE).toBe(25);
   });

@@ -7,9 +7,7 @@ const optional = <T extends z.ZodType>(schema: T) =>
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   DATABASE_URL: optional(
-    z
-      .string()
-      .regex(/^postgres(ql)?:\/\/.+/, "must be a postgresql:// connection URL"),
+    z.string().regex(/^postgres(ql)?:\/\/.+/, "must be a postgresql:// connection URL"),
   ),
   DATABASE_POOL_SIZE: z.coerce
     .number()

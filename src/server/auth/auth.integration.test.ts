@@ -16,7 +16,9 @@ describeEachDatabase("accounts", (db) => {
       body: { name: "Ada", email: "ada@example.com", password: "correct horse" },
     });
     expect(result.user.email).toBe("ada@example.com");
-    const account = await db().prisma.account.findFirstOrThrow({ where: { userId: result.user.id } });
+    const account = await db().prisma.account.findFirstOrThrow({
+      where: { userId: result.user.id },
+    });
     expect(account.providerId).toBe("credential");
     expect(account.password).toBeTruthy();
     expect(account.password).not.toContain("correct horse");
@@ -24,7 +26,9 @@ describeEachDatabase("accounts", (db) => {
 
   it("refuses a second account with the same email, and keeps the first", async () => {
     await expect(
-      auth.api.signUpEmail({ body: { name: "Eve", email: "ada@example.com", password: "another pw" } }),
+      auth.api.signUpEmail({
+        body: { name: "Eve", email: "ada@example.com", password: "another pw" },
+      }),
     ).rejects.toThrow(/already exists/i);
     await expect(db().prisma.user.count({ where: { email: "ada@example.com" } })).resolves.toBe(1);
   });

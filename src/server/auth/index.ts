@@ -7,16 +7,18 @@ const globalForAuth = globalThis as { __rewindAuth?: Promise<Auth> };
 
 /** The process's better-auth instance, bound to the process's database. */
 export function getAuth(): Promise<Auth> {
-  globalForAuth.__rewindAuth ??= getDatabase().then((database) =>
-    createAuth({
-      prisma: database.prisma,
-      secret: resolveAuthSecret(env()),
-      baseURL: env().BETTER_AUTH_URL,
-    }),
-  ).catch((error: unknown) => {
-    globalForAuth.__rewindAuth = undefined; // let the next request try again
-    throw error;
-  });
+  globalForAuth.__rewindAuth ??= getDatabase()
+    .then((database) =>
+      createAuth({
+        prisma: database.prisma,
+        secret: resolveAuthSecret(env()),
+        baseURL: env().BETTER_AUTH_URL,
+      }),
+    )
+    .catch((error: unknown) => {
+      globalForAuth.__rewindAuth = undefined; // let the next request try again
+      throw error;
+    });
   return globalForAuth.__rewindAuth;
 }
 

@@ -15,7 +15,9 @@ describe("resolveAuthSecret", () => {
 
   it("uses AUTH_SECRET when set", () => {
     const secret = "s".repeat(40);
-    expect(resolveAuthSecret(parseEnv({ AUTH_SECRET: secret, DATA_DIR: tempDataDir() }))).toBe(secret);
+    expect(resolveAuthSecret(parseEnv({ AUTH_SECRET: secret, DATA_DIR: tempDataDir() }))).toBe(
+      secret,
+    );
   });
 
   it("generates a secret once, keeps it in the data folder, and reuses it", () => {

@@ -7,7 +7,7 @@ import { PrismaClient } from "@/generated/prisma/client";
 export type DatabaseKind = "pglite" | "postgresql";
 
 export type DatabaseConfig =
-  | { kind: "pglite"; /** A folder, or `memory://` for a throwaway database. */ dataDir: string }
+  | { kind: "pglite" /** A folder, or `memory://` for a throwaway database. */; dataDir: string }
   | { kind: "postgresql"; url: string; poolSize?: number };
 
 /** One open database: the Prisma client and the driver adapter it runs on. */

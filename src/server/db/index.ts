@@ -1,5 +1,5 @@
-import type { Database } from "./database";
 import { openConfiguredDatabase } from "./configured";
+import type { Database } from "./database";
 import { applyMigrations } from "./migrate";
 
 // One database per process, kept on globalThis: Next may load this module more than once (dev

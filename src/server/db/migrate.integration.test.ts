@@ -36,7 +36,14 @@ describeEachDatabase("migrations", (db) => {
     const tables = await db().prisma.$queryRaw<{ table_name: string }[]>`
       SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`;
     expect(tables.map((t) => t.table_name)).toEqual(
-      expect.arrayContaining(["user", "session", "account", "verification", "board", "board_member"]),
+      expect.arrayContaining([
+        "user",
+        "session",
+        "account",
+        "verification",
+        "board",
+        "board_member",
+      ]),
     );
     await expect(db().prisma.user.count()).resolves.toBe(0);
   });
@@ -81,7 +88,9 @@ describe.skipIf(!inject("postgresUrl"))("migrations racing on one PostgreSQL", (
         applyMigrations(b.adapterFactory),
       ]);
       expect(applied.flat().sort()).toEqual(migrationNames);
-      const rows = await a.prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM _prisma_migrations`;
+      const rows = await a.prisma.$queryRaw<
+        { n: bigint }[]
+      >`SELECT count(*) AS n FROM _prisma_migrations`;
       expect(Number(rows[0]?.n)).toBe(migrationNames.length);
     } finally {
       await Promise.all([a.close(), b.close()]);

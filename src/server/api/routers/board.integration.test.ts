@@ -30,13 +30,23 @@ describeEachDatabase("board.list", (db) => {
     const { prisma } = db();
     await prisma.user.createMany({ data: [ada, bob] });
     await prisma.board.create({
-      data: { id: "b-1", title: "Groceries", version: 3, members: { create: { userId: ada.id, role: "owner" } } },
+      data: {
+        id: "b-1",
+        title: "Groceries",
+        version: 3,
+        members: { create: { userId: ada.id, role: "owner" } },
+      },
     });
     await prisma.board.create({
       data: {
         id: "b-2",
         title: "Launch",
-        members: { create: [{ userId: bob.id, role: "owner" }, { userId: ada.id, role: "viewer" }] },
+        members: {
+          create: [
+            { userId: bob.id, role: "owner" },
+            { userId: ada.id, role: "viewer" },
+          ],
+        },
       },
     });
   });
@@ -58,7 +68,9 @@ describeEachDatabase("board.list", (db) => {
     expect(boards[1]?.version).toBe(3);
     expect(boards[0]?.updatedAt).toBeInstanceOf(Date);
 
-    const bobs = await createCaller(createInnerContext({ db: db(), session: sessionFor(bob) })).board.list();
+    const bobs = await createCaller(
+      createInnerContext({ db: db(), session: sessionFor(bob) }),
+    ).board.list();
     expect(bobs.map((b) => b.id)).toEqual(["b-2"]);
   });
 });

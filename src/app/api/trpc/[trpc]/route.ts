@@ -1,6 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { appRouter } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/context";
+import { appRouter } from "@/server/api/root";
 
 function handler(req: Request) {
   return fetchRequestHandler({
