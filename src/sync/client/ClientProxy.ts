@@ -272,7 +272,7 @@ export class ClientProxy<C extends InterceptorContext = InterceptorContext> {
       throw error;
     }
     if (queued.length === 0) return { ok: true, commands: [] };
-    this.queue = [...this.queue, ...queued];
+    for (const command of queued) this.queue.push(command);
     this.doc = next;
     this.emit({ type: "change", document: next });
     return { ok: true, commands: queued };

@@ -1,8 +1,15 @@
-import { produce } from "immer";
+import { Immer } from "immer";
 import { applyCommand } from "../core/apply";
 import { type Interceptor, type InterceptorContext, intercept } from "../core/interceptor";
 import { mapPath } from "../core/path";
 import type { Command, CommandError, Completion, Doc, MappedPath } from "../protocol";
+
+/**
+ * The master's documents are never handed to code that could mutate them, and freezing every new
+ * node costs a walk over each touched node per batch; so the master skips Immer's auto-freeze (the
+ * client proxy keeps it, since its documents go to views).
+ */
+const immer = new Immer({ autoFreeze: false });
 
 export interface BatchResult {
   document: Doc;
@@ -35,7 +42,7 @@ export function applyBatch<C extends InterceptorContext>(
   const completions: Completion[] = [];
   const mappedPaths: MappedPath[] = [];
   const errors: CommandError[] = [];
-  const next = produce(document, (draft) => {
+  const next = immer.produce(document, (draft) => {
     commands.forEach((original, index) => {
       const path = mapPath(original.path, mappedPaths);
       const command = path === original.path ? original : { ...original, path };

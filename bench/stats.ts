@@ -1,0 +1,18 @@
+/** Small helpers for benchmarks: run, collect samples, print medians. */
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+export const median = (samples: number[]) => percentile(samples, 50);
+
+export function time(fn: () => void): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
+export function report(name: string, value: string, target: string, ok: boolean) {
+  console.log(`${ok ? "✓" : "✗"} ${name.padEnd(58)} ${value.padEnd(26)} target ${target}`);
+}
