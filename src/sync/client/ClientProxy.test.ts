@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Master } from "../master/Master";
-import type { Command, Doc } from "../protocol";
+import type { Doc } from "../protocol";
 import { ClientProxy, type ProxyEvent } from "./ClientProxy";
 
 const start = (): Doc => ({ lists: {} });
@@ -317,4 +317,3 @@ describe("ClientProxy", () => {
   });
 });
 
-export type { Command };
