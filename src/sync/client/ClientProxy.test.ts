@@ -316,4 +316,3 @@ describe("ClientProxy", () => {
     expect((b.document.lists as Doc).l1).toBe(before);
   });
 });
-
