@@ -1,8 +1,9 @@
-// Next.js calls register() once per server process before it serves requests: open the database
-// and apply pending migrations now, so the first visitor never waits for them.
+// Next.js calls register() once per server process before it serves requests: validate the
+// configuration, open the database and apply pending migrations now, so a misconfigured server
+// stops at once with a clear message and the first visitor never waits for migrations.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { getDatabase } = await import("./server/db");
-    await getDatabase();
+    const { getAuth } = await import("./server/auth");
+    await getAuth();
   }
 }
