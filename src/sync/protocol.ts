@@ -115,7 +115,19 @@ export const pathSchema = z
   .max(LIMITS.pathDepth, `must have at most ${LIMITS.pathDepth} segments`);
 
 const jsonObjectSchema: z.ZodType<JsonObject> = z.lazy(() =>
-  z.record(segment, jsonValueSchema),
+  z.record(z.string(), jsonValueSchema).superRefine((object, ctx) => {
+    // Checked here rather than as the record's key schema, so the message names the key's rule.
+    for (const key of Object.keys(object)) {
+      const result = segment.safeParse(key);
+      if (!result.success) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: result.error.issues[0]?.message ?? "is not a valid key",
+        });
+      }
+    }
+  }),
 ) as z.ZodType<JsonObject>;
 
 const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
