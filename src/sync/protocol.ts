@@ -10,10 +10,10 @@ export const PROTOCOL_VERSION = 1;
 export const LIMITS = {
   /** P1: a path segment is 1..128 characters. */
   segmentLength: 128,
-  /** P1: paths are at most this deep. */
-  pathDepth: 32,
+  /** P1: paths are at most this deep (a board's deepest node is 4 down). */
+  pathDepth: 8,
   /** F5: commands in one flush. */
-  commandsPerFlush: 1000,
+  commandsPerFlush: 500,
   /** Characters of a label describing a user action. */
   labelLength: 200,
 } as const;
