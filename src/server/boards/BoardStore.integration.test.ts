@@ -1,0 +1,115 @@
+import { beforeAll, expect, it } from "vitest";
+import { type Command, Master } from "@/sync";
+import { describeEachDatabase } from "../../../test/databases";
+import { BoardStore, type StoredBatch, VersionConflict } from "./BoardStore";
+
+const owner = { id: "u-owner", name: "Owner", email: "owner@example.com" };
+
+/** Applies a flush on an in-memory master and returns what the store should persist. */
+function flush(
+  master: Master,
+  clientId: string,
+  batchSeq: number,
+  commands: Command[],
+): StoredBatch {
+  const before = master.version;
+  const response = master.flush({ clientId, batchSeq, from: before, commands }, {});
+  return {
+    meta: { userId: owner.id, clientId, batchSeq },
+    completions: response.applied.completions,
+    outcome: {
+      batchSeq,
+      from: before,
+      count: response.applied.completions.length,
+      mappedPaths: response.mappedPaths,
+      errors: response.errors,
+    },
+  };
+}
+
+const addList = (id: string): Command => ({
+  action: "create",
+  path: ["lists"],
+  createdId: id,
+  props: { title: id },
+});
+
+describeEachDatabase("BoardStore", (db) => {
+  let store: BoardStore;
+  beforeAll(async () => {
+    store = new BoardStore(db().prisma, 5);
+    await db().prisma.user.create({ data: owner });
+  });
+
+  it("creates a board at version 0 with its title and no lists, owned by its creator", async () => {
+    await store.createBoard({ id: "b1", title: "Plans", ownerId: owner.id });
+    expect(await store.load("b1")).toEqual({ version: 0, document: { title: "Plans", lists: {} } });
+    const member = await db().prisma.boardMember.findFirstOrThrow({ where: { boardId: "b1" } });
+    expect(member).toMatchObject({ userId: owner.id, role: "owner" });
+    expect(await store.load("missing")).toBeNull();
+  });
+
+  it("appends batches in one transaction; loading replays checkpoint + tail to the master's document", async () => {
+    await store.createBoard({ id: "b2", title: "T", ownerId: owner.id });
+    const master = new Master({ document: { title: "T", lists: {} } });
+    let version = 0;
+    for (let i = 1; i <= 4; i++) {
+      const batches = [
+        flush(master, "c1", i, [
+          addList(`a${i}`),
+          { action: "update", path: ["lists", `a${i}`], props: { done: i } },
+        ]),
+        flush(master, "c2", i, [addList(`b${i}`), { action: "delete", path: ["nope"] }]),
+      ];
+      version = await store.append("b2", version, batches, master.document());
+    }
+    expect(version).toBe(12);
+    expect(await store.load("b2")).toEqual({ version: 12, document: master.document() });
+    // Checkpoints every 5 versions: written when a group crosses 5 and 10.
+    const checkpoints = await db().prisma.boardCheckpoint.findMany({
+      where: { boardId: "b2" },
+      orderBy: { version: "asc" },
+    });
+    expect(checkpoints.map((c) => c.version)).toEqual([0, 6, 12]);
+    expect(await store.completions("b2", 0, 12)).toEqual(master.completions(0, 12));
+    expect((await store.documentAt("b2", 3))?.document).toEqual({
+      title: "T",
+      lists: { a1: { title: "a1", done: 1 }, b1: { title: "b1" } },
+    });
+  });
+
+  it("keeps each client's last batchSeq and outcome", async () => {
+    const outcome = await store.clientOutcome("b2", "c2");
+    expect(outcome).toMatchObject({ batchSeq: 4, from: 11, count: 1 });
+    expect(outcome?.errors).toEqual([
+      { index: 1, action: "delete", path: ["nope"], message: 'no node at "nope"' },
+    ]);
+    expect(await store.clientOutcome("b2", "nobody")).toBeUndefined();
+  });
+
+  it("refuses a stale writer with VersionConflict and writes nothing", async () => {
+    await store.createBoard({ id: "b3", title: "T", ownerId: owner.id });
+    const master = new Master({ document: { title: "T", lists: {} } });
+    await store.append("b3", 0, [flush(master, "c1", 1, [addList("x")])], master.document());
+    const stale = new Master({ document: { title: "T", lists: {} } });
+    const error = await store
+      .append("b3", 0, [flush(stale, "c2", 1, [addList("y")])], stale.document())
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VersionConflict);
+    expect(await store.load("b3")).toEqual({ version: 1, document: master.document() });
+    expect(await store.clientOutcome("b3", "c2")).toBeUndefined();
+  });
+
+  it("the database itself refuses a second command at the same version", async () => {
+    const row = {
+      boardId: "b3",
+      version: 1,
+      action: "delete",
+      path: ["x"],
+      userId: owner.id,
+      clientId: "c9",
+      batchSeq: 1,
+    };
+    await expect(db().prisma.boardCommand.create({ data: row })).rejects.toThrow();
+  });
+});

@@ -1,0 +1,175 @@
+import type { Prisma, PrismaClient } from "@/generated/prisma/client";
+import type { BatchOutcome, Completion, Doc } from "@/sync";
+import { replayCompletions } from "@/sync";
+
+/** Who made a batch, stored on each of its commands (the history is authored). */
+export interface BatchMeta {
+  userId: string;
+  clientId: string;
+  batchSeq: number;
+}
+
+/** One flush's applied commands, as the master produced them, with its idempotency record. */
+export interface StoredBatch {
+  meta: BatchMeta;
+  completions: Completion[];
+  outcome: BatchOutcome;
+}
+
+export class VersionConflict extends Error {
+  override readonly name = "VersionConflict";
+}
+
+type CommandRow = Prisma.BoardCommandGetPayload<object>;
+
+function toCompletion(row: CommandRow): Completion {
+  const completion: Completion = {
+    action: row.action as Completion["action"],
+    path: row.path as string[],
+  };
+  if (row.props !== null) completion.props = row.props as Completion["props"];
+  if (row.parentDefault !== null)
+    completion.parentDefault = row.parentDefault as Completion["parentDefault"];
+  if (row.createdId !== null) completion.createdId = row.createdId;
+  if (row.actionId !== null) completion.actionId = row.actionId;
+  if (row.label !== null) completion.label = row.label;
+  return completion;
+}
+
+/**
+ * A board's persisted history behind the sync engine: every applied command is a row keyed by
+ * (board, version), the board row's version is advanced only by a conditional update, checkpoints
+ * hold the materialised document every `checkpointEvery` versions, and each client's last
+ * batchSeq and outcome are kept for idempotent retries.
+ */
+export class BoardStore {
+  constructor(
+    private readonly prisma: PrismaClient,
+    readonly checkpointEvery = 500,
+  ) {}
+
+  /** A new board at version 0 with `{ title, lists: {} }`, owned by `ownerId`. */
+  async createBoard(board: { id: string; title: string; ownerId: string }): Promise<void> {
+    const document: Doc = { title: board.title, lists: {} };
+    await this.prisma.$transaction([
+      this.prisma.board.create({
+        data: {
+          id: board.id,
+          title: board.title,
+          members: { create: { userId: board.ownerId, role: "owner" } },
+        },
+      }),
+      this.prisma.boardCheckpoint.create({ data: { boardId: board.id, version: 0, document } }),
+    ]);
+  }
+
+  /** The board's current version and document: the latest checkpoint plus the commands after it. */
+  async load(boardId: string): Promise<{ version: number; document: Doc } | null> {
+    const board = await this.prisma.board.findUnique({
+      where: { id: boardId },
+      select: { version: true },
+    });
+    if (!board) return null;
+    return this.documentAt(boardId, board.version);
+  }
+
+  /** The document at any stored version (never replays more than `checkpointEvery` + a batch). */
+  async documentAt(
+    boardId: string,
+    version: number,
+  ): Promise<{ version: number; document: Doc } | null> {
+    const checkpoint = await this.prisma.boardCheckpoint.findFirst({
+      where: { boardId, version: { lte: version } },
+      orderBy: { version: "desc" },
+    });
+    if (!checkpoint) return null;
+    const tail = await this.completions(boardId, checkpoint.version, version);
+    const document = replayCompletions(checkpoint.document as Doc, tail);
+    if (!document) throw new Error(`History of board ${boardId} does not replay at ${version}`);
+    return { version, document };
+  }
+
+  /** Completions of versions `from + 1 .. to`, in order. */
+  async completions(boardId: string, from: number, to: number): Promise<Completion[]> {
+    if (to <= from) return [];
+    const rows = await this.prisma.boardCommand.findMany({
+      where: { boardId, version: { gt: from, lte: to } },
+      orderBy: { version: "asc" },
+    });
+    if (rows.length !== to - from) {
+      throw new Error(`History of board ${boardId} is missing versions in ${from + 1}..${to}`);
+    }
+    return rows.map(toCompletion);
+  }
+
+  async clientOutcome(boardId: string, clientId: string): Promise<BatchOutcome | undefined> {
+    const row = await this.prisma.boardClient.findUnique({
+      where: { boardId_clientId: { boardId, clientId } },
+    });
+    return row ? (row.outcome as unknown as BatchOutcome) : undefined;
+  }
+
+  /**
+   * Appends batches applied in memory from `expectedVersion`, in one transaction (group commit).
+   * Throws VersionConflict, writing nothing, when another writer moved the board meanwhile.
+   */
+  async append(
+    boardId: string,
+    expectedVersion: number,
+    batches: StoredBatch[],
+    documentAfter: Doc,
+  ): Promise<number> {
+    const rows: Prisma.BoardCommandCreateManyInput[] = [];
+    let version = expectedVersion;
+    for (const { meta, completions } of batches) {
+      for (const completion of completions) {
+        version += 1;
+        rows.push({
+          boardId,
+          version,
+          action: completion.action,
+          path: completion.path,
+          props: completion.props,
+          parentDefault: completion.parentDefault,
+          createdId: completion.createdId,
+          actionId: completion.actionId,
+          label: completion.label,
+          userId: meta.userId,
+          clientId: meta.clientId,
+          batchSeq: meta.batchSeq,
+        });
+      }
+    }
+    const newVersion = version;
+    await this.prisma.$transaction(async (tx) => {
+      const moved = await tx.board.updateMany({
+        where: { id: boardId, version: expectedVersion },
+        data: { version: newVersion },
+      });
+      if (moved.count !== 1) {
+        throw new VersionConflict(`Board ${boardId} is no longer at version ${expectedVersion}`);
+      }
+      if (rows.length > 0) await tx.boardCommand.createMany({ data: rows });
+      // The last batch of each client is its idempotency record.
+      const last = new Map(batches.map((batch) => [batch.meta.clientId, batch.outcome]));
+      for (const [clientId, outcome] of last) {
+        const data = {
+          batchSeq: outcome.batchSeq,
+          outcome: outcome as unknown as Prisma.InputJsonValue,
+        };
+        await tx.boardClient.upsert({
+          where: { boardId_clientId: { boardId, clientId } },
+          create: { boardId, clientId, ...data },
+          update: data,
+        });
+      }
+      const every = this.checkpointEvery;
+      if (Math.floor(newVersion / every) > Math.floor(expectedVersion / every)) {
+        await tx.boardCheckpoint.create({
+          data: { boardId, version: newVersion, document: documentAfter },
+        });
+      }
+    });
+    return newVersion;
+  }
+}
