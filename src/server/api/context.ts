@@ -1,5 +1,6 @@
 import type { AuthSession } from "../auth";
 import { getSession } from "../auth";
+import { type BoardService, getBoardService } from "../boards";
 import type { Database } from "../db";
 import { getDatabase } from "../db";
 
@@ -7,6 +8,7 @@ import { getDatabase } from "../db";
 export interface InnerContext {
   db: Database;
   session: AuthSession | null;
+  boards: BoardService;
 }
 
 export function createInnerContext(context: InnerContext): InnerContext {
@@ -15,6 +17,10 @@ export function createInnerContext(context: InnerContext): InnerContext {
 
 /** The context of an HTTP call: the database and the session named by the request's cookie. */
 export async function createTRPCContext({ headers }: { headers: Headers }): Promise<InnerContext> {
-  const [db, session] = await Promise.all([getDatabase(), getSession(headers)]);
-  return createInnerContext({ db, session });
+  const [db, session, boards] = await Promise.all([
+    getDatabase(),
+    getSession(headers),
+    getBoardService(),
+  ]);
+  return createInnerContext({ db, session, boards });
 }

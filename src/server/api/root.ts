@@ -1,8 +1,10 @@
 import { boardRouter } from "./routers/board";
+import { syncRouter } from "./routers/sync";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   board: boardRouter,
+  sync: syncRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -28,11 +28,23 @@ function describeZodError(error: ZodError): string {
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/**
+ * Bad input fails with a message naming each field and the limit it broke (for in-process
+ * callers too, not only in the HTTP response shape).
+ */
+const readableInputErrors = t.middleware(async function readableInputErrors({ next }) {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof ZodError) {
+    result.error.message = describeZodError(result.error.cause);
+  }
+  return result;
+});
+
 /** Anyone may call it. */
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(readableInputErrors);
 
 /** Only a signed-in user may call it; `ctx.user` is then always set, and comes from the session. */
-export const protectedProcedure = t.procedure.use(function requireSession({ ctx, next }) {
+export const protectedProcedure = publicProcedure.use(function requireSession({ ctx, next }) {
   if (!ctx.session) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   }

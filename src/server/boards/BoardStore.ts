@@ -102,6 +102,23 @@ export class BoardStore {
     return rows.map(toCompletion);
   }
 
+  /** The board's committed version, or null when there is no such board. */
+  async version(boardId: string): Promise<number | null> {
+    const board = await this.prisma.board.findUnique({
+      where: { id: boardId },
+      select: { version: true },
+    });
+    return board?.version ?? null;
+  }
+
+  /** The last recorded outcome of each of these clients that has flushed to the board. */
+  async clientOutcomes(boardId: string, clientIds: string[]): Promise<Map<string, BatchOutcome>> {
+    const rows = await this.prisma.boardClient.findMany({
+      where: { boardId, clientId: { in: [...new Set(clientIds)] } },
+    });
+    return new Map(rows.map((row) => [row.clientId, row.outcome as unknown as BatchOutcome]));
+  }
+
   async clientOutcome(boardId: string, clientId: string): Promise<BatchOutcome | undefined> {
     const row = await this.prisma.boardClient.findUnique({
       where: { boardId_clientId: { boardId, clientId } },

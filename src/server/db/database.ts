@@ -13,6 +13,8 @@ export type DatabaseConfig =
 /** One open database: the Prisma client and the driver adapter it runs on. */
 export interface Database {
   readonly kind: DatabaseKind;
+  /** PostgreSQL only: the connection URL (for LISTEN/NOTIFY on a dedicated connection). */
+  readonly url?: string;
   readonly prisma: PrismaClient;
   /** The same adapter the client uses; migrations run through it too. */
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
@@ -45,6 +47,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   const prisma = new PrismaClient({ adapter: adapterFactory });
   return {
     kind: "postgresql",
+    url: config.url,
     prisma,
     adapterFactory,
     async close() {

@@ -1,76 +1,84 @@
 import { TRPCError } from "@trpc/server";
-import { beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { callerFor, createUsers, newBoardService, type TestUser } from "../../../../test/api";
 import { describeEachDatabase } from "../../../../test/databases";
-import type { AuthSession } from "../../auth";
-import { createInnerContext } from "../context";
-import { createCaller } from "../root";
+import type { BoardService } from "../../boards";
 
-function sessionFor(user: { id: string; name: string; email: string }): AuthSession {
-  const now = new Date();
-  return {
-    user: { ...user, emailVerified: false, image: null, createdAt: now, updatedAt: now },
-    session: {
-      id: `session-${user.id}`,
-      userId: user.id,
-      token: `token-${user.id}`,
-      expiresAt: new Date(now.getTime() + 60_000),
-      createdAt: now,
-      updatedAt: now,
-      ipAddress: null,
-      userAgent: null,
-    },
-  };
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  return error instanceof TRPCError ? error.code : `no TRPCError (${String(error)})`;
 }
 
-describeEachDatabase("board.list", (db) => {
-  const ada = { id: "user-ada", name: "Ada", email: "ada@example.com" };
-  const bob = { id: "user-bob", name: "Bob", email: "bob@example.com" };
-
+describeEachDatabase("board router", (db) => {
+  let boards: BoardService;
+  let ada: TestUser;
+  let bob: TestUser;
+  let eve: TestUser;
   beforeAll(async () => {
-    const { prisma } = db();
-    await prisma.user.createMany({ data: [ada, bob] });
-    await prisma.board.create({
-      data: {
-        id: "b-1",
-        title: "Groceries",
-        version: 3,
-        members: { create: { userId: ada.id, role: "owner" } },
-      },
-    });
-    await prisma.board.create({
-      data: {
-        id: "b-2",
-        title: "Launch",
-        members: {
-          create: [
-            { userId: bob.id, role: "owner" },
-            { userId: ada.id, role: "viewer" },
-          ],
-        },
-      },
-    });
+    boards = newBoardService(db());
+    [ada, bob, eve] = (await createUsers(db(), "ada", "bob", "eve")) as [
+      TestUser,
+      TestUser,
+      TestUser,
+    ];
   });
+  afterAll(() => boards.close());
+  const as = (user: TestUser | null) => callerFor(db(), boards, user);
 
   it("rejects anonymous callers with UNAUTHORIZED", async () => {
-    const caller = createCaller(createInnerContext({ db: db(), session: null }));
-    const error = await caller.board.list().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TRPCError);
-    expect((error as TRPCError).code).toBe("UNAUTHORIZED");
+    expect(await codeOf(as(null).board.list())).toBe("UNAUTHORIZED");
+    expect(await codeOf(as(null).board.create({ title: "x" }))).toBe("UNAUTHORIZED");
   });
 
-  it("lists only the caller's boards, with their role, newest change first", async () => {
-    const caller = createCaller(createInnerContext({ db: db(), session: sessionFor(ada) }));
-    const boards = await caller.board.list();
-    expect(boards.map(({ id, title, role }) => ({ id, title, role }))).toEqual([
-      { id: "b-2", title: "Launch", role: "viewer" },
-      { id: "b-1", title: "Groceries", role: "owner" },
+  it("create makes the caller owner of a board at version 0; list shows only the caller's boards", async () => {
+    const { id } = await as(ada).board.create({ title: "  Groceries  " });
+    expect(id).toMatch(/^[A-Za-z0-9_-]{21}$/);
+    const list = await as(ada).board.list();
+    expect(list).toEqual([
+      { id, title: "Groceries", role: "owner", version: 0, updatedAt: expect.any(Date) },
     ]);
-    expect(boards[1]?.version).toBe(3);
-    expect(boards[0]?.updatedAt).toBeInstanceOf(Date);
+    expect(await as(ada).sync.load({ boardId: id })).toEqual({
+      version: 0,
+      document: { title: "Groceries", lists: {} },
+    });
+    expect(await as(bob).board.list()).toEqual([]);
+  });
 
-    const bobs = await createCaller(
-      createInnerContext({ db: db(), session: sessionFor(bob) }),
-    ).board.list();
-    expect(bobs.map((b) => b.id)).toEqual(["b-2"]);
+  it("create refuses an empty or over-long title, naming the field and the limit", async () => {
+    await expect(as(ada).board.create({ title: "x".repeat(201) })).rejects.toThrow(
+      "title: must be at most 200 characters",
+    );
+    await expect(as(ada).board.create({ title: "   " })).rejects.toThrow(
+      "title: must not be empty",
+    );
+  });
+
+  it("invite: owner only, existing accounts only; members lists everyone with their role", async () => {
+    const { id } = await as(ada).board.create({ title: "Launch" });
+    expect(await as(ada).board.invite({ boardId: id, email: bob.email, role: "editor" })).toEqual({
+      ok: true,
+    });
+    expect(
+      await codeOf(as(bob).board.invite({ boardId: id, email: eve.email, role: "viewer" })),
+    ).toBe("FORBIDDEN");
+    expect(
+      await codeOf(as(eve).board.invite({ boardId: id, email: eve.email, role: "viewer" })),
+    ).toBe("NOT_FOUND");
+    await expect(
+      as(ada).board.invite({ boardId: id, email: "nobody@example.com", role: "viewer" }),
+    ).rejects.toThrow(/No Rewind account uses nobody@example.com/);
+    await expect(
+      as(ada).board.invite({ boardId: id, email: "not-an-email", role: "viewer" }),
+    ).rejects.toThrow("email: must be an email address");
+    const members = await as(bob).board.members({ boardId: id });
+    expect(members.map(({ name, role }) => ({ name, role }))).toEqual([
+      { name: "ada", role: "owner" },
+      { name: "bob", role: "editor" },
+    ]);
+    expect(await codeOf(as(eve).board.members({ boardId: id }))).toBe("NOT_FOUND");
+    expect((await as(bob).board.list()).map((b) => b.role)).toEqual(["editor"]);
   });
 });

@@ -1,0 +1,91 @@
+import { EventEmitter } from "node:events";
+import pg from "pg";
+
+/** Tells every server instance that a board reached a new version. */
+export interface BoardEvents {
+  /** Called after a board's new commands are committed. */
+  publish(boardId: string, version: number): Promise<void>;
+  /** Calls `listener` with each new version of `boardId`; returns the unsubscribe function. */
+  subscribe(boardId: string, listener: (version: number) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** One process (PGlite, tests): an in-memory emitter. */
+export class LocalBoardEvents implements BoardEvents {
+  protected readonly emitter = new EventEmitter().setMaxListeners(0);
+
+  async publish(boardId: string, version: number): Promise<void> {
+    this.emit(boardId, version);
+  }
+
+  protected emit(boardId: string, version: number) {
+    this.emitter.emit(boardId, version);
+  }
+
+  subscribe(boardId: string, listener: (version: number) => void): () => void {
+    this.emitter.on(boardId, listener);
+    return () => this.emitter.off(boardId, listener);
+  }
+
+  async close(): Promise<void> {
+    this.emitter.removeAllListeners();
+  }
+}
+
+const CHANNEL = "rewind_board";
+
+/**
+ * Several instances on one PostgreSQL: NOTIFY on commit, LISTEN on one dedicated connection per
+ * instance. Every instance (the publisher too) hears each version through the database, so there
+ * is one path for all subscribers.
+ */
+export class PostgresBoardEvents extends LocalBoardEvents {
+  private client: pg.Client | null = null;
+  private ready: Promise<void> | null = null;
+
+  constructor(private readonly url: string) {
+    super();
+  }
+
+  /** Opens the LISTEN connection (lazily, on first subscribe or publish). */
+  private connect(): Promise<void> {
+    this.ready ??= (async () => {
+      const client = new pg.Client({ connectionString: this.url });
+      client.on("notification", (message) => {
+        const [boardId, version] = (message.payload ?? "").split("\n");
+        if (boardId && version) this.emit(boardId, Number(version));
+      });
+      client.on("error", (error) => {
+        console.error("[board-events] LISTEN connection failed:", error.message);
+        this.client = null;
+        this.ready = null;
+      });
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+      this.client = client;
+    })();
+    return this.ready;
+  }
+
+  override async publish(boardId: string, version: number): Promise<void> {
+    await this.connect();
+    await this.client?.query("SELECT pg_notify($1, $2)", [CHANNEL, `${boardId}\n${version}`]);
+  }
+
+  override subscribe(boardId: string, listener: (version: number) => void): () => void {
+    void this.connect().catch((error: Error) => console.error("[board-events]", error.message));
+    return super.subscribe(boardId, listener);
+  }
+
+  /** Resolves once this instance is listening (tests and the bench wait for it). */
+  listening(): Promise<void> {
+    return this.connect();
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await this.client?.end();
+    this.client = null;
+    this.ready = null;
+  }
+}

@@ -1,0 +1,49 @@
+import { createInnerContext } from "@/server/api/context";
+import { createCaller } from "@/server/api/root";
+import type { AuthSession } from "@/server/auth";
+import { LocalBoardEvents } from "@/server/boards/BoardEvents";
+import { BoardService, type BoardServiceOptions } from "@/server/boards/BoardService";
+import type { Database } from "@/server/db";
+
+export interface TestUser {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/** A better-auth session for `user`, as the HTTP context would derive it from the cookie. */
+export function sessionFor(user: TestUser): AuthSession {
+  const now = new Date();
+  return {
+    user: { ...user, emailVerified: false, image: null, createdAt: now, updatedAt: now },
+    session: {
+      id: `session-${user.id}`,
+      userId: user.id,
+      token: `token-${user.id}`,
+      expiresAt: new Date(now.getTime() + 60_000),
+      createdAt: now,
+      updatedAt: now,
+      ipAddress: null,
+      userAgent: null,
+    },
+  };
+}
+
+export async function createUsers(db: Database, ...names: string[]): Promise<TestUser[]> {
+  const users = names.map((name) => ({
+    id: `user-${name}-${Math.random().toString(36).slice(2, 8)}`,
+    name,
+    email: `${name}-${Math.random().toString(36).slice(2, 8)}@example.com`,
+  }));
+  await db.prisma.user.createMany({ data: users });
+  return users;
+}
+
+export function newBoardService(db: Database, options?: BoardServiceOptions): BoardService {
+  return new BoardService(db.prisma, new LocalBoardEvents(), options);
+}
+
+/** tRPC procedures called in-process, as `user` (or anonymously). */
+export function callerFor(db: Database, boards: BoardService, user: TestUser | null) {
+  return createCaller(createInnerContext({ db, boards, session: user ? sessionFor(user) : null }));
+}
