@@ -44,6 +44,14 @@ export function newBoardService(db: Database, options?: BoardServiceOptions): Bo
 }
 
 /** tRPC procedures called in-process, as `user` (or anonymously). */
-export function callerFor(db: Database, boards: BoardService, user: TestUser | null) {
-  return createCaller(createInnerContext({ db, boards, session: user ? sessionFor(user) : null }));
+export function callerFor(
+  db: Database,
+  boards: BoardService,
+  user: TestUser | null,
+  options?: { signal?: AbortSignal },
+) {
+  return createCaller(
+    createInnerContext({ db, boards, session: user ? sessionFor(user) : null }),
+    options,
+  );
 }
