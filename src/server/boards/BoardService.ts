@@ -8,18 +8,21 @@ import {
   type FlushRequest,
   type FlushResponse,
   KeyedSerialRunner,
-  type ProtocolError,
   type RemoteChanges,
 } from "@/sync";
 import type { BoardEvents } from "./BoardEvents";
-import { BoardStore, type StoredBatch, VersionConflict } from "./BoardStore";
+import { BoardStore, type Db, type StoredBatch } from "./BoardStore";
 import { boardRules, countItems } from "./rules";
 
-/** A hot board kept in memory: its state and its most recent completions. */
-interface BoardRuntime {
+/** A board's state at a version, as this instance last knew it. */
+interface BoardState {
   version: number;
   document: Doc;
   itemCount: number;
+}
+
+/** A hot board kept in memory: its state and its most recent completions. */
+interface BoardRuntime extends BoardState {
   /** Completions of versions recentFrom + 1 .. version. */
   recent: Completion[];
   recentFrom: number;
@@ -32,6 +35,9 @@ interface FlushJob {
 }
 
 type JobResult = { ok: true; response: FlushResponse } | { ok: false; error: Error };
+type Step =
+  | { kind: "answer"; outcome: BatchOutcome; from: number }
+  | { kind: "error"; error: Error };
 
 export interface BoardServiceOptions {
   checkpointEvery?: number;
@@ -39,8 +45,6 @@ export interface BoardServiceOptions {
   recentLimit?: number;
   /** A board untouched this long is dropped from memory. */
   idleMs?: number;
-  /** Attempts when another instance keeps winning the race for a board's next version. */
-  maxAttempts?: number;
 }
 
 export class BoardNotFound extends Error {
@@ -48,9 +52,11 @@ export class BoardNotFound extends Error {
 }
 
 /**
- * The master of every board, persisted: flushes for one board run one group at a time (the keyed
- * serial runner), each group is applied in memory and committed in one transaction guarded by the
- * board's version, and subscribers on every instance hear of the new version.
+ * The master of every board, persisted. Flushes for one board run one group at a time in this
+ * process (the keyed serial runner); each group runs in one transaction that first locks the
+ * board's row, so instances sharing a PostgreSQL take turns per board: whoever comes second
+ * catches up with the commands the first wrote, then applies its group on top. No version is ever
+ * written twice (the (board, version) key would refuse it anyway), and no board waits for another.
  */
 export class BoardService {
   readonly store: BoardStore;
@@ -60,7 +66,7 @@ export class BoardService {
   private readonly sweeper: ReturnType<typeof setInterval>;
 
   constructor(
-    prisma: PrismaClient,
+    private readonly prisma: PrismaClient,
     readonly events: BoardEvents,
     options: BoardServiceOptions = {},
   ) {
@@ -68,7 +74,6 @@ export class BoardService {
       checkpointEvery: options.checkpointEvery ?? 500,
       recentLimit: options.recentLimit ?? 2000,
       idleMs: options.idleMs ?? 10 * 60_000,
-      maxAttempts: options.maxAttempts ?? 20,
     };
     this.store = new BoardStore(prisma, this.options.checkpointEvery);
     this.runner = new KeyedSerialRunner((boardId, jobs) => this.processGroup(boardId, jobs), 200);
@@ -76,10 +81,16 @@ export class BoardService {
     this.sweeper.unref();
   }
 
-  /** The board's current version and document (fresh from the database if another instance wrote). */
+  /** The board's committed version and document (including what other instances wrote). */
   async load(boardId: string): Promise<{ version: number; document: Doc }> {
-    const runtime = await this.runtime(boardId, { refresh: true });
-    return { version: runtime.version, document: runtime.document };
+    const runtime = await this.runtime(boardId);
+    const head = await this.store.version(boardId);
+    if (head === null) throw new BoardNotFound(`Board ${boardId} not found`);
+    if (head === runtime.version) return { version: runtime.version, document: runtime.document };
+    // Another instance wrote: answer from the database without touching the cache, which only
+    // the board's serial runner changes.
+    const state = await this.advance(boardId, runtime, head, this.prisma);
+    return { version: state.version, document: state.document };
   }
 
   /** Applies a flush (once per clientId and batchSeq) and answers it. Throws ProtocolError. */
@@ -109,46 +120,49 @@ export class BoardService {
 
   // ---- internals --------------------------------------------------------------------------------
 
-  private async runtime(boardId: string, { refresh }: { refresh: boolean }): Promise<BoardRuntime> {
+  private async runtime(boardId: string): Promise<BoardRuntime> {
     let runtime = this.runtimes.get(boardId);
     if (!runtime) {
       const loaded = await this.store.load(boardId);
       if (!loaded) throw new BoardNotFound(`Board ${boardId} not found`);
-      runtime = {
-        version: loaded.version,
-        document: loaded.document,
-        itemCount: countItems(loaded.document),
-        recent: [],
-        recentFrom: loaded.version,
-        lastUsed: Date.now(),
-      };
-      this.runtimes.set(boardId, runtime);
-    } else if (refresh) {
-      await this.catchUp(boardId, runtime);
+      runtime = this.runtimes.get(boardId); // loaded concurrently meanwhile?
+      if (!runtime) {
+        runtime = {
+          ...loaded,
+          itemCount: countItems(loaded.document),
+          recent: [],
+          recentFrom: loaded.version,
+          lastUsed: Date.now(),
+        };
+        this.runtimes.set(boardId, runtime);
+      }
     }
     runtime.lastUsed = Date.now();
     return runtime;
   }
 
-  /** Brings a cached board up to the database's version (another instance wrote), by its commands. */
-  private async catchUp(boardId: string, runtime: BoardRuntime): Promise<void> {
-    const head = await this.store.version(boardId);
-    if (head === null) throw new BoardNotFound(`Board ${boardId} not found`);
-    if (head <= runtime.version) return;
-    const missing = await this.store.completions(boardId, runtime.version, head);
-    const result = applyBatch(runtime.document, runtime.version, missing, { context: {} });
-    if (result.errors.length > 0 || result.version !== head) {
-      this.runtimes.delete(boardId); // diverged: reload from a checkpoint next time
-      await this.runtime(boardId, { refresh: false });
-      return;
+  /** `state` moved forward to `head` by the commands stored after it (cost follows those commands). */
+  private async advance(
+    boardId: string,
+    state: BoardState,
+    head: number,
+    db: Db,
+  ): Promise<BoardState & { missing: Completion[] }> {
+    const missing = await this.store.completions(boardId, state.version, head, db);
+    const result = applyBatch(state.document, state.version, missing, { context: {} });
+    if (result.errors.length > 0) {
+      throw new Error(`Stored history does not apply to the cached board at ${state.version}`);
     }
-    runtime.document = result.document;
-    runtime.itemCount = countItems(result.document);
-    this.remember(runtime, missing, head);
+    return {
+      version: head,
+      document: result.document,
+      itemCount: countItems(result.document),
+      missing,
+    };
   }
 
   private remember(runtime: BoardRuntime, completions: Completion[], version: number) {
-    runtime.recent.push(...completions);
+    for (const completion of completions) runtime.recent.push(completion);
     runtime.version = version;
     const excess = runtime.recent.length - this.options.recentLimit;
     if (excess > 0) {
@@ -157,96 +171,99 @@ export class BoardService {
     }
   }
 
-  /** One group of flushes for one board: apply in memory, commit once, answer each. */
+  /** One group of flushes for one board: one transaction, one commit, then an answer for each. */
   private async processGroup(boardId: string, jobs: FlushJob[]): Promise<JobResult[]> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.tryGroup(boardId, jobs, attempt > 1);
-      } catch (error) {
-        if (error instanceof BoardNotFound) return jobs.map(() => ({ ok: false, error }));
-        if (!(error instanceof VersionConflict) || attempt >= this.options.maxAttempts) throw error;
-        // Another instance won the race: catch up with its commands and apply the group again.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
-      }
+    let runtime: BoardRuntime;
+    try {
+      runtime = await this.runtime(boardId);
+    } catch (error) {
+      if (error instanceof BoardNotFound) return jobs.map(() => ({ ok: false, error }));
+      throw error;
     }
-  }
-
-  private async tryGroup(
-    boardId: string,
-    jobs: FlushJob[],
-    refresh: boolean,
-  ): Promise<JobResult[]> {
-    const runtime = await this.runtime(boardId, { refresh });
-    const known = await this.store.clientOutcomes(
-      boardId,
-      jobs.map((job) => job.request.clientId),
-    );
     const now = new Date();
-    let document = runtime.document;
-    let version = runtime.version;
-    let itemCount = runtime.itemCount;
-    const stored: StoredBatch[] = [];
-    const plan: (
-      | { kind: "answer"; outcome: BatchOutcome; from: number }
-      | { kind: "error"; error: Error }
-    )[] = [];
+    const outcome = await this.prisma
+      .$transaction(
+        async (tx) => {
+          const head = await this.store.lockVersion(tx, boardId);
+          if (head === null) throw new BoardNotFound(`Board ${boardId} not found`);
+          let base: BoardState = runtime;
+          let missing: Completion[] = [];
+          if (head > runtime.version)
+            ({ missing, ...base } = await this.advance(boardId, runtime, head, tx));
 
-    for (const { request, userId } of jobs) {
-      const last = known.get(request.clientId);
-      let verdict: "apply" | "duplicate";
-      try {
-        verdict = classifyBatch(last, request.clientId, request.batchSeq);
-      } catch (error) {
-        plan.push({ kind: "error", error: error as ProtocolError });
-        continue;
-      }
-      if (verdict === "duplicate" && last) {
-        plan.push({ kind: "answer", outcome: last, from: request.from });
-        continue;
-      }
-      const context = { userId, now, itemCount };
-      const result = applyBatch(document, version, request.commands, {
-        interceptor: boardRules,
-        context,
+          const known = await this.store.clientOutcomes(
+            boardId,
+            jobs.map((job) => job.request.clientId),
+            tx,
+          );
+          const steps: Step[] = [];
+          const stored: StoredBatch[] = [];
+          let state = base;
+          for (const { request, userId } of jobs) {
+            const last = known.get(request.clientId);
+            let verdict: "apply" | "duplicate";
+            try {
+              verdict = classifyBatch(last, request.clientId, request.batchSeq);
+            } catch (error) {
+              steps.push({ kind: "error", error: error as Error });
+              continue;
+            }
+            if (verdict === "duplicate" && last) {
+              steps.push({ kind: "answer", outcome: last, from: request.from });
+              continue;
+            }
+            const context = { userId, now, itemCount: state.itemCount };
+            const result = applyBatch(state.document, state.version, request.commands, {
+              interceptor: boardRules,
+              context,
+            });
+            const batchOutcome: BatchOutcome = {
+              batchSeq: request.batchSeq,
+              from: state.version,
+              count: result.completions.length,
+              mappedPaths: result.mappedPaths,
+              errors: result.errors,
+            };
+            stored.push({
+              meta: { userId, clientId: request.clientId, batchSeq: request.batchSeq },
+              completions: result.completions,
+              outcome: batchOutcome,
+            });
+            known.set(request.clientId, batchOutcome);
+            steps.push({ kind: "answer", outcome: batchOutcome, from: request.from });
+            state = {
+              version: result.version,
+              document: result.document,
+              itemCount: context.itemCount,
+            };
+          }
+          if (stored.length > 0)
+            await this.store.write(tx, boardId, base.version, stored, state.document);
+          return { steps, stored, missing, state };
+        },
+        // Waiting for another instance's turn on the board happens inside the transaction.
+        { maxWait: 10_000, timeout: 30_000 },
+      )
+      .catch((error: unknown) => {
+        if (error instanceof BoardNotFound) return error;
+        throw error;
       });
-      const outcome: BatchOutcome = {
-        batchSeq: request.batchSeq,
-        from: version,
-        count: result.completions.length,
-        mappedPaths: result.mappedPaths,
-        errors: result.errors,
-      };
-      stored.push({
-        meta: { userId, clientId: request.clientId, batchSeq: request.batchSeq },
-        completions: result.completions,
-        outcome,
+    if (outcome instanceof BoardNotFound) return jobs.map(() => ({ ok: false, error: outcome }));
+
+    // Committed: only now does the cache move (a failed transaction leaves it as it was).
+    const { steps, stored, missing, state } = outcome;
+    const applied = stored.flatMap((batch) => batch.completions);
+    this.remember(runtime, [...missing, ...applied], state.version);
+    runtime.document = state.document;
+    runtime.itemCount = state.itemCount;
+    if (applied.length > 0) {
+      await this.events.publish(boardId, state.version).catch((error: Error) => {
+        // Subscribers catch up from the database at the next version they hear of.
+        console.error(`[boards] could not announce ${boardId}@${state.version}:`, error.message);
       });
-      known.set(request.clientId, outcome);
-      plan.push({ kind: "answer", outcome, from: request.from });
-      document = result.document;
-      version = result.version;
-      itemCount = context.itemCount;
     }
-
-    if (stored.length > 0) {
-      await this.store.append(boardId, runtime.version, stored, document);
-      runtime.document = document;
-      runtime.itemCount = itemCount;
-      this.remember(
-        runtime,
-        stored.flatMap((batch) => batch.completions),
-        version,
-      );
-      if (stored.some((batch) => batch.completions.length > 0)) {
-        await this.events.publish(boardId, version).catch((error: Error) => {
-          // Subscribers catch up from the database at the next version they hear of.
-          console.error(`[boards] could not announce ${boardId}@${version}:`, error.message);
-        });
-      }
-    }
-
     return Promise.all(
-      plan.map(async (step): Promise<JobResult> => {
+      steps.map(async (step): Promise<JobResult> => {
         if (step.kind === "error") return { ok: false, error: step.error };
         return { ok: true, response: await this.answer(boardId, runtime, step.from, step.outcome) };
       }),
@@ -282,7 +299,7 @@ export class BoardService {
   private evictIdle() {
     const cutoff = Date.now() - this.options.idleMs;
     for (const [boardId, runtime] of this.runtimes) {
-      if (runtime.lastUsed < cutoff && this.runner.activeKeys === 0) this.runtimes.delete(boardId);
+      if (runtime.lastUsed < cutoff) this.runtimes.delete(boardId);
     }
   }
 }

@@ -22,6 +22,9 @@ export class VersionConflict extends Error {
 
 type CommandRow = Prisma.BoardCommandGetPayload<object>;
 
+/** The client or an open interactive transaction: store reads work in both. */
+export type Db = PrismaClient | Prisma.TransactionClient;
+
 function toCompletion(row: CommandRow): Completion {
   const completion: Completion = {
     action: row.action as Completion["action"],
@@ -90,9 +93,14 @@ export class BoardStore {
   }
 
   /** Completions of versions `from + 1 .. to`, in order. */
-  async completions(boardId: string, from: number, to: number): Promise<Completion[]> {
+  async completions(
+    boardId: string,
+    from: number,
+    to: number,
+    db: Db = this.prisma,
+  ): Promise<Completion[]> {
     if (to <= from) return [];
-    const rows = await this.prisma.boardCommand.findMany({
+    const rows = await db.boardCommand.findMany({
       where: { boardId, version: { gt: from, lte: to } },
       orderBy: { version: "asc" },
     });
@@ -112,8 +120,12 @@ export class BoardStore {
   }
 
   /** The last recorded outcome of each of these clients that has flushed to the board. */
-  async clientOutcomes(boardId: string, clientIds: string[]): Promise<Map<string, BatchOutcome>> {
-    const rows = await this.prisma.boardClient.findMany({
+  async clientOutcomes(
+    boardId: string,
+    clientIds: string[],
+    db: Db = this.prisma,
+  ): Promise<Map<string, BatchOutcome>> {
+    const rows = await db.boardClient.findMany({
       where: { boardId, clientId: { in: [...new Set(clientIds)] } },
     });
     return new Map(rows.map((row) => [row.clientId, row.outcome as unknown as BatchOutcome]));
@@ -127,6 +139,16 @@ export class BoardStore {
   }
 
   /**
+   * Locks the board's row until the transaction ends and returns its committed version (null: no
+   * such board). Writers on every instance take this lock first, so they take turns per board.
+   */
+  async lockVersion(tx: Prisma.TransactionClient, boardId: string): Promise<number | null> {
+    const rows = await tx.$queryRaw<{ version: number }[]>`
+      SELECT version FROM board WHERE id = ${boardId} FOR UPDATE`;
+    return rows[0]?.version ?? null;
+  }
+
+  /**
    * Appends batches applied in memory from `expectedVersion`, in one transaction (group commit).
    * Throws VersionConflict, writing nothing, when another writer moved the board meanwhile.
    */
@@ -136,8 +158,29 @@ export class BoardStore {
     batches: StoredBatch[],
     documentAfter: Doc,
   ): Promise<number> {
+    return this.prisma.$transaction(async (tx) => {
+      const head = await this.lockVersion(tx, boardId);
+      if (head !== expectedVersion) {
+        throw new VersionConflict(`Board ${boardId} is no longer at version ${expectedVersion}`);
+      }
+      return this.write(tx, boardId, expectedVersion, batches, documentAfter);
+    });
+  }
+
+  /**
+   * Writes a group of batches at `fromVersion` inside `tx`: the command rows (the (board, version)
+   * key refuses any version written twice), the board's new version (only if still `fromVersion`),
+   * each client's last outcome, and a checkpoint when the group crosses a multiple of K.
+   */
+  async write(
+    tx: Prisma.TransactionClient,
+    boardId: string,
+    fromVersion: number,
+    batches: StoredBatch[],
+    documentAfter: Doc,
+  ): Promise<number> {
     const rows: Prisma.BoardCommandCreateManyInput[] = [];
-    let version = expectedVersion;
+    let version = fromVersion;
     for (const { meta, completions } of batches) {
       for (const completion of completions) {
         version += 1;
@@ -157,36 +200,31 @@ export class BoardStore {
         });
       }
     }
-    const newVersion = version;
-    await this.prisma.$transaction(async (tx) => {
-      const moved = await tx.board.updateMany({
-        where: { id: boardId, version: expectedVersion },
-        data: { version: newVersion },
-      });
-      if (moved.count !== 1) {
-        throw new VersionConflict(`Board ${boardId} is no longer at version ${expectedVersion}`);
-      }
-      if (rows.length > 0) await tx.boardCommand.createMany({ data: rows });
-      // The last batch of each client is its idempotency record.
-      const last = new Map(batches.map((batch) => [batch.meta.clientId, batch.outcome]));
-      for (const [clientId, outcome] of last) {
-        const data = {
-          batchSeq: outcome.batchSeq,
-          outcome: outcome as unknown as Prisma.InputJsonValue,
-        };
-        await tx.boardClient.upsert({
-          where: { boardId_clientId: { boardId, clientId } },
-          create: { boardId, clientId, ...data },
-          update: data,
-        });
-      }
-      const every = this.checkpointEvery;
-      if (Math.floor(newVersion / every) > Math.floor(expectedVersion / every)) {
-        await tx.boardCheckpoint.create({
-          data: { boardId, version: newVersion, document: documentAfter },
-        });
-      }
+    const moved = await tx.board.updateMany({
+      where: { id: boardId, version: fromVersion },
+      data: { version },
     });
-    return newVersion;
+    if (moved.count !== 1) {
+      throw new VersionConflict(`Board ${boardId} is no longer at version ${fromVersion}`);
+    }
+    if (rows.length > 0) await tx.boardCommand.createMany({ data: rows });
+    // The last batch of each client is its idempotency record.
+    const last = new Map(batches.map((batch) => [batch.meta.clientId, batch.outcome]));
+    for (const [clientId, outcome] of last) {
+      const data = {
+        batchSeq: outcome.batchSeq,
+        outcome: outcome as unknown as Prisma.InputJsonValue,
+      };
+      await tx.boardClient.upsert({
+        where: { boardId_clientId: { boardId, clientId } },
+        create: { boardId, clientId, ...data },
+        update: data,
+      });
+    }
+    const every = this.checkpointEvery;
+    if (Math.floor(version / every) > Math.floor(fromVersion / every)) {
+      await tx.boardCheckpoint.create({ data: { boardId, version, document: documentAfter } });
+    }
+    return version;
   }
 }

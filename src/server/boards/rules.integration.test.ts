@@ -20,7 +20,13 @@ describeEachDatabase("board rules", (db) => {
     let batchSeq = 0;
     const flush = async (commands: Command[]) => {
       const { version } = await api.sync.load({ boardId });
-      return api.sync.flush({ boardId, clientId: "c", batchSeq: ++batchSeq, from: version, commands });
+      return api.sync.flush({
+        boardId,
+        clientId: "c",
+        batchSeq: ++batchSeq,
+        from: version,
+        commands,
+      });
     };
     await flush([
       { action: "create", path: ["lists"], createdId: "a", props: { title: "A" } },
@@ -36,11 +42,22 @@ describeEachDatabase("board rules", (db) => {
     expect((await flush(items("a", 0, 500))).errors).toEqual([]);
     expect((await flush(items("b", 0, 499))).errors).toEqual([]);
     const full = await flush(items("b", 499, 2));
-    expect(full.errors).toEqual([{ index: 1, action: "create", path: ["lists", "b", "items"], message: BOARD_FULL_MESSAGE }]);
+    expect(full.errors).toEqual([
+      { index: 1, action: "create", path: ["lists", "b", "items"], message: BOARD_FULL_MESSAGE },
+    ]);
 
     // Deleting frees room; deleting a whole list frees all its items.
-    expect((await flush([{ action: "delete", path: ["lists", "a", "items", "a0"] }, ...items("b", 600, 2)])).errors).toHaveLength(1);
-    expect((await flush([{ action: "delete", path: ["lists", "a"] }, ...items("b", 700, 3)])).errors).toEqual([]);
+    expect(
+      (
+        await flush([
+          { action: "delete", path: ["lists", "a", "items", "a0"] },
+          ...items("b", 600, 2),
+        ])
+      ).errors,
+    ).toHaveLength(1);
+    expect(
+      (await flush([{ action: "delete", path: ["lists", "a"] }, ...items("b", 700, 3)])).errors,
+    ).toEqual([]);
 
     // A fresh service counts the stored board again.
     const cold = newBoardService(db());
@@ -48,7 +65,13 @@ describeEachDatabase("board rules", (db) => {
     const { version, document } = await coldApi.sync.load({ boardId });
     const count = Object.keys(((document.lists as Doc).b as Doc).items as Doc).length;
     expect(count).toBe(504);
-    const more = await coldApi.sync.flush({ boardId, clientId: "c2", batchSeq: 1, from: version, commands: items("b", 800, 498) });
+    const more = await coldApi.sync.flush({
+      boardId,
+      clientId: "c2",
+      batchSeq: 1,
+      from: version,
+      commands: items("b", 800, 498),
+    });
     expect(more.errors.map((e) => e.index)).toEqual([496, 497]);
     await cold.close();
   });
@@ -63,11 +86,24 @@ describeEachDatabase("board rules", (db) => {
       from: 0,
       commands: [
         { action: "create", path: ["lists"], createdId: "l", props: { title: "L", order: "a0" } },
-        { action: "create", path: ["lists"], createdId: "bad", props: { title: "L", items: { x: {} } } },
-        { action: "create", path: ["lists", "l", "items"], createdId: "i", props: { text: "t", done: "yes" } },
+        {
+          action: "create",
+          path: ["lists"],
+          createdId: "bad",
+          props: { title: "L", items: { x: {} } },
+        },
+        {
+          action: "create",
+          path: ["lists", "l", "items"],
+          createdId: "i",
+          props: { text: "t", done: "yes" },
+        },
       ],
     });
-    expect(response.errors.map((e) => e.message)).toEqual(["a new list's items must be empty", "done must be true or false"]);
+    expect(response.errors.map((e) => e.message)).toEqual([
+      "a new list's items must be empty",
+      "done must be true or false",
+    ]);
     expect(response.applied.completions[0]?.props).toEqual({ title: "L", order: "a0", items: {} });
   });
 });

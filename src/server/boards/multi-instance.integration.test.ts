@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Database } from "@/server/db";
+import { openDatabase } from "@/server/db/database";
+import { applyMigrations } from "@/server/db/migrate";
+import {
+  ClientProxy,
+  type Command,
+  type Doc,
+  type FlushRequest,
+  type RemoteChanges,
+  replayCompletions,
+} from "@/sync";
+import { seededRandom } from "@/sync/testing/random";
+import { callerFor, createUsers, type TestUser } from "../../../test/api";
+import { createPostgresDatabase } from "../../../test/databases";
+import { PostgresBoardEvents } from "./BoardEvents";
+import { BoardService } from "./BoardService";
+
+const skipReason = inject("postgresSkipReason");
+const INSTANCES = 3;
+const CLIENTS = 30;
+const ROUNDS = 12;
+
+/** A random board-shaped command against what the client sees. */
+function randomCommand(rng: ReturnType<typeof seededRandom>, doc: Doc): Command {
+  const lists = Object.keys(doc.lists as Doc);
+  const list = rng.pick(lists);
+  // A list made locally has no items node until the master's answer adds one (hence parentDefault).
+  const items = list
+    ? Object.keys((((doc.lists as Doc)[list] as Doc).items as Doc | undefined) ?? {})
+    : [];
+  const item = rng.pick(items);
+  const roll = rng.int(10);
+  if (!list || roll === 0)
+    return { action: "create", path: ["lists"], props: { title: `L${rng.int(99)}`, order: "a0" } };
+  if (roll <= 4)
+    return {
+      action: "create",
+      path: ["lists", list, "items"],
+      parentDefault: {},
+      props: { text: `t${rng.int(99)}`, done: false },
+    };
+  if (roll <= 6 && item)
+    return {
+      action: "update",
+      path: ["lists", list, "items", item],
+      props: { done: rng.chance(0.5) },
+    };
+  if (roll === 7 && item) return { action: "delete", path: ["lists", list, "items", item] };
+  if (roll === 8 && rng.chance(0.2)) return { action: "delete", path: ["lists", list] };
+  return { action: "update", path: ["lists", list], props: { title: `R${rng.int(99)}` } };
+}
+
+describe.skipIf(skipReason !== null)(
+  `three server instances on one PostgreSQL${skipReason ? ` (skipped: ${skipReason})` : ""}`,
+  () => {
+    const databases: Database[] = [];
+    const services: BoardService[] = [];
+    const events: PostgresBoardEvents[] = [];
+    let users: TestUser[] = [];
+    let boardId = "";
+
+    beforeAll(async () => {
+      const url = await createPostgresDatabase(inject("postgresUrl") ?? "");
+      for (let i = 0; i < INSTANCES; i++) {
+        const db = await openDatabase({ kind: "postgresql", url, poolSize: 5 });
+        if (i === 0) await applyMigrations(db.adapterFactory);
+        const bus = new PostgresBoardEvents(url);
+        await bus.listening();
+        databases.push(db);
+        events.push(bus);
+        services.push(new BoardService(db.prisma, bus, { checkpointEvery: 100 }));
+      }
+      users = await createUsers(
+        databases[0] as Database,
+        ...Array.from({ length: 10 }, (_, i) => `u${i}`),
+      );
+      const owner = callerFor(
+        databases[0] as Database,
+        services[0] as BoardService,
+        users[0] as TestUser,
+      );
+      ({ id: boardId } = await owner.board.create({ title: "Shared" }));
+      for (const user of users.slice(1))
+        await owner.board.invite({ boardId, email: user.email, role: "editor" });
+    });
+
+    afterAll(async () => {
+      await Promise.all(services.map((s) => s.close()));
+      await Promise.all(events.map((e) => e.close()));
+      await Promise.all(databases.map((d) => d.close()));
+    });
+
+    it("30 clients, random commands and retries: contiguous history, and everyone agrees", async () => {
+      const api = (instance: number, user: TestUser, signal?: AbortSignal) =>
+        callerFor(databases[instance] as Database, services[instance] as BoardService, user, {
+          signal,
+        });
+      const controller = new AbortController();
+      let made = 0;
+
+      const clients = await Promise.all(
+        Array.from({ length: CLIENTS }, async (_, c) => {
+          const user = users[c % users.length] as TestUser;
+          const home = c % INSTANCES;
+          const base = await api(home, user).sync.load({ boardId });
+          const proxy = new ClientProxy({ clientId: `client-${c}`, base });
+          // Half the clients also listen, on their own instance.
+          if (c % 2 === 0) {
+            const stream = await api(home, user, controller.signal).sync.subscribe({
+              boardId,
+              lastEventId: String(base.version),
+            });
+            void (async () => {
+              for await (const [, changes] of stream as unknown as AsyncIterable<
+                [string, RemoteChanges]
+              >)
+                proxy.receive(changes);
+            })().catch(() => {});
+          }
+          proxy.subscribe((event) => {
+            if (event.type === "resync-needed")
+              void api(home, user)
+                .sync.load({ boardId })
+                .then((b) => proxy.reset(b));
+          });
+          return { c, user, home, proxy };
+        }),
+      );
+
+      const send = async (
+        client: (typeof clients)[number],
+        request: FlushRequest,
+        instance: number,
+      ) => api(instance, client.user).sync.flush({ boardId, ...request });
+
+      await Promise.all(
+        clients.map(async (client) => {
+          const rng = seededRandom(1000 + client.c);
+          for (let round = 0; round < ROUNDS; round++) {
+            for (let n = 1 + rng.int(5); n > 0; n--) {
+              if (client.proxy.apply(randomCommand(rng, client.proxy.document)).ok) made++;
+            }
+            const request = client.proxy.beginFlush();
+            if (!request) continue;
+            if (rng.chance(0.15)) {
+              // The answer is lost: the request may have landed. Retry it on another instance.
+              await send(client, request, client.home).catch(() => {});
+              client.proxy.cancelFlush();
+              const retry = client.proxy.beginFlush() as FlushRequest;
+              expect(retry).toBe(request);
+              client.proxy.endFlush(await send(client, retry, (client.home + 1) % INSTANCES));
+            } else {
+              client.proxy.endFlush(await send(client, request, client.home));
+            }
+          }
+        }),
+      );
+
+      // Quiesce: everyone flushes until nothing is pending and their base is the head.
+      for (let pass = 0; pass < 3; pass++) {
+        for (const client of clients) {
+          const request = client.proxy.beginFlush({ force: true });
+          if (request) client.proxy.endFlush(await send(client, request, client.home));
+        }
+      }
+      controller.abort();
+
+      const db = databases[0] as Database;
+      const board = await db.prisma.board.findUniqueOrThrow({ where: { id: boardId } });
+      const rows = await db.prisma.boardCommand.findMany({
+        where: { boardId },
+        select: { version: true },
+        orderBy: { version: "asc" },
+      });
+      expect(rows.map((r) => r.version)).toEqual(
+        Array.from({ length: board.version }, (_, i) => i + 1),
+      );
+      expect(board.version).toBeGreaterThan(made / 2); // most commands applied (some refused by races)
+
+      const loads = await Promise.all(services.map((s) => s.load(boardId)));
+      for (const load of loads) expect(load).toEqual(loads[0]);
+      for (const client of clients) {
+        expect(client.proxy.pendingCount).toBe(0);
+        expect(client.proxy.version).toBe(board.version);
+        expect(client.proxy.document).toEqual(loads[0]?.document);
+      }
+      const history = await (services[0] as BoardService).store.completions(
+        boardId,
+        0,
+        board.version,
+      );
+      expect(replayCompletions({ title: "Shared", lists: {} }, history)).toEqual(
+        loads[0]?.document,
+      );
+    }, 120_000);
+  },
+);
