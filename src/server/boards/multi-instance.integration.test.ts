@@ -19,7 +19,7 @@ import { BoardService } from "./BoardService";
 const skipReason = inject("postgresSkipReason");
 const INSTANCES = 3;
 const CLIENTS = 30;
-const ROUNDS = 12;
+const ROUNDS = 40;
 
 /** A random board-shaped command against what the client sees. */
 function randomCommand(rng: ReturnType<typeof seededRandom>, doc: Doc): Command {
@@ -176,7 +176,9 @@ describe.skipIf(skipReason !== null)(
       expect(rows.map((r) => r.version)).toEqual(
         Array.from({ length: board.version }, (_, i) => i + 1),
       );
-      expect(board.version).toBeGreaterThan(made / 2); // most commands applied (some refused by races)
+      // Thousands of commands, most applied (some are refused: their target was deleted meanwhile).
+      expect(made).toBeGreaterThan(2000);
+      expect(board.version).toBeGreaterThan(made / 2);
 
       const loads = await Promise.all(services.map((s) => s.load(boardId)));
       for (const load of loads) expect(load).toEqual(loads[0]);
