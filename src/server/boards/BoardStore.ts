@@ -42,8 +42,8 @@ function toCompletion(row: CommandRow): Completion {
 /**
  * A board's persisted history behind the sync engine: every applied command is a row keyed by
  * (board, version), the board row's version is advanced only by a conditional update, checkpoints
- * hold the materialised document every `checkpointEvery` versions, and each client's last
- * batchSeq and outcome are kept for idempotent retries.
+ * hold the materialised document every `checkpointEvery` versions, and every batch's outcome is
+ * kept by (client, batchSeq) for idempotent retries.
  */
 export class BoardStore {
   constructor(
@@ -125,17 +125,15 @@ export class BoardStore {
     clientIds: string[],
     db: Db = this.prisma,
   ): Promise<Map<string, BatchOutcome>> {
-    const rows = await db.boardClient.findMany({
-      where: { boardId, clientId: { in: [...new Set(clientIds)] } },
-    });
-    return new Map(rows.map((row) => [row.clientId, row.outcome as unknown as BatchOutcome]));
+    const rows = await db.$queryRaw<{ clientId: string; outcome: BatchOutcome }[]>`
+      SELECT DISTINCT ON ("clientId") "clientId", outcome FROM board_batch
+      WHERE "boardId" = ${boardId} AND "clientId" = ANY(${[...new Set(clientIds)]}::text[])
+      ORDER BY "clientId", "batchSeq" DESC`;
+    return new Map(rows.map((row) => [row.clientId, row.outcome]));
   }
 
   async clientOutcome(boardId: string, clientId: string): Promise<BatchOutcome | undefined> {
-    const row = await this.prisma.boardClient.findUnique({
-      where: { boardId_clientId: { boardId, clientId } },
-    });
-    return row ? (row.outcome as unknown as BatchOutcome) : undefined;
+    return (await this.clientOutcomes(boardId, [clientId])).get(clientId);
   }
 
   /**
@@ -170,7 +168,7 @@ export class BoardStore {
   /**
    * Writes a group of batches at `fromVersion` inside `tx`: the command rows (the (board, version)
    * key refuses any version written twice), the board's new version (only if still `fromVersion`),
-   * each client's last outcome, and a checkpoint when the group crosses a multiple of K.
+   * each batch's outcome, and a checkpoint when the group crosses a multiple of K.
    */
   async write(
     tx: Prisma.TransactionClient,
@@ -179,48 +177,65 @@ export class BoardStore {
     batches: StoredBatch[],
     documentAfter: Doc,
   ): Promise<number> {
-    const rows: Prisma.BoardCommandCreateManyInput[] = [];
+    // Column arrays for one multi-row INSERT (unnest): one round trip and one statement to plan,
+    // however many commands the group holds.
+    const cols = {
+      version: [] as number[],
+      action: [] as string[],
+      path: [] as string[],
+      props: [] as (string | null)[],
+      parentDefault: [] as (string | null)[],
+      createdId: [] as (string | null)[],
+      actionId: [] as (string | null)[],
+      label: [] as (string | null)[],
+      userId: [] as string[],
+      clientId: [] as string[],
+      batchSeq: [] as number[],
+    };
     let version = fromVersion;
     for (const { meta, completions } of batches) {
-      for (const completion of completions) {
+      for (const c of completions) {
         version += 1;
-        rows.push({
-          boardId,
-          version,
-          action: completion.action,
-          path: completion.path,
-          props: completion.props,
-          parentDefault: completion.parentDefault,
-          createdId: completion.createdId,
-          actionId: completion.actionId,
-          label: completion.label,
-          userId: meta.userId,
-          clientId: meta.clientId,
-          batchSeq: meta.batchSeq,
-        });
+        cols.version.push(version);
+        cols.action.push(c.action);
+        cols.path.push(JSON.stringify(c.path));
+        cols.props.push(c.props === undefined ? null : JSON.stringify(c.props));
+        cols.parentDefault.push(
+          c.parentDefault === undefined ? null : JSON.stringify(c.parentDefault),
+        );
+        cols.createdId.push(c.createdId ?? null);
+        cols.actionId.push(c.actionId ?? null);
+        cols.label.push(c.label ?? null);
+        cols.userId.push(meta.userId);
+        cols.clientId.push(meta.clientId);
+        cols.batchSeq.push(meta.batchSeq);
       }
     }
-    const moved = await tx.board.updateMany({
-      where: { id: boardId, version: fromVersion },
-      data: { version },
-    });
-    if (moved.count !== 1) {
+    const moved = await tx.$executeRaw`
+      UPDATE board SET version = ${version}, "updatedAt" = now()
+      WHERE id = ${boardId} AND version = ${fromVersion}`;
+    if (moved !== 1) {
       throw new VersionConflict(`Board ${boardId} is no longer at version ${fromVersion}`);
     }
-    if (rows.length > 0) await tx.boardCommand.createMany({ data: rows });
-    // The last batch of each client is its idempotency record.
-    const last = new Map(batches.map((batch) => [batch.meta.clientId, batch.outcome]));
-    for (const [clientId, outcome] of last) {
-      const data = {
-        batchSeq: outcome.batchSeq,
-        outcome: outcome as unknown as Prisma.InputJsonValue,
-      };
-      await tx.boardClient.upsert({
-        where: { boardId_clientId: { boardId, clientId } },
-        create: { boardId, clientId, ...data },
-        update: data,
-      });
+    if (cols.version.length > 0) {
+      await tx.$executeRaw`
+        INSERT INTO board_command ("boardId", version, action, path, props, "parentDefault",
+          "createdId", "actionId", label, "userId", "clientId", "batchSeq")
+        SELECT ${boardId}, v, a, p::jsonb, pr::jsonb, pd::jsonb, ci, ai, l, u, cl, bs
+        FROM unnest(${cols.version}::int[], ${cols.action}::text[], ${cols.path}::text[],
+          ${cols.props}::text[], ${cols.parentDefault}::text[], ${cols.createdId}::text[],
+          ${cols.actionId}::text[], ${cols.label}::text[], ${cols.userId}::text[],
+          ${cols.clientId}::text[], ${cols.batchSeq}::int[])
+          AS t(v, a, p, pr, pd, ci, ai, l, u, cl, bs)`;
     }
+    // Every batch's outcome, for idempotent retries: one insert for the group. The key refuses a
+    // (client, batchSeq) recorded before, so a batch can never be applied twice.
+    await tx.$executeRaw`
+      INSERT INTO board_batch ("boardId", "clientId", "batchSeq", outcome)
+      SELECT ${boardId}, c, s, o::jsonb
+      FROM unnest(${batches.map((b) => b.meta.clientId)}::text[],
+        ${batches.map((b) => b.meta.batchSeq)}::int[],
+        ${batches.map((b) => JSON.stringify(b.outcome))}::text[]) AS t(c, s, o)`;
     const every = this.checkpointEvery;
     if (Math.floor(version / every) > Math.floor(fromVersion / every)) {
       await tx.boardCheckpoint.create({ data: { boardId, version, document: documentAfter } });

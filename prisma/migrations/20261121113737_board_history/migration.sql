@@ -28,14 +28,14 @@ CREATE TABLE "board_checkpoint" (
 );
 
 -- CreateTable
-CREATE TABLE "board_client" (
+CREATE TABLE "board_batch" (
     "boardId" TEXT NOT NULL,
     "clientId" TEXT NOT NULL,
     "batchSeq" INTEGER NOT NULL,
     "outcome" JSONB NOT NULL,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "board_client_pkey" PRIMARY KEY ("boardId","clientId")
+    CONSTRAINT "board_batch_pkey" PRIMARY KEY ("boardId","clientId","batchSeq")
 );
 
 -- CreateIndex
@@ -48,4 +48,4 @@ ALTER TABLE "board_command" ADD CONSTRAINT "board_command_boardId_fkey" FOREIGN 
 ALTER TABLE "board_checkpoint" ADD CONSTRAINT "board_checkpoint_boardId_fkey" FOREIGN KEY ("boardId") REFERENCES "board"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "board_client" ADD CONSTRAINT "board_client_boardId_fkey" FOREIGN KEY ("boardId") REFERENCES "board"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "board_batch" ADD CONSTRAINT "board_batch_boardId_fkey" FOREIGN KEY ("boardId") REFERENCES "board"("id") ON DELETE CASCADE ON UPDATE CASCADE;
