@@ -16,6 +16,12 @@ const envSchema = z.object({
     .max(100, "must be at most 100")
     .default(10),
   DATA_DIR: z.string().min(1).default(".data"),
+  CHECKPOINT_EVERY: z.coerce
+    .number()
+    .int("must be a whole number")
+    .min(10, "must be at least 10")
+    .max(100_000, "must be at most 100000")
+    .default(500),
   AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
   BETTER_AUTH_URL: optional(z.url("must be an absolute URL such as https://rewind.example.com")),
 });

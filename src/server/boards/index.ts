@@ -1,4 +1,5 @@
 import { getDatabase } from "../db";
+import { env } from "../env";
 import { type BoardEvents, LocalBoardEvents, PostgresBoardEvents } from "./BoardEvents";
 import { BoardService } from "./BoardService";
 
@@ -12,7 +13,7 @@ export function getBoardService(): Promise<BoardService> {
         ? new PostgresBoardEvents(database.url)
         : new LocalBoardEvents();
     return new BoardService(database.prisma, events, {
-      checkpointEvery: Number(process.env.CHECKPOINT_EVERY ?? 500),
+      checkpointEvery: env().CHECKPOINT_EVERY,
     });
   });
   return globalForBoards.__rewindBoards;
