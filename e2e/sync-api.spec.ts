@@ -9,7 +9,9 @@ async function mutation(request: APIRequestContext, path: string, input: unknown
 }
 
 async function query(request: APIRequestContext, path: string, input: unknown) {
-  const response = await request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+  const response = await request.get(
+    `/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
+  );
   const body = await response.json();
   return { status: response.status(), data: body.result?.data?.json, error: body.error?.json };
 }
@@ -34,14 +36,24 @@ test("flush and subscribe over HTTP: typed answers, server-sent events resumable
 
   const { data: board } = await mutation(ada, "board.create", { title: "Over the wire" });
   expect(board.id).toMatch(/^[\w-]{21}$/);
-  expect((await mutation(ada, "board.invite", { boardId: board.id, email: bobUser.email, role: "editor" })).data).toEqual({
+  expect(
+    (
+      await mutation(ada, "board.invite", {
+        boardId: board.id,
+        email: bobUser.email,
+        role: "editor",
+      })
+    ).data,
+  ).toEqual({
     ok: true,
   });
 
   // Bob subscribes from version 0 before anything happens.
   const cookies = (await bob.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join("; ");
   const controller = new AbortController();
-  const input = encodeURIComponent(JSON.stringify({ json: { boardId: board.id, lastEventId: "0" } }));
+  const input = encodeURIComponent(
+    JSON.stringify({ json: { boardId: board.id, lastEventId: "0" } }),
+  );
   const stream = await fetch(`${baseURL}/api/trpc/sync.subscribe?input=${input}`, {
     headers: { cookie: cookies, accept: "text/event-stream" },
     signal: controller.signal,
@@ -56,14 +68,24 @@ test("flush and subscribe over HTTP: typed answers, server-sent events resumable
     from: 0,
     commands: [
       { action: "create", path: ["lists"], createdId: "l1", props: { title: "Todo" } },
-      { action: "create", path: ["lists", "l1", "items"], createdId: "i1", props: { text: "milk" } },
+      {
+        action: "create",
+        path: ["lists", "l1", "items"],
+        createdId: "i1",
+        props: { text: "milk" },
+      },
       { action: "update", path: ["lists", "l1"], props: { color: "red" } },
     ],
   });
   expect(flush.status).toBe(200);
   expect(flush.data.version).toBe(2);
   expect(flush.data.errors).toEqual([
-    { index: 2, action: "update", path: ["lists", "l1"], message: 'a list has no field "color" (allowed: title, order)' },
+    {
+      index: 2,
+      action: "update",
+      path: ["lists", "l1"],
+      message: 'a list has no field "color" (allowed: title, order)',
+    },
   ]);
   expect(flush.data.applied.completions[1].props.createdBy).toEqual(expect.any(String));
 
@@ -77,9 +99,17 @@ test("flush and subscribe over HTTP: typed answers, server-sent events resumable
   }
   controller.abort();
   const event = text.split("\n\n").find((block) => /id: ?2/.test(block)) ?? "";
-  const data = JSON.parse(event.split("\n").find((line) => line.startsWith("data:"))?.slice(5) ?? "{}");
+  const data = JSON.parse(
+    event
+      .split("\n")
+      .find((line) => line.startsWith("data:"))
+      ?.slice(5) ?? "{}",
+  );
   expect(data.json.from).toBe(0);
-  expect(data.json.completions.map((c: { createdId: string }) => c.createdId)).toEqual(["l1", "i1"]);
+  expect(data.json.completions.map((c: { createdId: string }) => c.createdId)).toEqual([
+    "l1",
+    "i1",
+  ]);
 
   // Load, authorisation and bad input over HTTP.
   expect((await query(bob, "sync.load", { boardId: board.id })).data.version).toBe(2);
@@ -94,7 +124,17 @@ test("flush and subscribe over HTTP: typed answers, server-sent events resumable
   });
   expect(tooMany.status).toBe(400);
   expect(tooMany.error.message).toBe("commands: must hold at most 500 commands");
-  const retry = await mutation(ada, "sync.flush", { boardId: board.id, clientId: "ada-tab", batchSeq: 1, from: 0, commands: [] });
+  const retry = await mutation(ada, "sync.flush", {
+    boardId: board.id,
+    clientId: "ada-tab",
+    batchSeq: 1,
+    from: 0,
+    commands: [],
+  });
   expect(retry.data).toEqual(flush.data);
-  expect((await query(ada, "board.list", undefined)).data[0]).toMatchObject({ id: board.id, version: 2, role: "owner" });
+  expect((await query(ada, "board.list", undefined)).data[0]).toMatchObject({
+    id: board.id,
+    version: 2,
+    role: "owner",
+  });
 });
