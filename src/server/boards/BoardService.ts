@@ -228,6 +228,7 @@ export class BoardService {
               meta: { userId, clientId: request.clientId, batchSeq: request.batchSeq },
               completions: result.completions,
               outcome: batchOutcome,
+              before: state.document,
             });
             known.set(request.clientId, batchOutcome);
             steps.push({ kind: "answer", outcome: batchOutcome, from: request.from });
@@ -237,8 +238,7 @@ export class BoardService {
               itemCount: context.itemCount,
             };
           }
-          if (stored.length > 0)
-            await this.store.write(tx, boardId, base.version, stored, state.document);
+          if (stored.length > 0) await this.store.write(tx, boardId, base.version, stored);
           return { steps, stored, missing, state };
         },
         // Waiting for another instance's turn on the board happens inside the transaction.

@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from "vitest";
-import { type Command, Master } from "@/sync";
+import { type Command, Master, replayCompletions } from "@/sync";
 import { describeEachDatabase } from "../../../test/databases";
 import { BoardStore, type StoredBatch, VersionConflict } from "./BoardStore";
 
@@ -13,6 +13,7 @@ function flush(
   commands: Command[],
 ): StoredBatch {
   const before = master.version;
+  const document = master.document();
   const response = master.flush({ clientId, batchSeq, from: before, commands }, {});
   return {
     meta: { userId: owner.id, clientId, batchSeq },
@@ -24,6 +25,7 @@ function flush(
       mappedPaths: response.mappedPaths,
       errors: response.errors,
     },
+    before: document,
   };
 }
 
@@ -61,16 +63,24 @@ describeEachDatabase("BoardStore", (db) => {
         ]),
         flush(master, "c2", i, [addList(`b${i}`), { action: "delete", path: ["nope"] }]),
       ];
-      version = await store.append("b2", version, batches, master.document());
+      version = await store.append("b2", version, batches);
     }
     expect(version).toBe(12);
     expect(await store.load("b2")).toEqual({ version: 12, document: master.document() });
-    // Checkpoints every 5 versions: written when a group crosses 5 and 10.
+    // Checkpoints at every multiple of 5, even inside a batch, each equal to a replay of history.
     const checkpoints = await db().prisma.boardCheckpoint.findMany({
       where: { boardId: "b2" },
       orderBy: { version: "asc" },
     });
-    expect(checkpoints.map((c) => c.version)).toEqual([0, 6, 12]);
+    expect(checkpoints.map((c) => c.version)).toEqual([0, 5, 10]);
+    for (const checkpoint of checkpoints) {
+      expect(checkpoint.document).toEqual(
+        replayCompletions(
+          { title: "T", lists: {} },
+          master.completions(0, checkpoint.version) ?? [],
+        ),
+      );
+    }
     expect(await store.completions("b2", 0, 12)).toEqual(master.completions(0, 12));
     expect((await store.documentAt("b2", 3))?.document).toEqual({
       title: "T",
@@ -90,10 +100,10 @@ describeEachDatabase("BoardStore", (db) => {
   it("refuses a stale writer with VersionConflict and writes nothing", async () => {
     await store.createBoard({ id: "b3", title: "T", ownerId: owner.id });
     const master = new Master({ document: { title: "T", lists: {} } });
-    await store.append("b3", 0, [flush(master, "c1", 1, [addList("x")])], master.document());
+    await store.append("b3", 0, [flush(master, "c1", 1, [addList("x")])]);
     const stale = new Master({ document: { title: "T", lists: {} } });
     const error = await store
-      .append("b3", 0, [flush(stale, "c2", 1, [addList("y")])], stale.document())
+      .append("b3", 0, [flush(stale, "c2", 1, [addList("y")])])
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VersionConflict);
     expect(await store.load("b3")).toEqual({ version: 1, document: master.document() });

@@ -14,6 +14,8 @@ export interface StoredBatch {
   meta: BatchMeta;
   completions: Completion[];
   outcome: BatchOutcome;
+  /** The document before this batch (checkpoints inside the batch are rebuilt from it). */
+  before: Doc;
 }
 
 export class VersionConflict extends Error {
@@ -76,7 +78,7 @@ export class BoardStore {
     return this.documentAt(boardId, board.version);
   }
 
-  /** The document at any stored version (never replays more than `checkpointEvery` + a batch). */
+  /** The document at any stored version (never replays more than `checkpointEvery` commands). */
   async documentAt(
     boardId: string,
     version: number,
@@ -150,18 +152,13 @@ export class BoardStore {
    * Appends batches applied in memory from `expectedVersion`, in one transaction (group commit).
    * Throws VersionConflict, writing nothing, when another writer moved the board meanwhile.
    */
-  async append(
-    boardId: string,
-    expectedVersion: number,
-    batches: StoredBatch[],
-    documentAfter: Doc,
-  ): Promise<number> {
+  async append(boardId: string, expectedVersion: number, batches: StoredBatch[]): Promise<number> {
     return this.prisma.$transaction(async (tx) => {
       const head = await this.lockVersion(tx, boardId);
       if (head !== expectedVersion) {
         throw new VersionConflict(`Board ${boardId} is no longer at version ${expectedVersion}`);
       }
-      return this.write(tx, boardId, expectedVersion, batches, documentAfter);
+      return this.write(tx, boardId, expectedVersion, batches);
     });
   }
 
@@ -175,7 +172,6 @@ export class BoardStore {
     boardId: string,
     fromVersion: number,
     batches: StoredBatch[],
-    documentAfter: Doc,
   ): Promise<number> {
     // Column arrays for one multi-row INSERT (unnest): one round trip and one statement to plan,
     // however many commands the group holds.
@@ -211,8 +207,10 @@ export class BoardStore {
         cols.batchSeq.push(meta.batchSeq);
       }
     }
+    // The board's title lives in its document; board.list reads the copy on the board row.
+    const title = lastRootTitle(batches);
     const moved = await tx.$executeRaw`
-      UPDATE board SET version = ${version}, "updatedAt" = now()
+      UPDATE board SET version = ${version}, title = COALESCE(${title}, title), "updatedAt" = now()
       WHERE id = ${boardId} AND version = ${fromVersion}`;
     if (moved !== 1) {
       throw new VersionConflict(`Board ${boardId} is no longer at version ${fromVersion}`);
@@ -236,10 +234,43 @@ export class BoardStore {
       FROM unnest(${batches.map((b) => b.meta.clientId)}::text[],
         ${batches.map((b) => b.meta.batchSeq)}::int[],
         ${batches.map((b) => JSON.stringify(b.outcome))}::text[]) AS t(c, s, o)`;
-    const every = this.checkpointEvery;
-    if (Math.floor(version / every) > Math.floor(fromVersion / every)) {
-      await tx.boardCheckpoint.create({ data: { boardId, version, document: documentAfter } });
+    const checkpoints = checkpointsIn(batches, fromVersion, this.checkpointEvery);
+    if (checkpoints.length > 0) {
+      await tx.boardCheckpoint.createMany({ data: checkpoints.map((c) => ({ boardId, ...c })) });
     }
     return version;
   }
+}
+
+/** The title set last by an update of the board's root in these batches, if any. */
+function lastRootTitle(batches: StoredBatch[]): string | null {
+  let title: string | null = null;
+  for (const { completions } of batches) {
+    for (const c of completions) {
+      if (c.action === "update" && c.path.length === 0 && typeof c.props?.title === "string") {
+        title = c.props.title;
+      }
+    }
+  }
+  return title;
+}
+
+/**
+ * The document at every multiple of `every` that these batches reach, rebuilt from the document
+ * before the batch that crosses it (cost: that batch's commands, once per `every` versions).
+ */
+function checkpointsIn(batches: StoredBatch[], fromVersion: number, every: number) {
+  const checkpoints: { version: number; document: Doc }[] = [];
+  let start = fromVersion;
+  for (const { completions, before } of batches) {
+    const end = start + completions.length;
+    for (let m = (Math.floor(start / every) + 1) * every; m <= end; m += every) {
+      const document = replayCompletions(before, completions.slice(0, m - start));
+      if (!document)
+        throw new Error(`Batch does not replay onto its own starting document at ${start}`);
+      checkpoints.push({ version: m, document });
+    }
+    start = end;
+  }
+  return checkpoints;
 }

@@ -99,6 +99,14 @@ describeEachDatabase("sync API", (db) => {
     expect(((document.lists as Doc).l1 as Doc).items).toEqual({ i1: item });
   });
 
+  it("renaming the board in its document renames it in board.list", async () => {
+    const { version } = await as(ada).sync.load({ boardId });
+    await as(ada).sync.flush(
+      request("ada-title", version, [{ action: "update", path: [], props: { title: "Sprint 2" } }]),
+    );
+    expect((await as(bob).board.list()).find((b) => b.id === boardId)?.title).toBe("Sprint 2");
+  });
+
   it("refused commands are reported one by one; the rest of the flush applies", async () => {
     const { version } = await as(bob).sync.load({ boardId });
     const response = await as(bob).sync.flush(
