@@ -1,10 +1,12 @@
 import { boardRouter } from "./routers/board";
+import { presenceRouter } from "./routers/presence";
 import { syncRouter } from "./routers/sync";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   board: boardRouter,
   sync: syncRouter,
+  presence: presenceRouter,
 });
 
 export type AppRouter = typeof appRouter;

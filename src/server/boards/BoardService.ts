@@ -12,6 +12,7 @@ import {
 } from "@/sync";
 import type { BoardEvents } from "./BoardEvents";
 import { BoardStore, type Db, type StoredBatch } from "./BoardStore";
+import { Presence } from "./Presence";
 import { boardRules, countItems } from "./rules";
 
 /** A board's state at a version, as this instance last knew it. */
@@ -60,6 +61,8 @@ export class BoardNotFound extends Error {
  */
 export class BoardService {
   readonly store: BoardStore;
+  /** Who has each board open on this instance. */
+  readonly presence = new Presence();
   private readonly runtimes = new Map<string, BoardRuntime>();
   private readonly runner: KeyedSerialRunner<FlushJob, JobResult>;
   private readonly options: Required<BoardServiceOptions>;

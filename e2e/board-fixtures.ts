@@ -1,0 +1,66 @@
+import { type Browser, expect, type Page } from "@playwright/test";
+import { newUser, signUp, type TestUser } from "./fixtures";
+
+export interface Person {
+  user: TestUser;
+  page: Page;
+}
+
+/** A signed-up user in their own browser context (their own cookies and storage). */
+export async function person(
+  browser: Browser,
+  baseURL: string | undefined,
+  name: string,
+): Promise<Person> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  const user = newUser(name);
+  await signUp(page, user);
+  return { user, page };
+}
+
+/** `owner` creates a board from "Your boards" and opens it; returns its URL path. */
+export async function createBoard(owner: Person, title: string): Promise<string> {
+  const { page } = owner;
+  await page.getByRole("textbox", { name: "Board title" }).fill(title);
+  await page.getByRole("button", { name: "Create board" }).click();
+  await page.getByRole("link", { name: title }).click();
+  await expect(page.getByRole("heading", { name: title, level: 1 })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+  return new URL(page.url()).pathname;
+}
+
+export async function share(owner: Person, email: string, role: "Editor" | "Viewer") {
+  const { page } = owner;
+  await page.getByRole("button", { name: "Share" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("textbox", { name: "Email" }).fill(email);
+  await dialog.getByRole("radio", { name: role }).check();
+  await dialog.getByRole("button", { name: "Invite" }).click();
+  await expect(dialog.getByText(`Invited ${email}`)).toBeVisible();
+  await dialog.getByRole("button", { name: "Close" }).click();
+}
+
+export async function addList(page: Page, title: string) {
+  await page.getByRole("textbox", { name: "New list title" }).fill(title);
+  await page.getByRole("button", { name: "Add list" }).click();
+}
+
+export async function addItem(page: Page, list: string, text: string) {
+  const region = page.getByRole("region", { name: list });
+  await region.getByRole("textbox", { name: "New item" }).fill(text);
+  await region.getByRole("button", { name: "Add item" }).click();
+}
+
+/** What a person sees of the board: list titles with their items' text and done state. */
+export async function visibleBoard(page: Page) {
+  return page.locator(".list").evaluateAll((lists) =>
+    lists.map((list) => ({
+      title: list.querySelector("h2")?.textContent,
+      items: [...list.querySelectorAll(".item")].map((item) => ({
+        text: item.querySelector(".item-text")?.textContent,
+        done: (item.querySelector('input[type="checkbox"]') as HTMLInputElement | null)?.checked,
+      })),
+    })),
+  );
+}

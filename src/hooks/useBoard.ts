@@ -1,0 +1,80 @@
+"use client";
+
+import { TRPCClientError } from "@trpc/client";
+import { useRouter } from "next/navigation";
+import { useEffect, useState, useSyncExternalStore } from "react";
+import { BoardSession, type BoardSnapshot, type FailureKind } from "@/lib/BoardSession";
+import { useTRPCClient } from "@/trpc/react";
+
+function classify(error: unknown): FailureKind {
+  if (error instanceof TRPCClientError) {
+    const code = (error.data as { code?: string } | undefined)?.code;
+    if (code === "UNAUTHORIZED") return "unauthorized";
+    if (code === "FORBIDDEN") return "forbidden";
+    if (code === "NOT_FOUND") return "not-found";
+    if (code) return "refused";
+  }
+  // No answer from the server at all: the network is gone.
+  return "offline";
+}
+
+const emptySnapshot: BoardSnapshot = { document: null, status: { kind: "loading" }, alerts: [] };
+const noSubscription = () => () => {};
+
+/**
+ * Opens a board: a BoardSession wired to tRPC (load, flush, subscribe), the browser's storage and
+ * online/offline and page-hide events. Re-renders when the document, status or alerts change.
+ */
+export function useBoard(boardId: string, userId: string) {
+  const client = useTRPCClient();
+  const router = useRouter();
+  const [session, setSession] = useState<BoardSession | null>(null);
+
+  useEffect(() => {
+    const created = new BoardSession({
+      boardId,
+      userId,
+      classify,
+      storage: typeof localStorage === "undefined" ? null : localStorage,
+      locks: typeof navigator !== "undefined" && "locks" in navigator ? navigator.locks : null,
+      onUnauthorized: () => router.replace("/sign-in"),
+      transport: {
+        load: () => client.sync.load.query({ boardId }),
+        flush: (request) => client.sync.flush.mutate({ boardId, ...request }),
+        subscribe: (lastEventId, onData) => {
+          const subscription = client.sync.subscribe.subscribe(
+            { boardId, lastEventId: String(lastEventId) },
+            { onData: (event) => onData(event.data) },
+          );
+          return () => subscription.unsubscribe();
+        },
+      },
+    });
+    setSession(created);
+    void created.start();
+    const online = () => created.setOnline(true);
+    const offline = () => created.setOnline(false);
+    const hidden = () => {
+      if (document.visibilityState === "hidden") created.flushNow();
+    };
+    window.addEventListener("online", online);
+    window.addEventListener("offline", offline);
+    document.addEventListener("visibilitychange", hidden);
+    const pagehide = () => created.flushNow();
+    window.addEventListener("pagehide", pagehide);
+    return () => {
+      window.removeEventListener("online", online);
+      window.removeEventListener("offline", offline);
+      document.removeEventListener("visibilitychange", hidden);
+      window.removeEventListener("pagehide", pagehide);
+      created.stop();
+    };
+  }, [boardId, userId, client, router]);
+
+  const snapshot = useSyncExternalStore(
+    session ? (listener) => session.onChange(listener) : noSubscription,
+    () => session?.snapshot ?? emptySnapshot,
+    () => emptySnapshot,
+  );
+  return { session, ...snapshot };
+}
