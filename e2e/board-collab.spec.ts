@@ -1,0 +1,172 @@
+import { expect, test } from "@playwright/test";
+import { addItem, addList, createBoard, person, share, visibleBoard } from "./board-fixtures";
+
+test("simultaneous edits, to different items and to the same item, converge everywhere", async ({
+  browser,
+  baseURL,
+}) => {
+  const a = await person(browser, baseURL, "Ann");
+  const b = await person(browser, baseURL, "Bob");
+  const path = await createBoard(a, "Together");
+  await share(a, b.user.email, "Editor");
+  await addList(a.page, "Tasks");
+  for (const item of ["one", "two", "three"]) await addItem(a.page, "Tasks", item);
+  await b.page.goto(path);
+  const onA = a.page.getByRole("region", { name: "Tasks" });
+  const onB = b.page.getByRole("region", { name: "Tasks" });
+  await expect(onB.getByRole("checkbox")).toHaveCount(3);
+
+  // Both start editing before either saves.
+  await onA.getByRole("button", { name: "Edit one" }).click();
+  await onB.getByRole("button", { name: "Edit two" }).click();
+  await a.page.getByRole("textbox", { name: "Item text" }).fill("one by Ann");
+  await b.page.getByRole("textbox", { name: "Item text" }).fill("two by Bob");
+  await Promise.all([
+    a.page.getByRole("textbox", { name: "Item text" }).press("Enter"),
+    b.page.getByRole("textbox", { name: "Item text" }).press("Enter"),
+  ]);
+  await onA.getByRole("button", { name: "Edit three" }).click();
+  await onB.getByRole("button", { name: "Edit three" }).click();
+  await a.page.getByRole("textbox", { name: "Item text" }).fill("three (Ann)");
+  await b.page.getByRole("textbox", { name: "Item text" }).fill("three (Bob)");
+  await Promise.all([
+    a.page.getByRole("textbox", { name: "Item text" }).press("Enter"),
+    b.page.getByRole("textbox", { name: "Item text" }).press("Enter"),
+  ]);
+
+  await expect(a.page.getByRole("status")).toHaveText("Saved");
+  await expect(b.page.getByRole("status")).toHaveText("Saved");
+  await expect(onA.getByRole("checkbox", { name: "one by Ann" })).toBeVisible();
+  await expect(onB.getByRole("checkbox", { name: "two by Bob" })).toBeVisible();
+  await expect
+    .poll(async () => JSON.stringify(await visibleBoard(a.page)))
+    .toBe(JSON.stringify(await visibleBoard(b.page)));
+  const settled = await visibleBoard(a.page);
+  expect(settled[0]?.items.map((i) => i.text).slice(0, 2)).toEqual(["one by Ann", "two by Bob"]);
+  expect(["three (Ann)", "three (Bob)"]).toContain(settled[0]?.items[2]?.text);
+  await b.page.reload();
+  await expect.poll(() => visibleBoard(b.page)).toEqual(settled);
+});
+
+test("offline edits survive closing the page and are flushed on return", async ({
+  browser,
+  baseURL,
+}) => {
+  const a = await person(browser, baseURL, "Ann");
+  const b = await person(browser, baseURL, "Bob");
+  const path = await createBoard(a, "Trip");
+  await share(a, b.user.email, "Editor");
+  await addList(a.page, "Pack");
+  await addItem(a.page, "Pack", "passport");
+  await expect(a.page.getByRole("status")).toHaveText("Saved");
+  await b.page.goto(path);
+
+  const context = a.page.context();
+  await context.setOffline(true);
+  await addItem(a.page, "Pack", "charger");
+  await addItem(a.page, "Pack", "sunscreen");
+  await a.page
+    .getByRole("region", { name: "Pack" })
+    .getByRole("checkbox", { name: "passport" })
+    .check();
+  await expect(a.page.getByRole("status")).toHaveText("Offline · 3 unsaved changes");
+  // (A flush sent just as the network went may have reached the server with its answer lost:
+  // the edits stay unsaved on A's side and the retry must not apply them twice.)
+  await a.page.close();
+
+  await context.setOffline(false);
+  const again = await context.newPage();
+  await again.goto(path);
+  const pack = again.getByRole("region", { name: "Pack" });
+  await expect(pack.getByRole("checkbox", { name: "sunscreen" })).toBeVisible();
+  await expect(pack.getByRole("checkbox", { name: "passport" })).toBeChecked();
+  await expect(again.getByRole("status")).toHaveText("Saved");
+  const onB = b.page.getByRole("region", { name: "Pack" });
+  await expect(onB.getByRole("checkbox")).toHaveCount(3);
+  await expect(onB.getByRole("checkbox", { name: "passport" })).toBeChecked();
+});
+
+test("a viewer sees the board read-only, and the server refuses a forced flush", async ({
+  browser,
+  baseURL,
+}) => {
+  const a = await person(browser, baseURL, "Ann");
+  const v = await person(browser, baseURL, "Vera");
+  const path = await createBoard(a, "Roadmap");
+  await addList(a.page, "Q1");
+  await addItem(a.page, "Q1", "ship it");
+  await share(a, v.user.email, "Viewer");
+  await v.page.goto(path);
+  const q1 = v.page.getByRole("region", { name: "Q1" });
+  await expect(q1.getByRole("checkbox", { name: "ship it" })).toBeDisabled();
+  await expect(q1.getByRole("textbox", { name: "New item" })).toBeDisabled();
+  await expect(q1.getByRole("button", { name: "Delete ship it" })).toBeDisabled();
+  await expect(v.page.getByRole("textbox", { name: "New list title" })).toBeDisabled();
+  await expect(v.page.getByRole("button", { name: "Share" })).toHaveCount(0);
+
+  const boardId = path.split("/").pop();
+  const forced = await v.page.request.post("/api/trpc/sync.flush", {
+    data: {
+      json: {
+        boardId,
+        clientId: "forced",
+        batchSeq: 1,
+        from: 0,
+        commands: [{ action: "delete", path: ["lists"] }],
+      },
+    },
+  });
+  expect(forced.status()).toBe(403);
+  await a.page.reload();
+  await expect(
+    a.page.getByRole("region", { name: "Q1" }).getByRole("checkbox", { name: "ship it" }),
+  ).toBeVisible();
+});
+
+test("when the board is full, the refused item disappears and the alert says why", async ({
+  browser,
+  baseURL,
+}) => {
+  test.setTimeout(60_000);
+  const a = await person(browser, baseURL, "Ann");
+  const path = await createBoard(a, "Full");
+  const boardId = path.split("/").pop();
+  // 1,000 items through the API (at most 500 commands a flush), then one more through the page.
+  const flush = async (batchSeq: number, commands: object[]) => {
+    const response = await a.page.request.post("/api/trpc/sync.flush", {
+      data: { json: { boardId, clientId: "filler", batchSeq, from: 0, commands } },
+    });
+    expect(response.status()).toBe(200);
+    expect((await response.json()).result.data.json.errors).toEqual([]);
+  };
+  await flush(1, [
+    { action: "create", path: ["lists"], createdId: "big", props: { title: "Big" } },
+    ...Array.from({ length: 499 }, (_, i) => ({
+      action: "create",
+      path: ["lists", "big", "items"],
+      createdId: `a${i}`,
+      props: { text: `a${i}` },
+    })),
+  ]);
+  await flush(
+    2,
+    Array.from({ length: 500 }, (_, i) => ({
+      action: "create",
+      path: ["lists", "big", "items"],
+      createdId: `b${i}`,
+      props: { text: `b${i}` },
+    })),
+  );
+  await flush(3, [
+    { action: "create", path: ["lists"], createdId: "more", props: { title: "More" } },
+    { action: "create", path: ["lists", "big", "items"], createdId: "c0", props: { text: "c0" } },
+  ]);
+  await a.page.reload();
+  await expect(a.page.getByRole("region", { name: "More" })).toBeVisible();
+  await addItem(a.page, "More", "one too many");
+  await expect(
+    a.page.getByRole("alert").filter({ hasText: "This board is full: 1,000 items at most" }),
+  ).toBeVisible();
+  await expect(a.page.getByRole("region", { name: "More" }).getByRole("checkbox")).toHaveCount(0);
+  await expect(a.page.getByRole("status")).toHaveText("Saved");
+});
