@@ -199,10 +199,11 @@ export class BoardSession {
       } else {
         // The server will never take this batch (no longer allowed, or a broken sequence):
         // start over from the server's state and tell the user their edits were not saved.
+        const reason = error instanceof Error && error.message ? ` (${error.message})` : "";
         this.alert(
           kind === "forbidden"
             ? "You can only view this board: your changes were not saved."
-            : "Some changes could not be saved and were undone.",
+            : `Some changes could not be saved and were undone${reason}.`,
         );
         await this.restart();
       }
