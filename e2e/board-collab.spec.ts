@@ -170,3 +170,30 @@ test("when the board is full, the refused item disappears and the alert says why
   await expect(a.page.getByRole("region", { name: "More" }).getByRole("checkbox")).toHaveCount(0);
   await expect(a.page.getByRole("status")).toHaveText("Saved");
 });
+
+test("an expired session sends the user to sign in, and their unsent edit survives", async ({
+  browser,
+  baseURL,
+}) => {
+  const a = await person(browser, baseURL, "Ann");
+  const path = await createBoard(a, "Notes");
+  await addList(a.page, "Ideas");
+  await expect(a.page.getByRole("status")).toHaveText("Saved");
+  // The session ends (cookie gone) while the page is open; the next edit cannot be saved.
+  await a.page.context().clearCookies();
+  await addItem(a.page, "Ideas", "keep me");
+  await expect(a.page).toHaveURL(/\/sign-in\?next=/);
+  await a.page.getByRole("textbox", { name: "Email" }).fill(a.user.email);
+  await a.page.getByRole("textbox", { name: "Password" }).fill(a.user.password);
+  await a.page.getByRole("button", { name: "Sign in" }).click();
+  // Back on the board they were on.
+  await expect(a.page).toHaveURL(new RegExp(`${path}$`));
+  await expect(
+    a.page.getByRole("region", { name: "Ideas" }).getByRole("checkbox", { name: "keep me" }),
+  ).toBeVisible();
+  await expect(a.page.getByRole("status")).toHaveText("Saved");
+  await a.page.reload();
+  await expect(
+    a.page.getByRole("region", { name: "Ideas" }).getByRole("checkbox", { name: "keep me" }),
+  ).toBeVisible();
+});

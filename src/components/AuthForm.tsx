@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { authClient } from "@/lib/auth-client";
 
@@ -23,6 +23,10 @@ const copy = {
 /** Email + password form for signing in or up; errors from the server are shown as they come. */
 export function AuthForm({ mode }: { mode: Mode }) {
   const router = useRouter();
+  const params = useSearchParams();
+  // Only a path on this site: never an open redirect to another origin.
+  const next = params.get("next");
+  const destination = next?.startsWith("/") && !next.startsWith("//") ? next : "/";
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const text = copy[mode];
@@ -47,7 +51,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
       setPending(false);
       return;
     }
-    router.replace("/");
+    router.replace(destination);
     router.refresh();
   }
 

@@ -37,7 +37,8 @@ export function useBoard(boardId: string, userId: string) {
       classify,
       storage: typeof localStorage === "undefined" ? null : localStorage,
       locks: typeof navigator !== "undefined" && "locks" in navigator ? navigator.locks : null,
-      onUnauthorized: () => router.replace("/sign-in"),
+      onUnauthorized: () =>
+        router.replace(`/sign-in?next=${encodeURIComponent(`/boards/${boardId}`)}`),
       transport: {
         load: () => client.sync.load.query({ boardId }),
         flush: (request) => client.sync.flush.mutate({ boardId, ...request }),
