@@ -52,6 +52,32 @@ test("A adds a list and three items; B sees them live, within 2 seconds", async 
     ]);
 });
 
+test("lists can be renamed, reordered and deleted, and the board renamed, for everyone", async ({
+  browser,
+  baseURL,
+}) => {
+  const a = await person(browser, baseURL, "Ann");
+  const b = await person(browser, baseURL, "Bob");
+  const path = await createBoard(a, "Week");
+  await share(a, b.user.email, "Editor");
+  await b.page.goto(path);
+  for (const title of ["Mon", "Tue", "Wed"]) await addList(a.page, title);
+  await a.page.getByRole("button", { name: "Rename list Tue" }).click();
+  await a.page.getByRole("textbox", { name: "List title", exact: true }).fill("Tuesday");
+  await a.page.getByRole("textbox", { name: "List title", exact: true }).press("Enter");
+  await a.page.getByRole("button", { name: "Move list Wed left" }).click();
+  await a.page.getByRole("button", { name: "Delete list Mon" }).click();
+  await a.page.getByRole("button", { name: "Rename board" }).click();
+  await a.page.getByRole("textbox", { name: "Board title" }).fill("Next week");
+  await a.page.getByRole("textbox", { name: "Board title" }).press("Enter");
+  await expect(b.page.getByRole("heading", { name: "Next week", level: 1 })).toBeVisible();
+  await expect
+    .poll(async () => (await visibleBoard(b.page)).map((l) => l.title))
+    .toEqual(["Wed", "Tuesday"]);
+  await b.page.goto("/");
+  await expect(b.page.getByRole("link", { name: "Next week" })).toBeVisible();
+});
+
 test("A board link for a non-member shows Board not found", async ({ browser, baseURL }) => {
   const a = await person(browser, baseURL, "Owner");
   const stranger = await person(browser, baseURL, "Stranger");

@@ -23,6 +23,12 @@ const envSchema = z.object({
     .max(100_000, "must be at most 100000")
     .default(500),
   AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
+  AUTH_RATE_LIMIT: z.coerce
+    .number()
+    .int("must be a whole number")
+    .min(0, "must be at least 0 (0 turns the limit off)")
+    .max(100_000, "must be at most 100000")
+    .default(100),
   BETTER_AUTH_URL: optional(z.url("must be an absolute URL such as https://rewind.example.com")),
 });
 

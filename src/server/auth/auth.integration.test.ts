@@ -4,6 +4,7 @@ import { describeEachDatabase } from "../../../test/databases";
 import { type Auth, createAuth } from "./create-auth";
 
 const secret = "integration-test-secret-0123456789abcdef";
+let limitedRuns = 0;
 
 describeEachDatabase("accounts", (db) => {
   let auth: Auth;
@@ -61,5 +62,31 @@ describeEachDatabase("accounts", (db) => {
 
     await auth.api.signOut({ headers });
     await expect(auth.api.getSession({ headers })).resolves.toBeNull();
+  });
+
+  it("limits sign-in attempts per minute per address (AUTH_RATE_LIMIT), answering 429", async () => {
+    const limited = createAuth({
+      prisma: db().prisma,
+      secret,
+      baseURL: "http://localhost:3000",
+      rateLimitPerMinute: 2,
+    });
+    // better-auth counts in process memory shared by every instance: a fresh address per run.
+    const address = `203.0.113.${++limitedRuns}`;
+    const attempt = () =>
+      limited.handler(
+        new Request("http://localhost:3000/api/auth/sign-in/email", {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "x-forwarded-for": address,
+            origin: "http://localhost:3000",
+          },
+          body: JSON.stringify({ email: "ada@example.com", password: "wrong password" }),
+        }),
+      );
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await attempt()).status);
+    expect(statuses).toEqual([401, 401, 429]);
   });
 });

@@ -8,10 +8,12 @@ export interface AuthOptions {
   secret: string;
   /** Public origin of the app; when absent it is taken from each request. */
   baseURL?: string;
+  /** Sign-in and sign-up attempts per minute per IP address; 0 turns the limit off. */
+  rateLimitPerMinute?: number;
 }
 
 /** Email + password accounts stored through Prisma in the app's own database. */
-export function createAuth({ prisma, secret, baseURL }: AuthOptions) {
+export function createAuth({ prisma, secret, baseURL, rateLimitPerMinute = 100 }: AuthOptions) {
   return betterAuth({
     appName: "Rewind",
     secret,
@@ -28,13 +30,15 @@ export function createAuth({ prisma, secret, baseURL }: AuthOptions) {
       updateAge: 60 * 60 * 24, // refreshed at most daily
     },
     // better-auth limits requests per IP in production. Its default for sign-in and sign-up
-    // (3 per 10 s) also stops a team signing in from one office; 30 a minute still stops guessing.
+    // (3 per 10 s) also stops a team signing in from one office (one address); a limit per minute
+    // (AUTH_RATE_LIMIT) still slows password guessing.
     rateLimit: {
+      enabled: rateLimitPerMinute > 0,
       window: 60,
-      max: 300,
+      max: Math.max(300, rateLimitPerMinute * 3),
       customRules: {
-        "/sign-in/email": { window: 60, max: 30 },
-        "/sign-up/email": { window: 60, max: 30 },
+        "/sign-in/email": { window: 60, max: rateLimitPerMinute },
+        "/sign-up/email": { window: 60, max: rateLimitPerMinute },
       },
     },
     telemetry: { enabled: false },

@@ -13,6 +13,7 @@ export function getAuth(): Promise<Auth> {
         prisma: database.prisma,
         secret: resolveAuthSecret(env()),
         baseURL: env().BETTER_AUTH_URL,
+        rateLimitPerMinute: env().AUTH_RATE_LIMIT,
       }),
     )
     .catch((error: unknown) => {
