@@ -46,7 +46,9 @@ export default defineConfig({
     command: `rm -rf ${dataDir} && npm run build && npx next start -p ${port}`,
     url: `${baseURL}/api/health`,
     timeout: 300_000,
-    reuseExistingServer: !process.env.CI,
+    // Always a fresh server on a fresh data folder: reusing one (a stale build, another run's
+    // data) would test something else.
+    reuseExistingServer: false,
     stdout: "ignore",
     stderr: "pipe",
     env: {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { requireMember } from "../access";
+import { createWakeup } from "../signal";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 export const presenceRouter = createTRPCRouter({
@@ -12,25 +13,13 @@ export const presenceRouter = createTRPCRouter({
     .subscription(async function* ({ ctx, input, signal }) {
       await requireMember(ctx.db, input.boardId, ctx.user.id);
       const { presence } = ctx.boards;
-      let changed = true;
-      let wake: (() => void) | null = null;
-      const off = presence.onChange(input.boardId, () => {
-        changed = true;
-        wake?.();
-      });
+      const wakeup = createWakeup(signal);
+      const off = presence.onChange(input.boardId, wakeup.notify);
       const leave = presence.join(input.boardId, { id: ctx.user.id, name: ctx.user.name });
       try {
         while (!signal?.aborted) {
-          if (changed) {
-            changed = false;
-            yield presence.list(input.boardId);
-            continue;
-          }
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            signal?.addEventListener("abort", () => resolve(), { once: true });
-          });
-          wake = null;
+          yield presence.list(input.boardId);
+          await wakeup.wait();
         }
       } finally {
         leave();

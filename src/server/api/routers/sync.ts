@@ -3,6 +3,7 @@ import { z } from "zod";
 import { flushRequestSchema, ProtocolError } from "@/sync";
 import { BoardNotFound } from "../../boards";
 import { requireMember, requireRole } from "../access";
+import { createWakeup } from "../signal";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 const boardId = z.string().min(1, "must not be empty").max(128, "must be at most 128 characters");
@@ -57,10 +58,10 @@ export const syncRouter = createTRPCRouter({
     .subscription(async function* ({ ctx, input, signal }) {
       await requireMember(ctx.db, input.boardId, ctx.user.id);
       let latest = 0;
-      let wake: (() => void) | null = null;
+      const wakeup = createWakeup(signal);
       const off = ctx.boards.events.subscribe(input.boardId, (version) => {
         latest = Math.max(latest, version);
-        wake?.();
+        wakeup.notify();
       });
       try {
         const head = await ctx.boards.store.version(input.boardId);
@@ -75,11 +76,7 @@ export const syncRouter = createTRPCRouter({
             sent = to;
             continue;
           }
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            signal?.addEventListener("abort", () => resolve(), { once: true });
-          });
-          wake = null;
+          await wakeup.wait();
         }
       } finally {
         off();
