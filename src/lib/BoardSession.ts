@@ -102,11 +102,18 @@ export class BoardSession {
     }
     if (this.stopped) return;
     const pending = await this.adoptPending();
-    if (this.stopped) return;
+    if (this.stopped) {
+      this.releaseLock?.(); // stopped while starting (React's strict mode does this in development)
+      return;
+    }
     // Unsent edits from an earlier visit are replayed on the fresh base; an unanswered flush is
     // re-sent exactly as it was (same batchSeq), so it cannot apply twice.
     this.proxy = new ClientProxy(pending ? { state: { ...pending, base } } : { base });
     if (!pending) await this.holdLock(this.proxy.clientId);
+    if (this.stopped) {
+      this.releaseLock?.();
+      return;
+    }
     this.proxy.subscribe((event) => this.onProxyEvent(event));
     this.subscribe();
     this.refreshStatus();

@@ -17,8 +17,14 @@ export const presenceRouter = createTRPCRouter({
       const off = presence.onChange(input.boardId, wakeup.notify);
       const leave = presence.join(input.boardId, { id: ctx.user.id, name: ctx.user.name });
       try {
+        let last = "";
         while (!signal?.aborted) {
-          yield presence.list(input.boardId);
+          const users = presence.list(input.boardId);
+          const key = users.map((user) => user.id).join("\n");
+          if (key !== last) {
+            last = key;
+            yield users;
+          }
           await wakeup.wait();
         }
       } finally {
