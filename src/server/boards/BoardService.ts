@@ -117,6 +117,11 @@ export class BoardService {
     return { from, completions: await this.completions(boardId, from, to) };
   }
 
+  /** Boards kept in memory right now. */
+  get hotBoards(): number {
+    return this.runtimes.size;
+  }
+
   async close(): Promise<void> {
     clearInterval(this.sweeper);
   }

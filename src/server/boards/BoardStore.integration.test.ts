@@ -1,6 +1,8 @@
 import { beforeAll, expect, it } from "vitest";
 import { type Command, Master, replayCompletions } from "@/sync";
 import { describeEachDatabase } from "../../../test/databases";
+import { LocalBoardEvents } from "./BoardEvents";
+import { BoardService } from "./BoardService";
 import { BoardStore, type StoredBatch, VersionConflict } from "./BoardStore";
 
 const owner = { id: "u-owner", name: "Owner", email: "owner@example.com" };
@@ -121,5 +123,23 @@ describeEachDatabase("BoardStore", (db) => {
       batchSeq: 1,
     };
     await expect(db().prisma.boardCommand.create({ data: row })).rejects.toThrow();
+  });
+
+  it("a board untouched for a while leaves memory, and loads again from the database", async () => {
+    const service = new BoardService(db().prisma, new LocalBoardEvents(), { idleMs: 50 });
+    await store.createBoard({ id: "idle", title: "Idle", ownerId: owner.id });
+    await service.flush(
+      "idle",
+      { clientId: "c", batchSeq: 1, from: 0, commands: [addList("x")] },
+      owner.id,
+    );
+    expect(service.hotBoards).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(service.hotBoards).toBe(0);
+    expect(await service.load("idle")).toEqual({
+      version: 1,
+      document: { title: "Idle", lists: { x: { title: "x", items: {} } } },
+    });
+    await service.close();
   });
 });
