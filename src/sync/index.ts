@@ -26,5 +26,10 @@ export { applyBatch, type BatchOptions, type BatchResult } from "./master/applyB
 export { type BatchOutcome, classifyBatch } from "./master/idempotency";
 export { Master, type MasterOptions } from "./master/Master";
 export { PROTOCOL_ERRORS, ProtocolError, type ProtocolErrorCode } from "./master/ProtocolError";
-export { buildFlushResponse, type HistoryReader } from "./master/respond";
+export {
+  answerRange,
+  assembleFlushResponse,
+  buildFlushResponse,
+  type HistoryReader,
+} from "./master/respond";
 export * from "./protocol";

@@ -1,6 +1,8 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import {
+  answerRange,
   applyBatch,
+  assembleFlushResponse,
   type BatchOutcome,
   type Completion,
   classifyBatch,
@@ -285,23 +287,13 @@ export class BoardService {
     clientFrom: number,
     outcome: BatchOutcome,
   ): Promise<FlushResponse> {
-    const end = outcome.from + outcome.count;
-    const applied = {
-      from: outcome.from,
-      completions: await this.completions(boardId, outcome.from, end),
-    };
-    const base = { applied, mappedPaths: outcome.mappedPaths, errors: outcome.errors };
-    if (clientFrom === end) return { version: end, ...base };
-    if (clientFrom < end) {
-      const completions = await this.completions(boardId, clientFrom, end);
-      return { version: end, ...base, sync: { kind: "diff", from: clientFrom, completions } };
-    }
-    // The client claims a version this board never reached (or has lost): start it over.
-    return {
+    // The stored history is complete, so the only snapshot is for a client ahead of the board.
+    const range = answerRange(clientFrom, outcome);
+    const span = await this.completions(boardId, range.from, range.to);
+    return assembleFlushResponse(clientFrom, outcome, span, () => ({
       version: runtime.version,
-      ...base,
-      sync: { kind: "snapshot", version: runtime.version, document: runtime.document },
-    };
+      document: runtime.document,
+    }));
   }
 
   private evictIdle() {

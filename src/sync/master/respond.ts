@@ -11,29 +11,60 @@ export interface HistoryReader {
 }
 
 /**
- * S1/S2: the answer to a flush whose batch is recorded in `outcome`. The client's base moves from
- * `clientFrom` to the batch's end: by a diff when history allows, else by a snapshot.
+ * The versions an answer needs, read once: from the earlier of the client's base and the batch's
+ * start, to the batch's end (`from + 1 .. to`). A client ahead of the batch needs only the batch.
  */
+export function answerRange(
+  clientFrom: number,
+  outcome: BatchOutcome,
+): { from: number; to: number } {
+  const end = outcome.from + outcome.count;
+  return { from: clientFrom <= end ? Math.min(clientFrom, outcome.from) : outcome.from, to: end };
+}
+
+/**
+ * S1/S2: the answer to a flush whose batch is recorded in `outcome`, from the completions of
+ * `answerRange` (`span`, null when that history is gone). The client's base moves from
+ * `clientFrom` to the batch's end by a diff when the history allows, else by a snapshot.
+ */
+export function assembleFlushResponse(
+  clientFrom: number,
+  outcome: BatchOutcome,
+  span: Completion[] | null,
+  snapshot: () => { version: number; document: Doc },
+): FlushResponse {
+  const { from, to: end } = answerRange(clientFrom, outcome);
+  let sync: SyncPayload | undefined;
+  if (clientFrom !== end) {
+    sync =
+      span && clientFrom < end
+        ? { kind: "diff", from: clientFrom, completions: span.slice(clientFrom - from) }
+        : { kind: "snapshot", ...snapshot() };
+  }
+  return {
+    // A snapshot brings the client to the current version; otherwise to the batch's end.
+    version: sync?.kind === "snapshot" ? sync.version : end,
+    applied: { from: outcome.from, completions: span ? span.slice(outcome.from - from) : [] },
+    ...(sync ? { sync } : {}),
+    mappedPaths: outcome.mappedPaths,
+    errors: outcome.errors,
+  };
+}
+
+/** The answer to a recorded batch, from a master's in-memory history. */
 export function buildFlushResponse(
   history: HistoryReader,
   clientFrom: number,
   outcome: BatchOutcome,
 ): FlushResponse {
-  const end = outcome.from + outcome.count;
-  const applied = history.completions(outcome.from, end);
-  let sync: SyncPayload | undefined;
-  if (clientFrom !== end) {
-    const diff = clientFrom <= end ? history.completions(clientFrom, end) : null;
-    sync = diff
-      ? { kind: "diff", from: clientFrom, completions: diff }
-      : { kind: "snapshot", version: history.version, document: history.document() };
-  }
-  return {
-    // A snapshot brings the client to the current version; otherwise to the batch's end.
-    version: sync?.kind === "snapshot" ? sync.version : end,
-    applied: { from: outcome.from, completions: applied ?? [] },
-    ...(sync ? { sync } : {}),
-    mappedPaths: outcome.mappedPaths,
-    errors: outcome.errors,
-  };
+  const range = answerRange(clientFrom, outcome);
+  return assembleFlushResponse(
+    clientFrom,
+    outcome,
+    history.completions(range.from, range.to),
+    () => ({
+      version: history.version,
+      document: history.document(),
+    }),
+  );
 }
