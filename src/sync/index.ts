@@ -21,6 +21,7 @@ export {
   intercept,
 } from "./core/interceptor";
 export { isPrefix, keyProblem, mapPath, pathProblem, pathsEqual } from "./core/path";
+export * from "./history";
 export { KeyedSerialRunner } from "./KeyedSerialRunner";
 export { applyBatch, type BatchOptions, type BatchResult } from "./master/applyBatch";
 export { type BatchOutcome, classifyBatch } from "./master/idempotency";
