@@ -101,7 +101,7 @@ describe.each([
   it("H7 undo, redo and restore only append to the log", () => {
     const log = new HistoryLog(emptyBoard(), checkpointEvery);
     const x = log.edit([addItem("a", "milk")]);
-    const written = log.log.map((entry) => cloneJson(entry.command));
+    const written = log.log.map((entry) => structuredClone(entry.command));
     log.undo(x);
     log.redo(x);
     log.restore(0);
