@@ -33,7 +33,7 @@ export async function createUsers(db: Database, ...names: string[]): Promise<Tes
   const users = names.map((name) => ({
     id: `user-${name}-${Math.random().toString(36).slice(2, 8)}`,
     name,
-    email: `${name}-${Math.random().toString(36).slice(2, 8)}@example.com`,
+    email: `${name.toLowerCase()}-${Math.random().toString(36).slice(2, 8)}@example.com`,
   }));
   await db.prisma.user.createMany({ data: users });
   return users;

@@ -152,6 +152,38 @@ export class BoardSession {
     this.emit();
   }
 
+  /** The version of the board the session's document is based on. */
+  get version(): number {
+    return this.proxy?.version ?? 0;
+  }
+
+  /** Edits made in this tab that the server has not acknowledged yet. */
+  get unsaved(): number {
+    return this.proxy?.pendingCount ?? 0;
+  }
+
+  /**
+   * Sends what is queued now and resolves once every edit made so far is saved (an undo must see
+   * the user's latest action); rejects when that takes longer than `timeoutMs`.
+   */
+  settle(timeoutMs = 10_000): Promise<void> {
+    if (!this.proxy || this.proxy.pendingCount === 0) return Promise.resolve();
+    this.flushNow();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error("Your latest changes are not saved yet"));
+      }, timeoutMs);
+      const off = this.onChange(() => {
+        if (this.proxy && this.proxy.pendingCount === 0) {
+          clearTimeout(timer);
+          off();
+          resolve();
+        }
+      });
+    });
+  }
+
   /** Sends what is queued now (page hidden, back online). */
   flushNow(): void {
     this.flushSoon(0);
@@ -256,7 +288,8 @@ export class BoardSession {
     }
   }
 
-  private alert(message: string) {
+  /** Shows `message` among the board's alerts. */
+  alert(message: string) {
     this.alerts = [...this.alerts.slice(-4), { id: ++this.alertId, message }];
     this.emit();
   }

@@ -1,4 +1,5 @@
 import { boardRouter } from "./routers/board";
+import { historyRouter } from "./routers/history";
 import { presenceRouter } from "./routers/presence";
 import { syncRouter } from "./routers/sync";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -7,6 +8,7 @@ export const appRouter = createTRPCRouter({
   board: boardRouter,
   sync: syncRouter,
   presence: presenceRouter,
+  history: historyRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,7 @@ import {
   applyBatch,
   assembleFlushResponse,
   type BatchOutcome,
+  type Command,
   type Completion,
   classifyBatch,
   type Doc,
@@ -13,9 +14,13 @@ import {
   type RemoteChanges,
 } from "@/sync";
 import type { BoardEvents } from "./BoardEvents";
-import { BoardStore, type Db, type StoredBatch } from "./BoardStore";
+import { BoardStore, batchActionId, type Db, type EntryMeta, type StoredBatch } from "./BoardStore";
+import { BoardNotFound, HistoryRefused } from "./errors";
+import { HistoryService } from "./HistoryService";
+
+import { HistoryStore } from "./HistoryStore";
 import { Presence } from "./Presence";
-import { boardRules, countItems } from "./rules";
+import { BOARD_FULL_MESSAGE, BOARD_LIMITS, boardRules, countItems } from "./rules";
 
 /** A board's state at a version, as this instance last knew it. */
 interface BoardState {
@@ -33,11 +38,43 @@ interface BoardRuntime extends BoardState {
 }
 
 interface FlushJob {
+  kind: "flush";
   request: FlushRequest;
   userId: string;
 }
 
-type JobResult = { ok: true; response: FlushResponse } | { ok: false; error: Error };
+/** What an undo, redo or restore appends, decided with the board locked at its head. */
+export interface EntryPlan {
+  entry: EntryMeta;
+  commands: Command[];
+}
+
+/** Plans an entry for the board at `version` (inside the locked transaction `tx`). */
+export type EntryPlanner = (board: {
+  version: number;
+  document: Doc;
+  tx: Db;
+}) => Promise<EntryPlan>;
+
+interface EntryJob {
+  kind: "entry";
+  userId: string;
+  plan: EntryPlanner;
+}
+
+export interface AppendedEntry {
+  entry: EntryMeta;
+  fromVersion: number;
+  version: number;
+  completions: Completion[];
+  at: Date;
+}
+
+type Job = FlushJob | EntryJob;
+type JobResult =
+  | { ok: true; response: FlushResponse }
+  | { ok: true; appended: AppendedEntry }
+  | { ok: false; error: Error };
 type Step =
   | { kind: "answer"; outcome: BatchOutcome; from: number }
   | { kind: "error"; error: Error };
@@ -48,10 +85,6 @@ export interface BoardServiceOptions {
   recentLimit?: number;
   /** A board untouched this long is dropped from memory. */
   idleMs?: number;
-}
-
-export class BoardNotFound extends Error {
-  override readonly name = "BoardNotFound";
 }
 
 /**
@@ -65,8 +98,10 @@ export class BoardService {
   readonly store: BoardStore;
   /** Who has each board open on this instance. */
   readonly presence = new Presence();
+  /** Timeline, time travel, undo, redo and restore (SPEC H1-H11). */
+  readonly history: HistoryService;
   private readonly runtimes = new Map<string, BoardRuntime>();
-  private readonly runner: KeyedSerialRunner<FlushJob, JobResult>;
+  private readonly runner: KeyedSerialRunner<Job, JobResult>;
   private readonly options: Required<BoardServiceOptions>;
   private readonly sweeper: ReturnType<typeof setInterval>;
 
@@ -81,6 +116,7 @@ export class BoardService {
       idleMs: options.idleMs ?? 10 * 60_000,
     };
     this.store = new BoardStore(prisma, this.options.checkpointEvery);
+    this.history = new HistoryService(this, new HistoryStore(prisma));
     this.runner = new KeyedSerialRunner((boardId, jobs) => this.processGroup(boardId, jobs), 200);
     this.sweeper = setInterval(() => this.evictIdle(), Math.min(this.options.idleMs, 60_000));
     this.sweeper.unref();
@@ -100,9 +136,21 @@ export class BoardService {
 
   /** Applies a flush (once per clientId and batchSeq) and answers it. Throws ProtocolError. */
   async flush(boardId: string, request: FlushRequest, userId: string): Promise<FlushResponse> {
-    const result = await this.runner.submit(boardId, { request, userId });
+    const result = await this.runner.submit(boardId, { kind: "flush", request, userId });
     if (!result.ok) throw result.error;
+    if (!("response" in result)) throw new Error("A flush was answered with an entry");
     return result.response;
+  }
+
+  /**
+   * Appends an undo, redo or restore entry: in turn with the board's flushes, `plan` runs with the
+   * board locked at its head and its commands are appended as one entry. Throws HistoryRefused.
+   */
+  async appendEntry(boardId: string, userId: string, plan: EntryPlanner): Promise<AppendedEntry> {
+    const result = await this.runner.submit(boardId, { kind: "entry", userId, plan });
+    if (!result.ok) throw result.error;
+    if (!("appended" in result)) throw new Error("An entry was answered as a flush");
+    return result.appended;
   }
 
   /** Completions of versions `from + 1 .. to`, from memory when recent, else from the database. */
@@ -181,8 +229,98 @@ export class BoardService {
     }
   }
 
+  /** Jobs of one board in order: each run of flushes is one group commit, each entry its own. */
+  private async processGroup(boardId: string, jobs: Job[]): Promise<JobResult[]> {
+    const results: JobResult[] = [];
+    let start = 0;
+    while (start < jobs.length) {
+      const job = jobs[start] as Job;
+      if (job.kind === "entry") {
+        results.push(
+          await this.processEntry(boardId, job).catch((error: Error) => ({
+            ok: false as const,
+            error,
+          })),
+        );
+        start += 1;
+        continue;
+      }
+      let end = start;
+      while (end < jobs.length && jobs[end]?.kind === "flush") end += 1;
+      results.push(...(await this.processFlushes(boardId, jobs.slice(start, end) as FlushJob[])));
+      start = end;
+    }
+    return results;
+  }
+
+  /** One undo, redo or restore: planned and written in one transaction with the board locked. */
+  private async processEntry(boardId: string, job: EntryJob): Promise<JobResult> {
+    const runtime = await this.runtime(boardId);
+    const at = new Date();
+    const outcome = await this.prisma.$transaction(
+      async (tx) => {
+        const head = await this.store.lockVersion(tx, boardId);
+        if (head === null) throw new BoardNotFound(`Board ${boardId} not found`);
+        let base: BoardState = runtime;
+        let missing: Completion[] = [];
+        if (head > runtime.version)
+          ({ missing, ...base } = await this.advance(boardId, runtime, head, tx));
+        const { entry, commands } = await job.plan({
+          version: base.version,
+          document: base.document,
+          tx,
+        });
+        const labelled = commands.map((c) => ({
+          ...c,
+          actionId: entry.actionId,
+          label: entry.label,
+        }));
+        const result = applyBatch(base.document, base.version, labelled, { context: {} });
+        if (result.errors.length > 0) {
+          throw new Error(
+            `The ${entry.kind} planned for ${boardId} does not apply: ${result.errors[0]?.message}`,
+          );
+        }
+        const itemCount = countItems(result.document);
+        if (itemCount > BOARD_LIMITS.items && itemCount > base.itemCount) {
+          throw new HistoryRefused("PRECONDITION_FAILED", BOARD_FULL_MESSAGE);
+        }
+        await this.store.write(tx, boardId, base.version, [
+          {
+            meta: { userId: job.userId, clientId: "history", batchSeq: 0 },
+            completions: result.completions,
+            entry,
+            before: base.document,
+          },
+        ]);
+        const state: BoardState = { version: result.version, document: result.document, itemCount };
+        return {
+          entry,
+          missing,
+          completions: result.completions,
+          fromVersion: base.version,
+          state,
+        };
+      },
+      { maxWait: 10_000, timeout: 30_000 },
+    );
+    const { entry, missing, completions, fromVersion, state } = outcome;
+    this.remember(runtime, [...missing, ...completions], state.version);
+    runtime.document = state.document;
+    runtime.itemCount = state.itemCount;
+    if (completions.length > 0) {
+      await this.events.publish(boardId, state.version).catch((error: Error) => {
+        console.error(`[boards] could not announce ${boardId}@${state.version}:`, error.message);
+      });
+    }
+    return {
+      ok: true,
+      appended: { entry, fromVersion, version: state.version, completions, at },
+    };
+  }
+
   /** One group of flushes for one board: one transaction, one commit, then an answer for each. */
-  private async processGroup(boardId: string, jobs: FlushJob[]): Promise<JobResult[]> {
+  private async processFlushes(boardId: string, jobs: FlushJob[]): Promise<JobResult[]> {
     let runtime: BoardRuntime;
     try {
       runtime = await this.runtime(boardId);
@@ -223,7 +361,9 @@ export class BoardService {
               continue;
             }
             const context = { userId, now, itemCount: state.itemCount };
-            const result = applyBatch(state.document, state.version, request.commands, {
+            const actionId = batchActionId(request);
+            const commands = request.commands.map((c) => (c.actionId ? c : { ...c, actionId }));
+            const result = applyBatch(state.document, state.version, commands, {
               interceptor: boardRules,
               context,
             });

@@ -16,7 +16,10 @@ function flush(
 ): StoredBatch {
   const before = master.version;
   const document = master.document();
-  const response = master.flush({ clientId, batchSeq, from: before, commands }, {});
+  // Every stored command belongs to an action (SPEC H1): one per batch here.
+  const actionId = `${clientId}-${batchSeq}`;
+  const grouped = commands.map((command) => ({ ...command, actionId }));
+  const response = master.flush({ clientId, batchSeq, from: before, commands: grouped }, {});
   return {
     meta: { userId: owner.id, clientId, batchSeq },
     completions: response.applied.completions,
@@ -118,6 +121,7 @@ describeEachDatabase("BoardStore", (db) => {
       version: 1,
       action: "delete",
       path: ["x"],
+      actionId: "a9",
       userId: owner.id,
       clientId: "c9",
       batchSeq: 1,

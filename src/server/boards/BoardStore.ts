@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from "@/generated/prisma/client";
-import type { BatchOutcome, Completion, Doc } from "@/sync";
+import type { BatchOutcome, Completion, Doc, EntryKind } from "@/sync";
 import { replayCompletions } from "@/sync";
 
 /** Who made a batch, stored on each of its commands (the history is authored). */
@@ -9,13 +9,30 @@ export interface BatchMeta {
   batchSeq: number;
 }
 
-/** One flush's applied commands, as the master produced them, with its idempotency record. */
+/** An undo, redo or restore entry (H1): written as one entry, whatever its commands' action ids. */
+export interface EntryMeta {
+  actionId: string;
+  kind: Exclude<EntryKind, "edit">;
+  label: string;
+  targetActionId?: string;
+}
+
+/**
+ * One flush's applied commands, as the master produced them, with its idempotency record; or the
+ * commands of one undo, redo or restore entry (`entry`, no outcome).
+ */
 export interface StoredBatch {
   meta: BatchMeta;
   completions: Completion[];
-  outcome: BatchOutcome;
+  outcome?: BatchOutcome;
+  entry?: EntryMeta;
   /** The document before this batch (checkpoints inside the batch are rebuilt from it). */
   before: Doc;
+}
+
+/** H1: the action of commands sent without one: their batch. */
+export function batchActionId(meta: Pick<BatchMeta, "clientId" | "batchSeq">): string {
+  return `batch-${meta.clientId}-${meta.batchSeq}`;
 }
 
 export class VersionConflict extends Error {
@@ -27,7 +44,7 @@ type CommandRow = Prisma.BoardCommandGetPayload<object>;
 /** The client or an open interactive transaction: store reads work in both. */
 export type Db = PrismaClient | Prisma.TransactionClient;
 
-function toCompletion(row: CommandRow): Completion {
+export function toCompletion(row: CommandRow): Completion {
   const completion: Completion = {
     action: row.action as Completion["action"],
     path: row.path as string[],
@@ -36,7 +53,7 @@ function toCompletion(row: CommandRow): Completion {
   if (row.parentDefault !== null)
     completion.parentDefault = row.parentDefault as Completion["parentDefault"];
   if (row.createdId !== null) completion.createdId = row.createdId;
-  if (row.actionId !== null) completion.actionId = row.actionId;
+  completion.actionId = row.actionId;
   if (row.label !== null) completion.label = row.label;
   return completion;
 }
@@ -82,13 +99,14 @@ export class BoardStore {
   async documentAt(
     boardId: string,
     version: number,
+    db: Db = this.prisma,
   ): Promise<{ version: number; document: Doc } | null> {
-    const checkpoint = await this.prisma.boardCheckpoint.findFirst({
+    const checkpoint = await db.boardCheckpoint.findFirst({
       where: { boardId, version: { lte: version } },
       orderBy: { version: "desc" },
     });
     if (!checkpoint) return null;
-    const tail = await this.completions(boardId, checkpoint.version, version);
+    const tail = await this.completions(boardId, checkpoint.version, version, db);
     const document = replayCompletions(checkpoint.document as Doc, tail);
     if (!document) throw new Error(`History of board ${boardId} does not replay at ${version}`);
     return { version, document };
@@ -182,14 +200,14 @@ export class BoardStore {
       props: [] as (string | null)[],
       parentDefault: [] as (string | null)[],
       createdId: [] as (string | null)[],
-      actionId: [] as (string | null)[],
+      actionId: [] as string[],
       label: [] as (string | null)[],
       userId: [] as string[],
       clientId: [] as string[],
       batchSeq: [] as number[],
     };
     let version = fromVersion;
-    for (const { meta, completions } of batches) {
+    for (const { meta, completions, entry } of batches) {
       for (const c of completions) {
         version += 1;
         cols.version.push(version);
@@ -200,7 +218,9 @@ export class BoardStore {
           c.parentDefault === undefined ? null : JSON.stringify(c.parentDefault),
         );
         cols.createdId.push(c.createdId ?? null);
-        cols.actionId.push(c.actionId ?? null);
+        cols.actionId.push(
+          entry?.actionId ?? c.actionId ?? `batch-${meta.clientId}-${meta.batchSeq}`,
+        );
         cols.label.push(c.label ?? null);
         cols.userId.push(meta.userId);
         cols.clientId.push(meta.clientId);
@@ -226,20 +246,106 @@ export class BoardStore {
           ${cols.clientId}::text[], ${cols.batchSeq}::int[])
           AS t(v, a, p, pr, pd, ci, ai, l, u, cl, bs)`;
     }
+    await this.writeEntries(tx, boardId, fromVersion, batches, cols.actionId);
     // Every batch's outcome, for idempotent retries: one insert for the group. The key refuses a
     // (client, batchSeq) recorded before, so a batch can never be applied twice.
-    await tx.$executeRaw`
-      INSERT INTO board_batch ("boardId", "clientId", "batchSeq", outcome)
-      SELECT ${boardId}, c, s, o::jsonb
-      FROM unnest(${batches.map((b) => b.meta.clientId)}::text[],
-        ${batches.map((b) => b.meta.batchSeq)}::int[],
-        ${batches.map((b) => JSON.stringify(b.outcome))}::text[]) AS t(c, s, o)`;
+    const flushes = batches.filter((b) => b.outcome !== undefined);
+    if (flushes.length > 0) {
+      await tx.$executeRaw`
+        INSERT INTO board_batch ("boardId", "clientId", "batchSeq", outcome)
+        SELECT ${boardId}, c, s, o::jsonb
+        FROM unnest(${flushes.map((b) => b.meta.clientId)}::text[],
+          ${flushes.map((b) => b.meta.batchSeq)}::int[],
+          ${flushes.map((b) => JSON.stringify(b.outcome))}::text[]) AS t(c, s, o)`;
+    }
     const checkpoints = checkpointsIn(batches, fromVersion, this.checkpointEvery);
     if (checkpoints.length > 0) {
       await tx.boardCheckpoint.createMany({ data: checkpoints.map((c) => ({ boardId, ...c })) });
     }
     return version;
   }
+
+  /**
+   * Appends the group's history entries (an action continued from an earlier flush of the same
+   * author only moves its end), and switches the targets of undo and redo entries (H7).
+   */
+  private async writeEntries(
+    tx: Prisma.TransactionClient,
+    boardId: string,
+    fromVersion: number,
+    batches: StoredBatch[],
+    actionIds: string[],
+  ): Promise<void> {
+    const rows = entryRows(batches, fromVersion, actionIds);
+    if (rows.length === 0) return;
+    await tx.$executeRaw`
+      INSERT INTO board_action ("boardId", "actionId", kind, label, "userId", "fromVersion",
+        "toVersion", "targetActionId")
+      SELECT ${boardId}, a, k, l, u, f, t, g
+      FROM unnest(${rows.map((r) => r.actionId)}::text[], ${rows.map((r) => r.kind)}::text[],
+        ${rows.map((r) => r.label)}::text[], ${rows.map((r) => r.userId)}::text[],
+        ${rows.map((r) => r.fromVersion)}::int[], ${rows.map((r) => r.toVersion)}::int[],
+        ${rows.map((r) => r.targetActionId)}::text[]) WITH ORDINALITY AS x(a, k, l, u, f, t, g, n)
+      ORDER BY n
+      ON CONFLICT ("boardId", "actionId") DO UPDATE SET "toVersion" = EXCLUDED."toVersion"
+      WHERE board_action."userId" = EXCLUDED."userId" AND board_action.kind = 'edit'`;
+    for (const row of rows) {
+      if (row.kind !== "undo" && row.kind !== "redo") continue;
+      await tx.$executeRaw`
+        UPDATE board_action SET undone = ${row.kind === "undo"}
+        WHERE "boardId" = ${boardId} AND "actionId" = ${row.targetActionId}`;
+    }
+  }
+}
+
+/** One history entry row per action the group wrote to (H1). */
+interface EntryRow {
+  actionId: string;
+  kind: EntryKind;
+  label: string;
+  userId: string;
+  fromVersion: number;
+  toVersion: number;
+  targetActionId: string | null;
+}
+
+/**
+ * The history entries of a group, in order: an entry batch is one entry (even without commands);
+ * a flush's commands make one edit entry per action id, spanning its first to its last version.
+ */
+function entryRows(batches: StoredBatch[], fromVersion: number, actionIds: string[]): EntryRow[] {
+  const rows = new Map<string, EntryRow>();
+  let version = fromVersion;
+  for (const { meta, completions, entry } of batches) {
+    if (entry) {
+      rows.set(entry.actionId, {
+        ...entry,
+        userId: meta.userId,
+        fromVersion: version,
+        toVersion: version + completions.length,
+        targetActionId: entry.targetActionId ?? null,
+      });
+      version += completions.length;
+      continue;
+    }
+    for (const c of completions) {
+      const actionId = actionIds[version - fromVersion] as string;
+      version += 1;
+      const row = rows.get(actionId);
+      if (row) row.toVersion = version;
+      else
+        rows.set(actionId, {
+          actionId,
+          kind: "edit",
+          label: c.label ?? "Edit",
+          userId: meta.userId,
+          fromVersion: version - 1,
+          toVersion: version,
+          targetActionId: null,
+        });
+    }
+  }
+  return [...rows.values()];
 }
 
 /** The title set last by an update of the board's root in these batches, if any. */

@@ -19,4 +19,6 @@ export function getBoardService(): Promise<BoardService> {
   return globalForBoards.__rewindBoards;
 }
 
-export { BoardNotFound, BoardService } from "./BoardService";
+export { BoardService } from "./BoardService";
+export { BoardNotFound, HistoryRefused } from "./errors";
+export type { HistoryEntry } from "./HistoryService";

@@ -1,0 +1,84 @@
+import { expect, type Page, test } from "@playwright/test";
+import { addItem, addList, createBoard, person, share } from "./board-fixtures";
+
+/** The item texts of list "Groceries", in order. */
+const groceries = (page: Page) =>
+  page.getByRole("region", { name: "Groceries" }).locator(".item-text").allTextContents();
+
+const undoButton = (page: Page) => page.getByRole("button", { name: "Undo", exact: true });
+const redoButton = (page: Page) => page.getByRole("button", { name: "Redo", exact: true });
+
+test("undo, redo, timeline, time travel and restore, with two people on one board", async ({
+  browser,
+  baseURL,
+}) => {
+  const a = await person(browser, baseURL, "Ada");
+  const b = await person(browser, baseURL, "Bob");
+  const path = await createBoard(a, "Week");
+  await share(a, b.user.email, "Editor");
+  await addList(a.page, "Groceries");
+  await expect(undoButton(a.page)).toBeEnabled();
+  for (const item of ["milk", "eggs", "bread"]) await addItem(a.page, "Groceries", item);
+  await b.page.goto(path);
+  await expect.poll(() => groceries(b.page)).toEqual(["milk", "eggs", "bread"]);
+  await expect(undoButton(b.page)).toBeDisabled(); // Bob has done nothing yet
+  await addItem(b.page, "Groceries", "butter");
+  await expect.poll(() => groceries(a.page)).toEqual(["milk", "eggs", "bread", "butter"]);
+
+  // Ada's undo takes her last edit away on both pages; Bob's stays.
+  await undoButton(a.page).click();
+  await expect.poll(() => groceries(a.page)).toEqual(["milk", "eggs", "butter"]);
+  await expect.poll(() => groceries(b.page)).toEqual(["milk", "eggs", "butter"]);
+  await expect(redoButton(a.page)).toBeEnabled();
+  await redoButton(a.page).click();
+  await expect.poll(() => groceries(b.page)).toEqual(["milk", "eggs", "bread", "butter"]);
+  await expect(redoButton(a.page)).toBeDisabled();
+
+  // The keyboard does the same, outside text fields.
+  await a.page.locator("body").click({ position: { x: 5, y: 5 } });
+  await a.page.keyboard.press("Control+z");
+  await expect.poll(() => groceries(b.page)).toEqual(["milk", "eggs", "butter"]);
+  await a.page.keyboard.press("Control+Shift+z");
+  await expect.poll(() => groceries(b.page)).toEqual(["milk", "eggs", "bread", "butter"]);
+  // ...but not while typing: there Ctrl+Z belongs to the text field.
+  const newItem = a.page
+    .getByRole("region", { name: "Groceries" })
+    .getByRole("textbox", { name: "New item" });
+  await newItem.fill("jam");
+  await newItem.press("Control+z");
+  await expect.poll(() => groceries(a.page)).toEqual(["milk", "eggs", "bread", "butter"]);
+  await newItem.fill("");
+
+  // The timeline names both authors, newest first.
+  await a.page.getByRole("button", { name: "History" }).click();
+  const timeline = a.page.getByRole("complementary", { name: "History" });
+  await expect(timeline.getByText("Bob added “butter” to Groceries")).toBeVisible();
+  await expect(timeline.getByText("Ada added “milk” to Groceries")).toBeVisible();
+  await expect(timeline.getByText("Ada redid “Add item”").first()).toBeVisible();
+  await expect(timeline.getByText("Ada undid “Add item”").first()).toBeVisible();
+
+  // An older version, read-only, then restored for everyone.
+  await timeline.getByRole("button", { name: /^Ada added “milk” to Groceries/ }).click();
+  await expect(a.page.getByText("Viewing version 2")).toBeVisible();
+  await expect.poll(() => groceries(a.page)).toEqual(["milk"]);
+  await expect(a.page.getByRole("button", { name: "Add list" })).toHaveCount(0);
+  await expect(a.page.getByRole("slider", { name: "Version" })).toHaveValue("2");
+  await a.page.getByRole("slider", { name: "Version" }).press("ArrowRight");
+  await expect(a.page.getByText("Viewing version 3")).toBeVisible();
+  await expect.poll(() => groceries(a.page)).toEqual(["milk", "eggs"]);
+  await a.page.getByRole("button", { name: "Back to now" }).click();
+  await expect.poll(() => groceries(a.page)).toEqual(["milk", "eggs", "bread", "butter"]);
+  await timeline.getByRole("button", { name: /^Ada added “milk” to Groceries/ }).click();
+  await a.page.getByRole("button", { name: "Restore this version" }).click();
+  await expect(a.page.getByText("Viewing version 2")).toHaveCount(0);
+  await expect.poll(() => groceries(a.page)).toEqual(["milk"]);
+  await expect.poll(() => groceries(b.page)).toEqual(["milk"]);
+  await expect(timeline.getByText("Ada restored version 2")).toBeVisible();
+
+  // The history lives on the server: after a reload Ada can still undo (the restore).
+  await a.page.reload();
+  await expect(undoButton(a.page)).toBeEnabled();
+  await undoButton(a.page).click();
+  await expect.poll(() => groceries(a.page)).toEqual(["milk", "eggs", "bread", "butter"]);
+  await expect.poll(() => groceries(b.page)).toEqual(["milk", "eggs", "bread", "butter"]);
+});

@@ -1,0 +1,124 @@
+"use client";
+
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
+import { describeEntry, relativeTime } from "@/lib/describe-entry";
+import type { Doc } from "@/sync";
+import { useTRPC } from "@/trpc/react";
+
+interface Props {
+  boardId: string;
+  /** The board now, to name the lists and items entries refer to. */
+  document: Doc;
+  canEdit: boolean;
+  viewing: number | null;
+  onView: (version: number) => void;
+  onClose: () => void;
+  onError: (message: string) => void;
+}
+
+/** The board's timeline, newest first, one row per action; older entries load on scroll. */
+export function HistoryPanel({
+  boardId,
+  document,
+  canEdit,
+  viewing,
+  onView,
+  onClose,
+  onError,
+}: Props) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const timeline = useInfiniteQuery(
+    trpc.history.list.infiniteQueryOptions(
+      { boardId, limit: 30 },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
+  );
+  const undo = useMutation(
+    trpc.history.undo.mutationOptions({
+      onError: (error) => onError(error.message),
+      onSettled: () => {
+        void queryClient.invalidateQueries(trpc.history.pathFilter());
+      },
+    }),
+  );
+
+  // More entries when the end of the list scrolls into view.
+  const end = useRef<HTMLLIElement>(null);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = timeline;
+  useEffect(() => {
+    const node = end.current;
+    if (!node || !hasNextPage) return;
+    const observer = new IntersectionObserver((seen) => {
+      if (seen.some((entry) => entry.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
+    });
+    observer.observe(node);
+    return () => observer.disconnect();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  const entries = timeline.data?.pages.flatMap((page) => page.entries) ?? [];
+  return (
+    <aside className="history-panel" aria-label="History">
+      <header className="history-header">
+        <h2>History</h2>
+        <button type="button" className="button secondary" onClick={onClose}>
+          Close
+        </button>
+      </header>
+      {timeline.isPending && <p className="muted">Loading history…</p>}
+      {timeline.isSuccess && entries.length === 0 && <p className="muted">No changes yet.</p>}
+      <ol className="timeline">
+        {entries.map((entry) => {
+          const text = describeEntry(entry, document);
+          const at = new Date(entry.at);
+          const undoable =
+            canEdit && !entry.undone && (entry.kind === "edit" || entry.kind === "restore");
+          return (
+            <li
+              key={entry.actionId}
+              className={`timeline-entry${entry.undone ? " undone" : ""}${viewing === entry.toVersion ? " current" : ""}`}
+            >
+              <button
+                type="button"
+                className="timeline-open"
+                title={`Show the board at version ${entry.toVersion}`}
+                onClick={() => onView(entry.toVersion)}
+              >
+                {entry.undone ? <s>{text}</s> : <span>{text}</span>}
+                {entry.undone && <span className="visually-hidden"> (undone)</span>}
+                <time className="muted" dateTime={at.toISOString()} title={at.toLocaleString()}>
+                  {relativeTime(at)} · v{entry.toVersion}
+                </time>
+              </button>
+              {undoable && (
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={`Undo: ${text}`}
+                  title="Undo this change"
+                  disabled={undo.isPending}
+                  onClick={() => undo.mutate({ boardId, actionId: entry.actionId })}
+                >
+                  ↶
+                </button>
+              )}
+            </li>
+          );
+        })}
+        <li ref={end} className="timeline-end">
+          {hasNextPage && (
+            <button
+              type="button"
+              className="button secondary"
+              disabled={isFetchingNextPage}
+              onClick={() => void fetchNextPage()}
+            >
+              {isFetchingNextPage ? "Loading…" : "Older changes"}
+            </button>
+          )}
+        </li>
+      </ol>
+    </aside>
+  );
+}

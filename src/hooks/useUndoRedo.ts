@@ -1,0 +1,91 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useRef } from "react";
+import type { BoardSession } from "@/lib/BoardSession";
+import { useTRPC } from "@/trpc/react";
+
+/** Whether a key press goes to a text field (where Ctrl+Z belongs to the field). */
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement) return true;
+  if (target instanceof HTMLSelectElement) return true;
+  if (!(target instanceof HTMLInputElement)) return false;
+  return !["checkbox", "radio", "button", "submit", "range", "reset"].includes(target.type);
+}
+
+/**
+ * The caller's undo and redo on a board (server-side, SPEC H8/H9): whether each is possible, the
+ * two actions, and Ctrl/Cmd+Z and Ctrl/Cmd+Shift+Z outside text fields. An undo first waits for
+ * the tab's unsent edits, so it takes the action the user just made. `version` is the board
+ * version the page shows; when it moves, what can be undone is asked again.
+ */
+export function useUndoRedo(options: {
+  boardId: string;
+  session: BoardSession | null;
+  version: number;
+  enabled: boolean;
+}) {
+  const { boardId, session, version, enabled } = options;
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const can = useQuery(trpc.history.canUndo.queryOptions({ boardId }, { enabled }));
+  const refresh = useCallback(() => {
+    void queryClient.invalidateQueries(trpc.history.canUndo.pathFilter());
+    void queryClient.invalidateQueries(trpc.history.list.pathFilter());
+  }, [queryClient, trpc]);
+
+  // Every new version may change the stacks (our own flush, someone's selective undo).
+  const first = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is the trigger, not an input.
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const timer = setTimeout(refresh, 150);
+    return () => clearTimeout(timer);
+  }, [version, refresh]);
+
+  const onError = (error: { message: string }) => session?.alert(error.message);
+  const undoMutation = useMutation(
+    trpc.history.undo.mutationOptions({ onSettled: refresh, onError }),
+  );
+  const redoMutation = useMutation(
+    trpc.history.redo.mutationOptions({ onSettled: refresh, onError }),
+  );
+  const busy = undoMutation.isPending || redoMutation.isPending;
+  const unsaved = session?.unsaved ?? 0;
+  const canUndo = enabled && !busy && (unsaved > 0 || can.data?.undo === true);
+  const canRedo = enabled && !busy && unsaved === 0 && can.data?.redo === true;
+
+  const undo = useCallback(async () => {
+    if (!session || !canUndo) return;
+    try {
+      await session.settle();
+    } catch (error) {
+      session.alert((error as Error).message);
+      return;
+    }
+    undoMutation.mutate({ boardId });
+  }, [session, canUndo, undoMutation, boardId]);
+
+  const redo = useCallback(() => {
+    if (canRedo) redoMutation.mutate({ boardId });
+  }, [canRedo, redoMutation, boardId]);
+
+  useEffect(() => {
+    if (!enabled) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+      if (event.key.toLowerCase() !== "z" || isTyping(event.target)) return;
+      event.preventDefault();
+      if (event.shiftKey) redo();
+      else void undo();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [enabled, undo, redo]);
+
+  return { canUndo, canRedo, undo, redo, busy };
+}

@@ -1,0 +1,355 @@
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Command, type Doc, newId, replayCompletions } from "@/sync";
+import { seededRandom } from "@/sync/testing/random";
+import { callerFor, createUsers, newBoardService, type TestUser } from "../../../../test/api";
+import { describeEachDatabase } from "../../../../test/databases";
+import type { BoardService } from "../../boards";
+
+async function failure(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  return error instanceof TRPCError
+    ? `${error.code}: ${error.message}`
+    : `no TRPCError (${String(error)})`;
+}
+
+const addList = (id: string, title = id): Command => ({
+  action: "create",
+  path: ["lists"],
+  createdId: id,
+  props: { title, order: "a0" },
+});
+const addItem = (list: string, id: string, text = id): Command => ({
+  action: "create",
+  path: ["lists", list, "items"],
+  createdId: id,
+  props: { text, done: false, order: "a0" },
+});
+const setItem = (list: string, id: string, props: Record<string, string | boolean>): Command => ({
+  action: "update",
+  path: ["lists", list, "items", id],
+  props,
+});
+
+type Items = Record<string, { text: string; done: boolean }>;
+
+describeEachDatabase("history API", (db) => {
+  let boards: BoardService;
+  let ada: TestUser;
+  let bob: TestUser;
+  let vic: TestUser;
+  const seq = new Map<string, number>();
+  const as = (user: TestUser | null) => callerFor(db(), boards, user);
+
+  /** One user action (one actionId and label), flushed by `user` from their own client. */
+  async function edit(user: TestUser, boardId: string, label: string, commands: Command[]) {
+    const clientId = `${user.id}-${boardId}`;
+    const batchSeq = (seq.get(clientId) ?? 0) + 1;
+    seq.set(clientId, batchSeq);
+    const actionId = newId();
+    const { version } = await as(user).sync.load({ boardId });
+    const response = await as(user).sync.flush({
+      boardId,
+      clientId,
+      batchSeq,
+      from: version,
+      commands: commands.map((c) => ({ ...c, actionId, label })),
+    });
+    expect(response.errors, JSON.stringify(commands)).toEqual([]);
+    return actionId;
+  }
+
+  async function items(boardId: string, list = "l1"): Promise<Items> {
+    const { document } = await as(ada).sync.load({ boardId });
+    return ((document.lists as Record<string, Doc>)[list]?.items ?? {}) as unknown as Items;
+  }
+  const texts = async (boardId: string) =>
+    Object.fromEntries(Object.entries(await items(boardId)).map(([id, item]) => [id, item.text]));
+
+  /** A board shared with Bob (editor) and Vic (viewer), with list l1. */
+  async function newBoard(): Promise<string> {
+    const { id } = await as(ada).board.create({ title: "Groceries" });
+    await as(ada).board.invite({ boardId: id, email: bob.email, role: "editor" });
+    await as(ada).board.invite({ boardId: id, email: vic.email, role: "viewer" });
+    await edit(ada, id, "Add list", [addList("l1", "Groceries")]);
+    return id;
+  }
+
+  beforeAll(async () => {
+    // Checkpoints every 5 versions, so undo windows start at checkpoints between actions.
+    boards = newBoardService(db(), { checkpointEvery: 5 });
+    [ada, bob, vic] = (await createUsers(db(), "Ada", "Bob", "Vic")) as [
+      TestUser,
+      TestUser,
+      TestUser,
+    ];
+  });
+  afterAll(() => boards.close());
+
+  it("H3/H8 undo takes the caller's latest action and leaves what others did after it", async () => {
+    const boardId = await newBoard();
+    await edit(ada, boardId, "Add item", [addItem("l1", "a", "milk")]);
+    const x = await edit(ada, boardId, "Add item", [addItem("l1", "b", "eggs")]);
+    await edit(bob, boardId, "Add item", [addItem("l1", "c", "bread")]);
+    await edit(bob, boardId, "Edit item", [setItem("l1", "a", { text: "oat milk" })]);
+    const head = (await as(ada).sync.load({ boardId })).version;
+
+    expect(await as(ada).history.canUndo({ boardId })).toEqual({ undo: true, redo: false });
+    const { version, entry } = await as(ada).history.undo({ boardId });
+    expect(version).toBe(head + 1);
+    expect(entry).toMatchObject({
+      kind: "undo",
+      targetActionId: x,
+      label: "Add item",
+      user: { id: ada.id, name: "Ada" },
+      fromVersion: head,
+      toVersion: head + 1,
+      undone: false,
+      commands: [{ action: "delete", path: ["lists", "l1", "items", "b"] }],
+    });
+    expect(await texts(boardId)).toEqual({ a: "oat milk", c: "bread" });
+    expect(await as(ada).history.canUndo({ boardId })).toEqual({ undo: true, redo: true });
+    // Bob's undo is his own: his latest action, not Ada's.
+    await as(bob).history.undo({ boardId });
+    expect(await texts(boardId)).toEqual({ a: "milk", c: "bread" });
+  });
+
+  it("H5 undoing a create removes the later edits to it (others' too); redo brings them back", async () => {
+    const boardId = await newBoard();
+    const x = await edit(ada, boardId, "Add item", [addItem("l1", "a", "milk")]);
+    await edit(bob, boardId, "Edit item", [setItem("l1", "a", { text: "oat milk" })]);
+    await edit(bob, boardId, "Add item", [addItem("l1", "b", "eggs")]);
+    await edit(bob, boardId, "Check item", [setItem("l1", "a", { done: true })]);
+    const { entry } = await as(ada).history.undo({ boardId, actionId: x });
+    expect(entry.targetActionId).toBe(x);
+    expect(await texts(boardId)).toEqual({ b: "eggs" });
+    const redone = await as(ada).history.redo({ boardId });
+    expect(redone.entry).toMatchObject({ kind: "redo", targetActionId: x });
+    expect(await items(boardId)).toMatchObject({
+      a: { text: "oat milk", done: true },
+      b: { text: "eggs" },
+    });
+  });
+
+  it("H4/H9 undo, redo, undo again; redo follows the undo stack and ends with a new action", async () => {
+    const boardId = await newBoard();
+    await edit(ada, boardId, "Add item", [addItem("l1", "a", "one")]);
+    await edit(ada, boardId, "Add item", [addItem("l1", "b", "two")]);
+    await edit(ada, boardId, "Add item", [addItem("l1", "c", "three")]);
+    await as(ada).history.undo({ boardId });
+    await as(ada).history.undo({ boardId });
+    expect(await texts(boardId)).toEqual({ a: "one" });
+    await as(ada).history.redo({ boardId });
+    expect(await texts(boardId)).toEqual({ a: "one", b: "two" });
+    await as(ada).history.undo({ boardId });
+    expect(await texts(boardId)).toEqual({ a: "one" });
+    await as(ada).history.redo({ boardId });
+    await as(ada).history.redo({ boardId });
+    expect(await texts(boardId)).toEqual({ a: "one", b: "two", c: "three" });
+    expect(await failure(as(ada).history.redo({ boardId }))).toBe(
+      "PRECONDITION_FAILED: Nothing to redo",
+    );
+
+    await as(ada).history.undo({ boardId });
+    expect((await as(ada).history.canUndo({ boardId })).redo).toBe(true);
+    await edit(ada, boardId, "Add item", [addItem("l1", "d", "four")]);
+    expect(await as(ada).history.canUndo({ boardId })).toEqual({ undo: true, redo: false });
+    expect(await failure(as(ada).history.redo({ boardId }))).toBe(
+      "PRECONDITION_FAILED: Nothing to redo",
+    );
+    for (let i = 0; i < 4; i++) await as(ada).history.undo({ boardId });
+    expect(await texts(boardId)).toEqual({});
+    expect(await failure(as(ada).history.undo({ boardId }))).toBe(
+      "PRECONDITION_FAILED: Nothing to undo",
+    );
+  });
+
+  it("H6 restore brings back an older version as a new entry, and the restore can be undone", async () => {
+    const boardId = await newBoard();
+    await edit(ada, boardId, "Add item", [addItem("l1", "a", "milk")]);
+    const { version: old, document: then } = await as(ada).sync.load({ boardId });
+    await edit(bob, boardId, "Add item", [addItem("l1", "b", "eggs")]);
+    await edit(ada, boardId, "Rename", [{ action: "update", path: [], props: { title: "Shop" } }]);
+    const { document: before, version: head } = await as(ada).sync.load({ boardId });
+
+    const { entry } = await as(bob).history.restore({ boardId, version: old });
+    expect(entry).toMatchObject({
+      kind: "restore",
+      label: `Restore version ${old}`,
+      fromVersion: head,
+    });
+    expect((await as(ada).sync.load({ boardId })).document).toEqual(then);
+    expect((await as(ada).board.list()).find((b) => b.id === boardId)?.title).toBe("Groceries");
+    await as(bob).history.undo({ boardId });
+    expect((await as(ada).sync.load({ boardId })).document).toEqual(before);
+    // The log only grew: version `old` still reads as it did.
+    expect((await as(vic).history.stateAt({ boardId, version: old })).document).toEqual(then);
+  });
+
+  it("H10 any editor may undo a specific action; viewers read history but cannot change it", async () => {
+    const boardId = await newBoard();
+    const x = await edit(ada, boardId, "Add item", [addItem("l1", "a", "milk")]);
+    await edit(ada, boardId, "Add item", [addItem("l1", "b", "eggs")]);
+    expect(await failure(as(vic).history.undo({ boardId }))).toBe(
+      "FORBIDDEN: A viewer cannot undo changes on this board",
+    );
+    expect(await failure(as(vic).history.restore({ boardId, version: 0 }))).toMatch(/^FORBIDDEN/);
+    expect(await failure(as(vic).history.redo({ boardId }))).toMatch(/^FORBIDDEN/);
+    expect(await as(vic).history.canUndo({ boardId })).toEqual({ undo: false, redo: false });
+    expect((await as(vic).history.list({ boardId, limit: 10 })).entries.length).toBe(3);
+
+    const { entry } = await as(bob).history.undo({ boardId, actionId: x });
+    expect(entry.user.name).toBe("Bob");
+    expect(await texts(boardId)).toEqual({ b: "eggs" });
+    expect(await failure(as(ada).history.undo({ boardId, actionId: x }))).toBe(
+      "PRECONDITION_FAILED: That action is already undone",
+    );
+    expect(await failure(as(ada).history.undo({ boardId, actionId: entry.actionId }))).toMatch(
+      /^PRECONDITION_FAILED: An undo cannot be undone itself/,
+    );
+    expect(await failure(as(ada).history.undo({ boardId, actionId: "nope" }))).toBe(
+      "NOT_FOUND: This board has no action nope",
+    );
+    // Ada's own undo stack is untouched by Bob's undo of her first action: her latest is "eggs".
+    await as(ada).history.undo({ boardId });
+    expect(await texts(boardId)).toEqual({});
+  });
+
+  it("the timeline lists entries newest first, with authors, undone flags and pages", async () => {
+    const boardId = await newBoard();
+    const x = await edit(ada, boardId, "Add item", [addItem("l1", "a", "milk")]);
+    await edit(bob, boardId, "Add item", [
+      addItem("l1", "b", "eggs"),
+      setItem("l1", "b", { done: true }),
+    ]);
+    await as(ada).history.undo({ boardId, actionId: x });
+    const first = await as(ada).history.list({ boardId, limit: 2 });
+    expect(first.entries.map((e) => [e.kind, e.user.name, e.label])).toEqual([
+      ["undo", "Ada", "Add item"],
+      ["edit", "Bob", "Add item"],
+    ]);
+    expect(first.entries[1]?.commands.length).toBe(2);
+    expect(first.entries[1]).toMatchObject({ fromVersion: 2, toVersion: 4, undone: false });
+    expect(first.nextCursor).not.toBeNull();
+    const second = await as(ada).history.list({
+      boardId,
+      limit: 2,
+      cursor: first.nextCursor ?? undefined,
+    });
+    expect(second.entries.map((e) => [e.kind, e.actionId, e.undone])).toEqual([
+      ["edit", x, true],
+      ["edit", expect.any(String), false],
+    ]);
+    expect(second.nextCursor).toBeNull();
+    expect(second.entries[0]?.at).toBeInstanceOf(Date);
+  });
+
+  it("bad input is refused with the field and the limit, and changes nothing", async () => {
+    const boardId = await newBoard();
+    const { version } = await as(ada).sync.load({ boardId });
+    expect(await failure(as(ada).history.list({ boardId, limit: 101 }))).toMatch(
+      /limit.*at most 100/,
+    );
+    expect(await failure(as(ada).history.stateAt({ boardId, version: -1 }))).toMatch(
+      /version.*at least 0/,
+    );
+    expect(await failure(as(ada).history.stateAt({ boardId, version: version + 1 }))).toBe(
+      `BAD_REQUEST: version must be at most ${version}, the board's latest`,
+    );
+    expect(await failure(as(ada).history.restore({ boardId, version: version + 5 }))).toMatch(
+      /^BAD_REQUEST: version must be at most/,
+    );
+    expect(await failure(as(ada).history.list({ boardId: "missing", limit: 5 }))).toMatch(
+      /^NOT_FOUND/,
+    );
+    expect((await as(ada).sync.load({ boardId })).version).toBe(version);
+  });
+
+  it("undo survives a restart: a new server over the same database still knows the stacks", async () => {
+    const boardId = await newBoard();
+    await edit(ada, boardId, "Add item", [addItem("l1", "a", "milk")]);
+    await edit(ada, boardId, "Add item", [addItem("l1", "b", "eggs")]);
+    await as(ada).history.undo({ boardId });
+    const restarted = newBoardService(db(), { checkpointEvery: 5 });
+    try {
+      const caller = callerFor(db(), restarted, ada);
+      expect(await caller.history.canUndo({ boardId })).toEqual({ undo: true, redo: true });
+      await caller.history.redo({ boardId });
+      await caller.history.undo({ boardId });
+      await caller.history.undo({ boardId });
+      expect(Object.keys((await caller.sync.load({ boardId })).document.lists as Doc)).toEqual([
+        "l1",
+      ]);
+      expect(await texts(boardId)).toEqual({});
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it("undo commands reach subscribers like any other commands", async () => {
+    const boardId = await newBoard();
+    await edit(ada, boardId, "Add item", [addItem("l1", "a", "milk")]);
+    const heard: number[] = [];
+    const off = boards.events.subscribe(boardId, (version) => heard.push(version));
+    const { version, entry } = await as(ada).history.undo({ boardId });
+    off();
+    expect(heard).toEqual([version]);
+    const changes = await boards.changes(boardId, version - 1, version);
+    expect(changes.completions).toEqual(entry.commands);
+  });
+
+  describe("property", () => {
+    it("H11 stateAt equals a replay from empty, for random versions of a random history", async () => {
+      for (const seed of [1, 2, 3]) {
+        const random = seededRandom(seed);
+        const boardId = await newBoard();
+        const people = [ada, bob];
+        let created = 0;
+        for (let step = 0; step < 40; step++) {
+          const user = random.pick(people) as TestUser;
+          const { document: now } = await as(user).sync.load({ boardId });
+          const list = (now.lists as Record<string, Doc>).l1;
+          const ids = Object.keys(list?.items ?? {});
+          const roll = random.int(10);
+          const head = (await as(user).sync.load({ boardId })).version;
+          if (roll < 2) {
+            await as(user)
+              .history.undo({ boardId })
+              .catch(() => undefined);
+          } else if (roll < 3) {
+            await as(user)
+              .history.redo({ boardId })
+              .catch(() => undefined);
+          } else if (roll < 4) {
+            await as(user).history.restore({ boardId, version: random.int(head + 1) });
+          } else {
+            const id = random.pick(ids);
+            // Undo and restore may take the list away too: then the edit brings it back.
+            const command = !list
+              ? addList("l1")
+              : id && roll < 7
+                ? setItem("l1", id, { text: `t${random.int(9)}`, done: random.chance(0.5) })
+                : id && roll < 8
+                  ? { action: "delete" as const, path: ["lists", "l1", "items", id] }
+                  : addItem("l1", `n${++created}`, `t${random.int(9)}`);
+            await edit(user, boardId, "Edit", [command]);
+          }
+        }
+        const { version: head, document } = await as(ada).sync.load({ boardId });
+        const all = await boards.store.completions(boardId, 0, head);
+        const empty: Doc = { title: "Groceries", lists: {} };
+        expect(replayCompletions(empty, all)).toEqual(document);
+        for (let i = 0; i < 10; i++) {
+          const version = random.int(head + 1);
+          const { document: at } = await as(bob).history.stateAt({ boardId, version });
+          expect(at, `seed ${seed} version ${version}`).toEqual(
+            replayCompletions(empty, all.slice(0, version)),
+          );
+        }
+      }
+    });
+  });
+});

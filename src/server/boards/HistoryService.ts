@@ -1,0 +1,196 @@
+import {
+  type Completion,
+  type Doc,
+  diffDocuments,
+  type EntryKind,
+  newId,
+  planToggle,
+} from "@/sync";
+import type { AppendedEntry, BoardService, EntryPlanner } from "./BoardService";
+import { BoardNotFound, HistoryRefused } from "./errors";
+import type { EntryRecord, HistoryStore } from "./HistoryStore";
+
+/** One entry of the timeline, as `history.list` returns it. */
+export interface HistoryEntry {
+  actionId: string;
+  kind: EntryKind;
+  label: string;
+  user: { id: string; name: string };
+  at: Date;
+  fromVersion: number;
+  toVersion: number;
+  undone: boolean;
+  targetActionId?: string;
+  commands: Completion[];
+}
+
+export interface Actor {
+  id: string;
+  name: string;
+}
+
+/**
+ * A board's history as people use it: the timeline, the board at any version, and undo, redo and
+ * restore, each appended as a new entry (SPEC H1-H11) in turn with the board's flushes.
+ */
+export class HistoryService {
+  constructor(
+    private readonly boards: BoardService,
+    readonly store: HistoryStore,
+  ) {}
+
+  async list(
+    boardId: string,
+    options: { cursor?: string; limit: number },
+  ): Promise<{ entries: HistoryEntry[]; nextCursor: string | null }> {
+    const page = await this.store.page(boardId, options);
+    return {
+      nextCursor: page.nextCursor,
+      entries: page.entries.map((row) => ({
+        ...toEntry(row, { id: row.userId, name: row.userName }),
+        commands: row.commands,
+      })),
+    };
+  }
+
+  /** H11: the board as it was at `version`. */
+  async stateAt(boardId: string, version: number): Promise<{ version: number; document: Doc }> {
+    const head = await this.boards.store.version(boardId);
+    if (head === null) throw new BoardNotFound(`Board ${boardId} not found`);
+    if (version > head) {
+      throw new HistoryRefused(
+        "BAD_REQUEST",
+        `version must be at most ${head}, the board's latest`,
+      );
+    }
+    const state = await this.boards.store.documentAt(boardId, version);
+    if (!state) throw new BoardNotFound(`Board ${boardId} not found`);
+    return state;
+  }
+
+  /** H8/H9: whether the user has something to undo and to redo. */
+  async canUndo(boardId: string, userId: string): Promise<{ undo: boolean; redo: boolean }> {
+    const [undo, redo] = await Promise.all([
+      this.store.latestUndoable(boardId, userId),
+      this.store.latestRedoable(boardId, userId),
+    ]);
+    return { undo: undo !== null, redo: redo !== null };
+  }
+
+  /** H3/H8/H10: undoes `actionId`, or the user's latest action that is not undone. */
+  undo(boardId: string, user: Actor, actionId?: string) {
+    return this.append(boardId, user, async ({ version, document, tx }) => {
+      const target = actionId
+        ? await this.store.entry(boardId, actionId, tx)
+        : await this.store.latestUndoable(boardId, user.id, tx);
+      if (!target) {
+        throw actionId
+          ? new HistoryRefused("NOT_FOUND", `This board has no action ${actionId}`)
+          : new HistoryRefused("PRECONDITION_FAILED", "Nothing to undo");
+      }
+      if (target.kind === "undo" || target.kind === "redo") {
+        throw new HistoryRefused(
+          "PRECONDITION_FAILED",
+          `An ${target.kind} cannot be undone itself: ${target.kind === "undo" ? "redo" : "undo"} the action instead`,
+        );
+      }
+      if (target.undone)
+        throw new HistoryRefused("PRECONDITION_FAILED", "That action is already undone");
+      const window = await this.store.rebuildWindow(boardId, target, version, tx);
+      const commands = planToggle(document, {
+        ...window,
+        toggle: { actionId: target.actionId, present: false },
+      });
+      return {
+        entry: {
+          actionId: newId(),
+          kind: "undo",
+          label: target.label,
+          targetActionId: target.actionId,
+        },
+        commands,
+      };
+    });
+  }
+
+  /** H4/H9: redoes the user's latest undone action. */
+  redo(boardId: string, user: Actor) {
+    return this.append(boardId, user, async ({ version, document, tx }) => {
+      const target = await this.store.latestRedoable(boardId, user.id, tx);
+      if (!target) throw new HistoryRefused("PRECONDITION_FAILED", "Nothing to redo");
+      const window = await this.store.rebuildWindow(boardId, target, version, tx);
+      const commands = planToggle(document, {
+        ...window,
+        toggle: { actionId: target.actionId, present: true },
+      });
+      return {
+        entry: {
+          actionId: newId(),
+          kind: "redo",
+          label: target.label,
+          targetActionId: target.actionId,
+        },
+        commands,
+      };
+    });
+  }
+
+  /** H6: brings the board back to how it was at `version`, as one new entry. */
+  restore(boardId: string, user: Actor, version: number) {
+    return this.append(boardId, user, async ({ version: head, document, tx }) => {
+      if (version > head) {
+        throw new HistoryRefused(
+          "BAD_REQUEST",
+          `version must be at most ${head}, the board's latest`,
+        );
+      }
+      const past = await this.boards.store.documentAt(boardId, version, tx);
+      if (!past) throw new BoardNotFound(`Board ${boardId} not found`);
+      return {
+        entry: { actionId: newId(), kind: "restore", label: `Restore version ${version}` },
+        commands: diffDocuments(document, past.document),
+      };
+    });
+  }
+
+  private async append(
+    boardId: string,
+    user: Actor,
+    plan: EntryPlanner,
+  ): Promise<{ version: number; entry: HistoryEntry }> {
+    const appended = await this.boards.appendEntry(boardId, user.id, plan);
+    const author = { id: user.id, name: user.name };
+    return { version: appended.version, entry: appendedEntry(appended, author) };
+  }
+}
+
+function toEntry(row: EntryRecord, user: Actor): Omit<HistoryEntry, "commands"> {
+  const entry: Omit<HistoryEntry, "commands"> = {
+    actionId: row.actionId,
+    kind: row.kind,
+    label: row.label,
+    user,
+    at: row.createdAt,
+    fromVersion: row.fromVersion,
+    toVersion: row.toVersion,
+    undone: row.undone,
+  };
+  if (row.targetActionId) entry.targetActionId = row.targetActionId;
+  return entry;
+}
+
+function appendedEntry(appended: AppendedEntry, user: Actor): HistoryEntry {
+  const entry: HistoryEntry = {
+    actionId: appended.entry.actionId,
+    kind: appended.entry.kind,
+    label: appended.entry.label,
+    user,
+    at: appended.at,
+    fromVersion: appended.fromVersion,
+    toVersion: appended.version,
+    undone: false,
+    commands: appended.completions,
+  };
+  if (appended.entry.targetActionId) entry.targetActionId = appended.entry.targetActionId;
+  return entry;
+}

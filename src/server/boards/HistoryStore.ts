@@ -1,0 +1,164 @@
+import type { PrismaClient } from "@/generated/prisma/client";
+import type { ActionRecord, Completion, Doc, EntryKind, LoggedCommand, RebuildInput } from "@/sync";
+import { type Db, toCompletion } from "./BoardStore";
+
+/** A history entry as stored (SPEC H1). */
+export interface EntryRecord extends ActionRecord {
+  seq: bigint;
+  label: string;
+  userId: string;
+  createdAt: Date;
+}
+
+type ActionRow = {
+  seq: bigint;
+  actionId: string;
+  kind: string;
+  label: string;
+  userId: string;
+  fromVersion: number;
+  toVersion: number;
+  targetActionId: string | null;
+  undone: boolean;
+  createdAt: Date;
+};
+
+function toRecord(row: ActionRow): EntryRecord {
+  return { ...row, kind: row.kind as EntryKind };
+}
+
+const ACTIONS: EntryKind[] = ["edit", "restore"];
+
+/** Reads of a board's history entries: the timeline, the undo and redo stacks, rebuild windows. */
+export class HistoryStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async entry(
+    boardId: string,
+    actionId: string,
+    db: Db = this.prisma,
+  ): Promise<EntryRecord | null> {
+    const row = await db.boardAction.findUnique({
+      where: { boardId_actionId: { boardId, actionId } },
+    });
+    return row ? toRecord(row) : null;
+  }
+
+  /** H8: the user's latest action that is not undone. */
+  async latestUndoable(
+    boardId: string,
+    userId: string,
+    db: Db = this.prisma,
+  ): Promise<EntryRecord | null> {
+    const row = await db.boardAction.findFirst({
+      where: { boardId, userId, kind: { in: ACTIONS }, undone: false },
+      orderBy: { seq: "desc" },
+    });
+    return row ? toRecord(row) : null;
+  }
+
+  /**
+   * H9: the target of the user's latest undo whose target is still undone, among their undos made
+   * after their latest action.
+   */
+  async latestRedoable(
+    boardId: string,
+    userId: string,
+    db: Db = this.prisma,
+  ): Promise<EntryRecord | null> {
+    const rows = await db.$queryRaw<ActionRow[]>`
+      SELECT t.seq, t."actionId", t.kind, t.label, t."userId", t."fromVersion", t."toVersion",
+        t."targetActionId", t.undone, t."createdAt"
+      FROM board_action u
+      JOIN board_action t ON t."boardId" = u."boardId" AND t."actionId" = u."targetActionId"
+      WHERE u."boardId" = ${boardId} AND u."userId" = ${userId} AND u.kind = 'undo' AND t.undone
+        AND u.seq > COALESCE((SELECT MAX(seq) FROM board_action
+          WHERE "boardId" = ${boardId} AND "userId" = ${userId} AND kind IN ('edit', 'restore')), 0)
+      ORDER BY u.seq DESC LIMIT 1`;
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /**
+   * H3: what rebuilding around `target` needs, up to the board's `head`: the checkpoint at or before
+   * the target's first version, every command after it, and the entries those commands belong to.
+   * Cost follows the commands since that checkpoint (at most K plus those after the target).
+   */
+  async rebuildWindow(
+    boardId: string,
+    target: ActionRecord,
+    head: number,
+    db: Db,
+  ): Promise<Omit<RebuildInput, "toggle">> {
+    const checkpoint = await db.boardCheckpoint.findFirst({
+      where: { boardId, version: { lte: target.fromVersion } },
+      orderBy: { version: "desc" },
+    });
+    if (!checkpoint)
+      throw new Error(`Board ${boardId} has no checkpoint before ${target.fromVersion}`);
+    const baseVersion = checkpoint.version;
+    const [rows, actions] = await Promise.all([
+      db.boardCommand.findMany({
+        where: { boardId, version: { gt: baseVersion, lte: head } },
+        orderBy: { version: "asc" },
+      }),
+      db.boardAction.findMany({ where: { boardId, toVersion: { gt: baseVersion } } }),
+    ]);
+    if (rows.length !== head - baseVersion) {
+      throw new Error(
+        `History of board ${boardId} is missing versions in ${baseVersion + 1}..${head}`,
+      );
+    }
+    const log: LoggedCommand[] = rows.map((row) => ({
+      version: row.version,
+      actionId: row.actionId,
+      command: toCompletion(row),
+    }));
+    return {
+      base: checkpoint.document as Doc,
+      baseVersion,
+      log,
+      actions: new Map(actions.map((row) => [row.actionId, toRecord(row)])),
+    };
+  }
+
+  /** The timeline, newest first: `limit` entries before `cursor` (a seq), with their commands. */
+  async page(
+    boardId: string,
+    options: { cursor?: string; limit: number },
+  ): Promise<{
+    entries: (EntryRecord & { commands: Completion[]; userName: string })[];
+    nextCursor: string | null;
+  }> {
+    const rows = await this.prisma.boardAction.findMany({
+      where: { boardId, ...(options.cursor ? { seq: { lt: BigInt(options.cursor) } } : {}) },
+      orderBy: { seq: "desc" },
+      take: options.limit + 1,
+    });
+    const page = rows.slice(0, options.limit);
+    const [commands, users] = await Promise.all([
+      this.prisma.boardCommand.findMany({
+        where: { boardId, actionId: { in: page.map((row) => row.actionId) } },
+        orderBy: { version: "asc" },
+      }),
+      this.prisma.user.findMany({
+        where: { id: { in: [...new Set(page.map((row) => row.userId))] } },
+        select: { id: true, name: true },
+      }),
+    ]);
+    const byAction = new Map<string, Completion[]>();
+    for (const row of commands) {
+      const list = byAction.get(row.actionId) ?? [];
+      list.push(toCompletion(row));
+      byAction.set(row.actionId, list);
+    }
+    const names = new Map(users.map((user) => [user.id, user.name]));
+    return {
+      entries: page.map((row) => ({
+        ...toRecord(row),
+        commands: byAction.get(row.actionId) ?? [],
+        userName: names.get(row.userId) ?? "Someone",
+      })),
+      nextCursor: rows.length > options.limit ? String(page[page.length - 1]?.seq) : null,
+    };
+  }
+}
