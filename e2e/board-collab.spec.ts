@@ -103,6 +103,17 @@ test("a viewer sees the board read-only, and the server refuses a forced flush",
   await expect(q1.getByRole("button", { name: "Delete ship it" })).toBeDisabled();
   await expect(v.page.getByRole("textbox", { name: "New list title" })).toBeDisabled();
   await expect(v.page.getByRole("button", { name: "Share" })).toHaveCount(0);
+  // History can be browsed, not changed.
+  await expect(v.page.getByRole("button", { name: "Undo", exact: true })).toBeDisabled();
+  await expect(v.page.getByRole("button", { name: "Redo", exact: true })).toBeDisabled();
+  await v.page.getByRole("button", { name: "History" }).click();
+  const timeline = v.page.getByRole("complementary", { name: "History" });
+  await expect(timeline.getByText("Ann added “ship it” to Q1")).toBeVisible();
+  await expect(timeline.getByRole("button", { name: /^Undo: / })).toHaveCount(0);
+  await timeline.getByRole("button", { name: /^Ann added the list “Q1”/ }).click();
+  await expect(v.page.getByText("Viewing version 1")).toBeVisible();
+  await expect(v.page.getByRole("button", { name: "Restore this version" })).toHaveCount(0);
+  await v.page.getByRole("button", { name: "Back to now" }).click();
 
   const boardId = path.split("/").pop();
   const forced = await v.page.request.post("/api/trpc/sync.flush", {

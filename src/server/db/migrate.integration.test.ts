@@ -75,6 +75,48 @@ describe("migration files", () => {
   });
 });
 
+describe("upgrading a database with history", () => {
+  const scratch = mkdtempSync(path.join(tmpdir(), "rewind-upgrade-"));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it("history_entries turns the stored commands into edit entries, one per action, in order", async () => {
+    const upTo = migrationNames.findIndex((name) => name.endsWith("_history_entries"));
+    expect(upTo).toBeGreaterThan(0);
+    const paths = {
+      schemaPath: defaultMigrationPaths().schemaPath,
+      migrationsDir: path.join(scratch, "migrations"),
+    };
+    cpSync(defaultMigrationPaths().migrationsDir, paths.migrationsDir, { recursive: true });
+    for (const name of migrationNames.slice(upTo))
+      rmSync(path.join(paths.migrationsDir, name), { recursive: true });
+    const database = await openDatabase({ kind: "pglite", dataDir: "memory://" });
+    try {
+      await applyMigrations(database.adapterFactory, paths);
+      const sql = database.prisma.$executeRawUnsafe.bind(database.prisma);
+      await sql(`INSERT INTO "user" (id, name, email) VALUES ('u1', 'Ada', 'ada@example.com')`);
+      await sql(`INSERT INTO board (id, title, version, "updatedAt") VALUES ('b', 'B', 4, now())`);
+      await sql(`INSERT INTO board_command ("boardId", version, action, path, "actionId", label,
+          "userId", "clientId", "batchSeq") VALUES
+        ('b', 1, 'create', '["lists"]', 'x', 'Add list', 'u1', 'c', 1),
+        ('b', 2, 'update', '[]', NULL, NULL, 'u1', 'c', 2),
+        ('b', 3, 'update', '[]', NULL, NULL, 'u1', 'c', 2),
+        ('b', 4, 'update', '[]', 'y', 'Rename board', 'u1', 'c', 3)`);
+
+      expect(await applyMigrations(database.adapterFactory)).toEqual(migrationNames.slice(upTo));
+      const entries = await database.prisma.boardAction.findMany({ orderBy: { seq: "asc" } });
+      expect(
+        entries.map((e) => [e.actionId, e.kind, e.label, e.fromVersion, e.toVersion, e.undone]),
+      ).toEqual([
+        ["x", "edit", "Add list", 0, 1, false],
+        ["batch-c-2", "edit", "Edit", 1, 3, false],
+        ["y", "edit", "Rename board", 3, 4, false],
+      ]);
+    } finally {
+      await database.close();
+    }
+  });
+});
+
 describe.skipIf(!inject("postgresUrl"))("migrations racing on one PostgreSQL", () => {
   it("two server instances starting at once apply each migration exactly once", async () => {
     const url = await createPostgresDatabase(inject("postgresUrl") ?? "");

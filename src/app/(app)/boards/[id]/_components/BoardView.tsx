@@ -97,28 +97,24 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
           <div className="board-tools">
             <PresenceBar boardId={boardId} userId={userId} />
             <SyncStatus status={status} />
-            {canEdit && (
-              <>
-                <button
-                  type="button"
-                  className="button secondary"
-                  title="Undo your last change (Ctrl+Z)"
-                  disabled={!history.canUndo || travelling}
-                  onClick={() => void history.undo()}
-                >
-                  Undo
-                </button>
-                <button
-                  type="button"
-                  className="button secondary"
-                  title="Redo what you undid (Ctrl+Shift+Z)"
-                  disabled={!history.canRedo || travelling}
-                  onClick={history.redo}
-                >
-                  Redo
-                </button>
-              </>
-            )}
+            <button
+              type="button"
+              className="button secondary"
+              title="Undo your last change (Ctrl+Z)"
+              disabled={!history.canUndo || travelling}
+              onClick={() => void history.undo()}
+            >
+              Undo
+            </button>
+            <button
+              type="button"
+              className="button secondary"
+              title="Redo what you undid (Ctrl+Shift+Z)"
+              disabled={!history.canRedo || travelling}
+              onClick={history.redo}
+            >
+              Redo
+            </button>
             <button
               type="button"
               className="button secondary"
