@@ -3,11 +3,11 @@
 // action, and undo of an action 1,000 versions back (selective undo), p50 and p95.
 import { LocalBoardEvents } from "../src/server/boards/BoardEvents";
 import { BoardService } from "../src/server/boards/BoardService";
-import { type Database, openDatabase } from "../src/server/db/database";
+import type { Database } from "../src/server/db/database";
 import { applyMigrations } from "../src/server/db/migrate";
 import type { Command } from "../src/sync";
 import { seededRandom } from "../src/sync/testing/random";
-import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
+import { onEachDatabase } from "./databases";
 import { percentile } from "./stats";
 
 const COMMANDS = 100_000;
@@ -168,24 +168,7 @@ async function benchDatabase(label: string, open: () => Promise<Database>) {
 
 async function main() {
   console.log(`History benchmarks (node ${process.version})`);
-  await benchDatabase("PGlite (embedded)", () =>
-    openDatabase({ kind: "pglite", dataDir: "memory://" }),
-  );
-  const bin = findPostgresBin();
-  if (!bin && !process.env.TEST_DATABASE_URL) {
-    console.log("\nPostgreSQL: skipped (no server binaries installed and TEST_DATABASE_URL unset)");
-    return;
-  }
-  const cluster = process.env.TEST_DATABASE_URL ? null : await startPostgresCluster(bin as string);
-  const url = process.env.TEST_DATABASE_URL ?? (cluster?.url as string);
-  try {
-    const { createPostgresDatabase } = await import("../test/databases");
-    await benchDatabase("PostgreSQL", async () =>
-      openDatabase({ kind: "postgresql", url: await createPostgresDatabase(url), poolSize: 10 }),
-    );
-  } finally {
-    cluster?.stop();
-  }
+  await onEachDatabase(benchDatabase);
 }
 
 main().catch((error: unknown) => {

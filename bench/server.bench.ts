@@ -7,10 +7,10 @@ import {
   PostgresBoardEvents,
 } from "../src/server/boards/BoardEvents";
 import { BoardService } from "../src/server/boards/BoardService";
-import { type Database, openDatabase } from "../src/server/db/database";
+import type { Database } from "../src/server/db/database";
 import { applyMigrations } from "../src/server/db/migrate";
 import { applyCommand, type Command, type Doc } from "../src/sync";
-import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
+import { onEachDatabase } from "./databases";
 import { median, percentile } from "./stats";
 
 const WRITERS = 50;
@@ -182,29 +182,11 @@ async function benchDatabase(
 
 async function main() {
   console.log(`Board server benchmarks (node ${process.version})`);
-  await benchDatabase(
-    "PGlite (embedded)",
-    () => openDatabase({ kind: "pglite", dataDir: "memory://" }),
-    () => new LocalBoardEvents(),
+  await onEachDatabase((label, open) =>
+    benchDatabase(label, open, (db) =>
+      db.kind === "postgresql" ? new PostgresBoardEvents(db.url as string) : new LocalBoardEvents(),
+    ),
   );
-  const bin = findPostgresBin();
-  if (!bin && !process.env.TEST_DATABASE_URL) {
-    console.log("\nPostgreSQL: skipped (no server binaries installed and TEST_DATABASE_URL unset)");
-    return;
-  }
-  const cluster = process.env.TEST_DATABASE_URL ? null : await startPostgresCluster(bin as string);
-  const url = process.env.TEST_DATABASE_URL ?? (cluster?.url as string);
-  try {
-    const { createPostgresDatabase } = await import("../test/databases");
-    await benchDatabase(
-      "PostgreSQL",
-      async () =>
-        openDatabase({ kind: "postgresql", url: await createPostgresDatabase(url), poolSize: 10 }),
-      (db) => new PostgresBoardEvents(db.url as string),
-    );
-  } finally {
-    cluster?.stop();
-  }
 }
 
 main().catch((error: unknown) => {

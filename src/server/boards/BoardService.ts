@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@/generated/prisma/client";
+import type { Prisma, PrismaClient } from "@/generated/prisma/client";
 import {
   answerRange,
   applyBatch,
@@ -257,14 +257,10 @@ export class BoardService {
   private async processEntry(boardId: string, job: EntryJob): Promise<JobResult> {
     const runtime = await this.runtime(boardId);
     const at = new Date();
-    const outcome = await this.prisma.$transaction(
-      async (tx) => {
-        const head = await this.store.lockVersion(tx, boardId);
-        if (head === null) throw new BoardNotFound(`Board ${boardId} not found`);
-        let base: BoardState = runtime;
-        let missing: Completion[] = [];
-        if (head > runtime.version)
-          ({ missing, ...base } = await this.advance(boardId, runtime, head, tx));
+    const { entry, missing, completions, fromVersion, state } = await this.locked(
+      boardId,
+      runtime,
+      async (tx, base) => {
         const { entry, commands } = await job.plan({
           version: base.version,
           document: base.document,
@@ -294,29 +290,11 @@ export class BoardService {
           },
         ]);
         const state: BoardState = { version: result.version, document: result.document, itemCount };
-        return {
-          entry,
-          missing,
-          completions: result.completions,
-          fromVersion: base.version,
-          state,
-        };
+        return { entry, completions: result.completions, fromVersion: base.version, state };
       },
-      { maxWait: 10_000, timeout: 30_000 },
     );
-    const { entry, missing, completions, fromVersion, state } = outcome;
-    this.remember(runtime, [...missing, ...completions], state.version);
-    runtime.document = state.document;
-    runtime.itemCount = state.itemCount;
-    if (completions.length > 0) {
-      await this.events.publish(boardId, state.version).catch((error: Error) => {
-        console.error(`[boards] could not announce ${boardId}@${state.version}:`, error.message);
-      });
-    }
-    return {
-      ok: true,
-      appended: { entry, fromVersion, version: state.version, completions, at },
-    };
+    await this.committed(boardId, runtime, missing, completions, state);
+    return { ok: true, appended: { entry, fromVersion, version: state.version, completions, at } };
   }
 
   /** One group of flushes for one board: one transaction, one commit, then an answer for each. */
@@ -329,95 +307,115 @@ export class BoardService {
       throw error;
     }
     const now = new Date();
-    const outcome = await this.prisma
-      .$transaction(
-        async (tx) => {
-          const head = await this.store.lockVersion(tx, boardId);
-          if (head === null) throw new BoardNotFound(`Board ${boardId} not found`);
-          let base: BoardState = runtime;
-          let missing: Completion[] = [];
-          if (head > runtime.version)
-            ({ missing, ...base } = await this.advance(boardId, runtime, head, tx));
-
-          const known = await this.store.clientOutcomes(
-            boardId,
-            jobs.map((job) => job.request.clientId),
-            tx,
-          );
-          const steps: Step[] = [];
-          const stored: StoredBatch[] = [];
-          let state = base;
-          for (const { request, userId } of jobs) {
-            const last = known.get(request.clientId);
-            let verdict: "apply" | "duplicate";
-            try {
-              verdict = classifyBatch(last, request.clientId, request.batchSeq);
-            } catch (error) {
-              steps.push({ kind: "error", error: error as Error });
-              continue;
-            }
-            if (verdict === "duplicate" && last) {
-              steps.push({ kind: "answer", outcome: last, from: request.from });
-              continue;
-            }
-            const context = { userId, now, itemCount: state.itemCount };
-            const actionId = batchActionId(request);
-            const commands = request.commands.map((c) => (c.actionId ? c : { ...c, actionId }));
-            const result = applyBatch(state.document, state.version, commands, {
-              interceptor: boardRules,
-              context,
-            });
-            const batchOutcome: BatchOutcome = {
-              batchSeq: request.batchSeq,
-              from: state.version,
-              count: result.completions.length,
-              mappedPaths: result.mappedPaths,
-              errors: result.errors,
-            };
-            stored.push({
-              meta: { userId, clientId: request.clientId, batchSeq: request.batchSeq },
-              completions: result.completions,
-              outcome: batchOutcome,
-              before: state.document,
-            });
-            known.set(request.clientId, batchOutcome);
-            steps.push({ kind: "answer", outcome: batchOutcome, from: request.from });
-            state = {
-              version: result.version,
-              document: result.document,
-              itemCount: context.itemCount,
-            };
-          }
-          if (stored.length > 0) await this.store.write(tx, boardId, base.version, stored);
-          return { steps, stored, missing, state };
-        },
-        // Waiting for another instance's turn on the board happens inside the transaction.
-        { maxWait: 10_000, timeout: 30_000 },
-      )
-      .catch((error: unknown) => {
-        if (error instanceof BoardNotFound) return error;
-        throw error;
-      });
+    const outcome = await this.locked(boardId, runtime, async (tx, base) => {
+      const known = await this.store.clientOutcomes(
+        boardId,
+        jobs.map((job) => job.request.clientId),
+        tx,
+      );
+      const steps: Step[] = [];
+      const stored: StoredBatch[] = [];
+      let state = base;
+      for (const { request, userId } of jobs) {
+        const last = known.get(request.clientId);
+        let verdict: "apply" | "duplicate";
+        try {
+          verdict = classifyBatch(last, request.clientId, request.batchSeq);
+        } catch (error) {
+          steps.push({ kind: "error", error: error as Error });
+          continue;
+        }
+        if (verdict === "duplicate" && last) {
+          steps.push({ kind: "answer", outcome: last, from: request.from });
+          continue;
+        }
+        const context = { userId, now, itemCount: state.itemCount };
+        const actionId = batchActionId(request);
+        const commands = request.commands.map((c) => (c.actionId ? c : { ...c, actionId }));
+        const result = applyBatch(state.document, state.version, commands, {
+          interceptor: boardRules,
+          context,
+        });
+        const batchOutcome: BatchOutcome = {
+          batchSeq: request.batchSeq,
+          from: state.version,
+          count: result.completions.length,
+          mappedPaths: result.mappedPaths,
+          errors: result.errors,
+        };
+        stored.push({
+          meta: { userId, clientId: request.clientId, batchSeq: request.batchSeq },
+          completions: result.completions,
+          outcome: batchOutcome,
+          before: state.document,
+        });
+        known.set(request.clientId, batchOutcome);
+        steps.push({ kind: "answer", outcome: batchOutcome, from: request.from });
+        state = {
+          version: result.version,
+          document: result.document,
+          itemCount: context.itemCount,
+        };
+      }
+      if (stored.length > 0) await this.store.write(tx, boardId, base.version, stored);
+      return { steps, stored, state };
+    }).catch((error: unknown) => {
+      if (error instanceof BoardNotFound) return error;
+      throw error;
+    });
     if (outcome instanceof BoardNotFound) return jobs.map(() => ({ ok: false, error: outcome }));
 
-    // Committed: only now does the cache move (a failed transaction leaves it as it was).
     const { steps, stored, missing, state } = outcome;
     const applied = stored.flatMap((batch) => batch.completions);
-    this.remember(runtime, [...missing, ...applied], state.version);
-    runtime.document = state.document;
-    runtime.itemCount = state.itemCount;
-    if (applied.length > 0) {
-      await this.events.publish(boardId, state.version).catch((error: Error) => {
-        // Subscribers catch up from the database at the next version they hear of.
-        console.error(`[boards] could not announce ${boardId}@${state.version}:`, error.message);
-      });
-    }
+    await this.committed(boardId, runtime, missing, applied, state);
     return Promise.all(
       steps.map(async (step): Promise<JobResult> => {
         if (step.kind === "error") return { ok: false, error: step.error };
         return { ok: true, response: await this.answer(boardId, runtime, step.from, step.outcome) };
       }),
     );
+  }
+
+  /**
+   * Runs `work` in one transaction that first locks the board's row and brings the cached state
+   * to the committed head, catching up on what other instances wrote (`base` is that state,
+   * `missing` the commands caught up on). Waiting for another instance's turn happens inside.
+   */
+  private async locked<T>(
+    boardId: string,
+    runtime: BoardRuntime,
+    work: (tx: Prisma.TransactionClient, base: BoardState) => Promise<T>,
+  ): Promise<T & { missing: Completion[] }> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        const head = await this.store.lockVersion(tx, boardId);
+        if (head === null) throw new BoardNotFound(`Board ${boardId} not found`);
+        let base: BoardState = runtime;
+        let missing: Completion[] = [];
+        if (head > runtime.version)
+          ({ missing, ...base } = await this.advance(boardId, runtime, head, tx));
+        return { ...(await work(tx, base)), missing };
+      },
+      { maxWait: 10_000, timeout: 30_000 },
+    );
+  }
+
+  /** Moves the cache and tells subscribers, once committed (a failed transaction changes nothing). */
+  private async committed(
+    boardId: string,
+    runtime: BoardRuntime,
+    missing: Completion[],
+    applied: Completion[],
+    state: BoardState,
+  ): Promise<void> {
+    this.remember(runtime, [...missing, ...applied], state.version);
+    runtime.document = state.document;
+    runtime.itemCount = state.itemCount;
+    if (applied.length === 0) return;
+    await this.events.publish(boardId, state.version).catch((error: Error) => {
+      // Subscribers catch up from the database at the next version they hear of.
+      console.error(`[boards] could not announce ${boardId}@${state.version}:`, error.message);
+    });
   }
 
   /** S1/S2: the answer to a recorded batch, for a client whose base is at `clientFrom`. */

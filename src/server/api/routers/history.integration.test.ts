@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Command, type Doc, newId, replayCompletions } from "@/sync";
 import { seededRandom } from "@/sync/testing/random";
 import { callerFor, createUsers, newBoardService, type TestUser } from "../../../../test/api";
+import { addItem, addList, setItem } from "../../../../test/board-commands";
 import { describeEachDatabase } from "../../../../test/databases";
 import type { BoardService } from "../../boards";
 
@@ -15,24 +16,6 @@ async function failure(promise: Promise<unknown>): Promise<string> {
     ? `${error.code}: ${error.message}`
     : `no TRPCError (${String(error)})`;
 }
-
-const addList = (id: string, title = id): Command => ({
-  action: "create",
-  path: ["lists"],
-  createdId: id,
-  props: { title, order: "a0" },
-});
-const addItem = (list: string, id: string, text = id): Command => ({
-  action: "create",
-  path: ["lists", list, "items"],
-  createdId: id,
-  props: { text, done: false, order: "a0" },
-});
-const setItem = (list: string, id: string, props: Record<string, string | boolean>): Command => ({
-  action: "update",
-  path: ["lists", list, "items", id],
-  props,
-});
 
 type Items = Record<string, { text: string; done: boolean }>;
 
@@ -286,6 +269,33 @@ describeEachDatabase("history API", (db) => {
       expect(await texts(boardId)).toEqual({});
     } finally {
       await restarted.close();
+    }
+  });
+
+  it("an undo on a second instance catches up with what the first wrote; the first then builds on it", async () => {
+    const boardId = await newBoard();
+    const other = newBoardService(db(), { checkpointEvery: 5 });
+    try {
+      const onOther = callerFor(db(), other, ada);
+      await onOther.sync.load({ boardId }); // the second instance now caches an older version
+      await edit(ada, boardId, "Add item", [addItem("l1", "a", "milk")]);
+      await edit(bob, boardId, "Add item", [addItem("l1", "b", "eggs")]);
+      const { entry } = await onOther.history.undo({ boardId });
+      expect(entry.commands).toEqual([
+        {
+          action: "delete",
+          path: ["lists", "l1", "items", "a"],
+          actionId: entry.actionId,
+          label: "Add item",
+        },
+      ]);
+      expect(await texts(boardId)).toEqual({ b: "eggs" });
+      await edit(bob, boardId, "Add item", [addItem("l1", "c", "jam")]);
+      await as(ada).history.redo({ boardId });
+      expect(await onOther.sync.load({ boardId })).toEqual(await as(ada).sync.load({ boardId }));
+      expect(await texts(boardId)).toEqual({ a: "milk", b: "eggs", c: "jam" });
+    } finally {
+      await other.close();
     }
   });
 

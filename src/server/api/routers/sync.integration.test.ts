@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Command, Doc, FlushRequest, RemoteChanges } from "@/sync";
 import { callerFor, createUsers, newBoardService, type TestUser } from "../../../../test/api";
+import { addItem, addList } from "../../../../test/board-commands";
 import { describeEachDatabase } from "../../../../test/databases";
 import type { BoardService } from "../../boards";
 
@@ -12,19 +13,6 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   );
   return error instanceof TRPCError ? error.code : `no TRPCError (${String(error)})`;
 }
-
-const addList = (id: string, title = id): Command => ({
-  action: "create",
-  path: ["lists"],
-  createdId: id,
-  props: { title, order: "a0" },
-});
-const addItem = (list: string, id: string, text = id): Command => ({
-  action: "create",
-  path: ["lists", list, "items"],
-  createdId: id,
-  props: { text, done: false, order: "a0" },
-});
 
 describeEachDatabase("sync API", (db) => {
   let boards: BoardService;
