@@ -54,6 +54,8 @@ export type EntryPlanner = (board: {
   version: number;
   document: Doc;
   tx: Db;
+  /** Completions of versions `from + 1 .. to` (at most `version`): memory when recent. */
+  read: (from: number, to: number) => Promise<Completion[]>;
 }) => Promise<EntryPlan>;
 
 interface EntryJob {
@@ -265,6 +267,12 @@ export class BoardService {
           version: base.version,
           document: base.document,
           tx,
+          read: (from, to) =>
+            from >= runtime.recentFrom && to <= runtime.version
+              ? Promise.resolve(
+                  runtime.recent.slice(from - runtime.recentFrom, to - runtime.recentFrom),
+                )
+              : this.store.completions(boardId, from, to, tx),
         });
         const labelled = commands.map((c) => ({
           ...c,

@@ -7,6 +7,7 @@ import {
   planToggle,
 } from "@/sync";
 import type { AppendedEntry, BoardService, EntryPlanner } from "./BoardService";
+import type { Db, EntryMeta } from "./BoardStore";
 import { BoardNotFound, HistoryRefused } from "./errors";
 import type { EntryRecord, HistoryStore } from "./HistoryStore";
 
@@ -79,7 +80,7 @@ export class HistoryService {
 
   /** H3/H8/H10: undoes `actionId`, or the user's latest action that is not undone. */
   undo(boardId: string, user: Actor, actionId?: string) {
-    return this.append(boardId, user, async ({ version, document, tx }) => {
+    return this.toggle(boardId, user, false, async (tx) => {
       const target = actionId
         ? await this.store.entry(boardId, actionId, tx)
         : await this.store.latestUndoable(boardId, user.id, tx);
@@ -89,49 +90,25 @@ export class HistoryService {
           : new HistoryRefused("PRECONDITION_FAILED", "Nothing to undo");
       }
       if (target.kind === "undo" || target.kind === "redo") {
+        const instead = target.kind === "undo" ? "redo" : "undo";
         throw new HistoryRefused(
           "PRECONDITION_FAILED",
-          `An ${target.kind} cannot be undone itself: ${target.kind === "undo" ? "redo" : "undo"} the action instead`,
+          `An ${target.kind} cannot be undone itself: ${instead} the action instead`,
         );
       }
-      if (target.undone)
+      if (target.undone) {
         throw new HistoryRefused("PRECONDITION_FAILED", "That action is already undone");
-      const window = await this.store.rebuildWindow(boardId, target, version, tx);
-      const commands = planToggle(document, {
-        ...window,
-        toggle: { actionId: target.actionId, present: false },
-      });
-      return {
-        entry: {
-          actionId: newId(),
-          kind: "undo",
-          label: target.label,
-          targetActionId: target.actionId,
-        },
-        commands,
-      };
+      }
+      return target;
     });
   }
 
   /** H4/H9: redoes the user's latest undone action. */
   redo(boardId: string, user: Actor) {
-    return this.append(boardId, user, async ({ version, document, tx }) => {
+    return this.toggle(boardId, user, true, async (tx) => {
       const target = await this.store.latestRedoable(boardId, user.id, tx);
       if (!target) throw new HistoryRefused("PRECONDITION_FAILED", "Nothing to redo");
-      const window = await this.store.rebuildWindow(boardId, target, version, tx);
-      const commands = planToggle(document, {
-        ...window,
-        toggle: { actionId: target.actionId, present: true },
-      });
-      return {
-        entry: {
-          actionId: newId(),
-          kind: "redo",
-          label: target.label,
-          targetActionId: target.actionId,
-        },
-        commands,
-      };
+      return target;
     });
   }
 
@@ -150,6 +127,30 @@ export class HistoryService {
         entry: { actionId: newId(), kind: "restore", label: `Restore version ${version}` },
         commands: diffDocuments(document, past.document),
       };
+    });
+  }
+
+  /** H3/H4: appends the rebuild with the action `find` picks (with the board locked) put back or left out. */
+  private toggle(
+    boardId: string,
+    user: Actor,
+    present: boolean,
+    find: (tx: Db) => Promise<EntryRecord>,
+  ) {
+    return this.append(boardId, user, async ({ version, document, tx, read }) => {
+      const target = await find(tx);
+      const window = await this.store.rebuildWindow(boardId, target, version, tx, read);
+      const commands = planToggle(document, {
+        ...window,
+        toggle: { actionId: target.actionId, present },
+      });
+      const entry: EntryMeta = {
+        actionId: newId(),
+        kind: present ? "redo" : "undo",
+        label: target.label,
+        targetActionId: target.actionId,
+      };
+      return { entry, commands };
     });
   }
 

@@ -1,5 +1,14 @@
 import type { PrismaClient } from "@/generated/prisma/client";
-import type { ActionRecord, Completion, Doc, EntryKind, LoggedCommand, RebuildInput } from "@/sync";
+import {
+  type ActionRecord,
+  type Completion,
+  type Doc,
+  type EntryKind,
+  earliestToggled,
+  type LoggedCommand,
+  MAX_REBUILD_REACH,
+  type RebuildInput,
+} from "@/sync";
 import { type Db, toCompletion } from "./BoardStore";
 
 /** A history entry as stored (SPEC H1). */
@@ -79,46 +88,66 @@ export class HistoryStore {
   }
 
   /**
-   * H3: what rebuilding around `target` needs, up to the board's `head`: the checkpoint at or before
-   * the target's first version, every command after it, and the entries those commands belong to.
-   * Cost follows the commands since that checkpoint (at most K plus those after the target).
+   * H3: what rebuilding around `target` needs, up to the board's `head`: the checkpoint at or
+   * before the target's first version (moved back while undos and redos in the window switch
+   * older actions, up to MAX_REBUILD_REACH), every command after it (from `read`: memory when
+   * recent), and the entries that decide which of them are replayed. Cost follows the commands
+   * since that checkpoint, plus the few undo, redo and undone entries among them.
    */
   async rebuildWindow(
     boardId: string,
-    target: ActionRecord,
+    target: EntryRecord,
     head: number,
     db: Db,
+    read: (from: number, to: number) => Promise<Completion[]>,
   ): Promise<Omit<RebuildInput, "toggle">> {
-    const checkpoint = await db.boardCheckpoint.findFirst({
-      where: { boardId, version: { lte: target.fromVersion } },
-      orderBy: { version: "desc" },
-    });
-    if (!checkpoint)
-      throw new Error(`Board ${boardId} has no checkpoint before ${target.fromVersion}`);
-    const baseVersion = checkpoint.version;
-    const [rows, actions] = await Promise.all([
-      db.boardCommand.findMany({
-        where: { boardId, version: { gt: baseVersion, lte: head } },
-        orderBy: { version: "asc" },
-      }),
-      db.boardAction.findMany({ where: { boardId, toVersion: { gt: baseVersion } } }),
-    ]);
-    if (rows.length !== head - baseVersion) {
-      throw new Error(
-        `History of board ${boardId} is missing versions in ${baseVersion + 1}..${head}`,
-      );
+    const floor = Math.max(0, target.fromVersion - MAX_REBUILD_REACH);
+    let from = target.fromVersion;
+    for (;;) {
+      const checkpoint = await db.boardCheckpoint.findFirst({
+        where: { boardId, version: { lte: from } },
+        orderBy: { version: "desc" },
+      });
+      if (!checkpoint) throw new Error(`Board ${boardId} has no checkpoint at or before ${from}`);
+      const baseVersion = checkpoint.version;
+      const actions = await this.switchedSince(boardId, baseVersion, db);
+      actions.set(target.actionId, target);
+      const earlier = earliestToggled(actions, baseVersion, floor);
+      if (earlier !== null) {
+        from = earlier;
+        continue;
+      }
+      const log: LoggedCommand[] = (await read(baseVersion, head)).map((command, i) => ({
+        version: baseVersion + i + 1,
+        actionId: command.actionId ?? "",
+        command,
+      }));
+      return { base: checkpoint.document as Doc, baseVersion, log, actions };
     }
-    const log: LoggedCommand[] = rows.map((row) => ({
-      version: row.version,
-      actionId: row.actionId,
-      command: toCompletion(row),
-    }));
-    return {
-      base: checkpoint.document as Doc,
-      baseVersion,
-      log,
-      actions: new Map(actions.map((row) => [row.actionId, toRecord(row)])),
-    };
+  }
+
+  /** The undo and redo entries after `version`, the actions they target, and undone actions. */
+  private async switchedSince(
+    boardId: string,
+    version: number,
+    db: Db,
+  ): Promise<Map<string, EntryRecord>> {
+    const rows = await db.boardAction.findMany({
+      where: {
+        boardId,
+        toVersion: { gt: version },
+        OR: [{ undone: true }, { kind: { in: ["undo", "redo"] } }],
+      },
+    });
+    const actions = new Map(rows.map((row) => [row.actionId, toRecord(row)]));
+    const targets = [...new Set(rows.map((row) => row.targetActionId))].filter(
+      (id): id is string => id !== null && !actions.has(id),
+    );
+    if (targets.length > 0) {
+      const more = await db.boardAction.findMany({ where: { boardId, actionId: { in: targets } } });
+      for (const row of more) actions.set(row.actionId, toRecord(row));
+    }
+    return actions;
   }
 
   /** The timeline, newest first: `limit` entries before `cursor` (a seq), with their commands. */

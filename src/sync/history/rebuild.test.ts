@@ -121,11 +121,15 @@ function effectiveState(log: HistoryLog, initial: Doc): Doc {
   return document;
 }
 
-describe("effective state", () => {
+describe.each([
+  ["one checkpoint", 1_000_000],
+  ["a checkpoint every 3 versions", 3],
+  ["a checkpoint every version", 1],
+])("effective state (%s)", (_name, checkpointEvery) => {
   it("H2 after every undo and redo the document is the replay of the actions not undone (300 seeds)", () => {
     for (let seed = 1; seed <= 300; seed++) {
       const random = seededRandom(seed);
-      const log = new HistoryLog(emptyBoard(), 1_000_000);
+      const log = new HistoryLog(emptyBoard(), checkpointEvery);
       const edits: string[] = [];
       let created = 0;
       for (let step = 0; step < 25; step++) {

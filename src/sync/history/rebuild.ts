@@ -29,12 +29,18 @@ export interface LoggedCommand {
 }
 
 export interface RebuildInput {
-  /** The document at `baseVersion`, a checkpoint at or before the first version of the target. */
+  /**
+   * The document at `baseVersion`: a checkpoint at or before the first version of the target and of
+   * every action an undo or redo in the log switches (see `earliestToggled`).
+   */
   base: Doc;
   baseVersion: number;
   /** Every command after `baseVersion`, in version order. */
   log: readonly LoggedCommand[];
-  /** Every entry that has commands in `log` (and, when they are recent, the entries they target). */
+  /**
+   * The entries of the log's commands that matter: every undo and redo, the actions they target,
+   * and every undone action. A command of an action missing here is replayed (not undone).
+   */
   actions: ReadonlyMap<string, ActionRecord>;
   /** The action to rebuild without (present: false, undo) or with (present: true, redo). */
   toggle: { actionId: string; present: boolean };
@@ -49,6 +55,34 @@ export interface RebuildResult {
 }
 
 const immer = new Immer({ autoFreeze: false });
+
+/**
+ * H3: how far back (in versions before the toggled action) a rebuild reaches to replay the actions
+ * that later undos and redos switched; older ones are taken as their entries wrote them.
+ */
+export const MAX_REBUILD_REACH = 20_000;
+
+/**
+ * H3: a rebuild from `base` is exact only if every action that an undo or redo after `base`
+ * switches also starts at or after `base` (otherwise its effect is baked into the checkpoint).
+ * Returns the first version of the oldest such action that starts before `base` (and not before
+ * `floor`), so the caller moves the base back to a checkpoint at or before it; null when none.
+ */
+export function earliestToggled(
+  actions: ReadonlyMap<string, ActionRecord>,
+  base: number,
+  floor: number,
+): number | null {
+  let earliest: number | null = null;
+  for (const record of actions.values()) {
+    if (record.kind !== "undo" && record.kind !== "redo") continue;
+    if (record.toVersion <= base) continue;
+    const target = record.targetActionId ? actions.get(record.targetActionId) : undefined;
+    if (!target || target.fromVersion >= base || target.fromVersion < floor) continue;
+    if (earliest === null || target.fromVersion < earliest) earliest = target.fromVersion;
+  }
+  return earliest;
+}
 
 /**
  * H3/H4: the document as it would be with `toggle.actionId` present or absent and every other

@@ -1,7 +1,12 @@
 import { applyCommand, cloneJson } from "../core/apply";
 import { newId } from "../core/ids";
 import { diffDocuments } from "../history/diff";
-import { type ActionRecord, type LoggedCommand, planToggle } from "../history/rebuild";
+import {
+  type ActionRecord,
+  earliestToggled,
+  type LoggedCommand,
+  planToggle,
+} from "../history/rebuild";
 import { applyBatch } from "../master/applyBatch";
 import type { Command, Doc } from "../protocol";
 
@@ -68,8 +73,14 @@ export class HistoryLog {
   private toggle(actionId: string, present: boolean): ActionRecord {
     const target = this.actions.get(actionId);
     if (!target) throw new Error(`no action ${actionId}`);
-    const baseVersion =
-      Math.floor(target.fromVersion / this.checkpointEvery) * this.checkpointEvery;
+    const checkpointAt = (version: number) =>
+      Math.floor(version / this.checkpointEvery) * this.checkpointEvery;
+    let baseVersion = checkpointAt(target.fromVersion);
+    for (;;) {
+      const earlier = earliestToggled(this.actions, baseVersion, 0);
+      if (earlier === null) break;
+      baseVersion = checkpointAt(earlier);
+    }
     const commands = planToggle(this.document, {
       base: this.checkpoints.get(baseVersion) as Doc,
       baseVersion,

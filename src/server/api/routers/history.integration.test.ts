@@ -117,6 +117,23 @@ describeEachDatabase("history API", (db) => {
     });
   });
 
+  it("H3 a rebuild reaches back to the actions that later undos switched, across checkpoints", async () => {
+    const boardId = await newBoard(); // checkpoints every 5 versions
+    const milk = await edit(ada, boardId, "Add item", [addItem("l1", "m", "milk")]); // v2
+    for (const id of ["x", "y", "z"]) await edit(bob, boardId, "Add item", [addItem("l1", id)]);
+    await edit(bob, boardId, "Delete item", [
+      { action: "delete", path: ["lists", "l1", "items", "m"] },
+    ]);
+    // Ada's undo of "milk" changes nothing now (Bob deleted it), but it is undone...
+    const { entry } = await as(ada).history.undo({ boardId, actionId: milk });
+    expect(entry.commands).toEqual([]);
+    // ...so when Bob undoes his delete (rebuilt from the checkpoint at 5), milk stays gone.
+    await as(bob).history.undo({ boardId });
+    expect(await texts(boardId)).toEqual({ x: "x", y: "y", z: "z" });
+    await as(ada).history.redo({ boardId });
+    expect(await texts(boardId)).toEqual({ m: "milk", x: "x", y: "y", z: "z" });
+  });
+
   it("H4/H9 undo, redo, undo again; redo follows the undo stack and ends with a new action", async () => {
     const boardId = await newBoard();
     await edit(ada, boardId, "Add item", [addItem("l1", "a", "one")]);
@@ -199,6 +216,35 @@ describeEachDatabase("history API", (db) => {
     // Ada's own undo stack is untouched by Bob's undo of her first action: her latest is "eggs".
     await as(ada).history.undo({ boardId });
     expect(await texts(boardId)).toEqual({});
+  });
+
+  it("H1 each action is one entry; commands sent without an action id make one per flush", async () => {
+    const boardId = await newBoard();
+    const x = await edit(ada, boardId, "Add items", [addItem("l1", "a"), addItem("l1", "b")]);
+    const { version } = await as(bob).sync.load({ boardId });
+    await as(bob).sync.flush({
+      boardId,
+      clientId: "api-client",
+      batchSeq: 1,
+      from: version,
+      commands: [addItem("l1", "c"), setItem("l1", "a", { done: true })],
+    });
+    const { entries } = await as(ada).history.list({ boardId, limit: 10 });
+    expect(
+      entries.map((e) => [e.actionId, e.kind, e.label, e.user.name, e.fromVersion, e.toVersion]),
+    ).toEqual([
+      ["batch-api-client-1", "edit", "Edit", "Bob", 3, 5],
+      [x, "edit", "Add items", "Ada", 1, 3],
+      [expect.any(String), "edit", "Add list", "Ada", 0, 1],
+    ]);
+    expect(entries[0]?.commands.map((c) => c.actionId)).toEqual([
+      "batch-api-client-1",
+      "batch-api-client-1",
+    ]);
+    // The action is undone as a whole.
+    await as(bob).history.undo({ boardId });
+    expect(await texts(boardId)).toEqual({ a: "a", b: "b" });
+    expect((await items(boardId)).a?.done).toBe(false);
   });
 
   it("the timeline lists entries newest first, with authors, undone flags and pages", async () => {
