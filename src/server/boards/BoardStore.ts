@@ -235,8 +235,13 @@ export class BoardStore {
     if (moved !== 1) {
       throw new VersionConflict(`Board ${boardId} is no longer at version ${fromVersion}`);
     }
-    if (cols.version.length > 0) {
-      await tx.$executeRaw`
+    // One statement for the group's command rows, history entries (H1: an action continued from
+    // an earlier flush of the same author only moves its end) and batch outcomes (the key refuses
+    // a (client, batchSeq) recorded before, so a batch can never be applied twice).
+    const entries = entryRows(batches, fromVersion, cols.actionId);
+    const flushes = batches.filter((b) => b.outcome !== undefined);
+    await tx.$executeRaw`
+      WITH commands AS (
         INSERT INTO board_command ("boardId", version, action, path, props, "parentDefault",
           "createdId", "actionId", label, "userId", "clientId", "batchSeq")
         SELECT ${boardId}, v, a, p::jsonb, pr::jsonb, pd::jsonb, ci, ai, l, u, cl, bs
@@ -244,57 +249,36 @@ export class BoardStore {
           ${cols.props}::text[], ${cols.parentDefault}::text[], ${cols.createdId}::text[],
           ${cols.actionId}::text[], ${cols.label}::text[], ${cols.userId}::text[],
           ${cols.clientId}::text[], ${cols.batchSeq}::int[])
-          AS t(v, a, p, pr, pd, ci, ai, l, u, cl, bs)`;
-    }
-    await this.writeEntries(tx, boardId, fromVersion, batches, cols.actionId);
-    // Every batch's outcome, for idempotent retries: one insert for the group. The key refuses a
-    // (client, batchSeq) recorded before, so a batch can never be applied twice.
-    const flushes = batches.filter((b) => b.outcome !== undefined);
-    if (flushes.length > 0) {
-      await tx.$executeRaw`
+          AS t(v, a, p, pr, pd, ci, ai, l, u, cl, bs)
+      ), outcomes AS (
         INSERT INTO board_batch ("boardId", "clientId", "batchSeq", outcome)
         SELECT ${boardId}, c, s, o::jsonb
         FROM unnest(${flushes.map((b) => b.meta.clientId)}::text[],
           ${flushes.map((b) => b.meta.batchSeq)}::int[],
-          ${flushes.map((b) => JSON.stringify(b.outcome))}::text[]) AS t(c, s, o)`;
+          ${flushes.map((b) => JSON.stringify(b.outcome))}::text[]) AS t(c, s, o)
+      )
+      INSERT INTO board_action ("boardId", "actionId", kind, label, "userId", "fromVersion",
+        "toVersion", "targetActionId")
+      SELECT ${boardId}, a, k, l, u, f, t, g
+      FROM unnest(${entries.map((r) => r.actionId)}::text[], ${entries.map((r) => r.kind)}::text[],
+        ${entries.map((r) => r.label)}::text[], ${entries.map((r) => r.userId)}::text[],
+        ${entries.map((r) => r.fromVersion)}::int[], ${entries.map((r) => r.toVersion)}::int[],
+        ${entries.map((r) => r.targetActionId)}::text[]) WITH ORDINALITY AS x(a, k, l, u, f, t, g, n)
+      ORDER BY n
+      ON CONFLICT ("boardId", "actionId") DO UPDATE SET "toVersion" = EXCLUDED."toVersion"
+      WHERE board_action."userId" = EXCLUDED."userId" AND board_action.kind = 'edit'`;
+    // H7: an undo or redo entry switches its target.
+    for (const entry of entries) {
+      if (entry.kind !== "undo" && entry.kind !== "redo") continue;
+      await tx.$executeRaw`
+        UPDATE board_action SET undone = ${entry.kind === "undo"}
+        WHERE "boardId" = ${boardId} AND "actionId" = ${entry.targetActionId}`;
     }
     const checkpoints = checkpointsIn(batches, fromVersion, this.checkpointEvery);
     if (checkpoints.length > 0) {
       await tx.boardCheckpoint.createMany({ data: checkpoints.map((c) => ({ boardId, ...c })) });
     }
     return version;
-  }
-
-  /**
-   * Appends the group's history entries (an action continued from an earlier flush of the same
-   * author only moves its end), and switches the targets of undo and redo entries (H7).
-   */
-  private async writeEntries(
-    tx: Prisma.TransactionClient,
-    boardId: string,
-    fromVersion: number,
-    batches: StoredBatch[],
-    actionIds: string[],
-  ): Promise<void> {
-    const rows = entryRows(batches, fromVersion, actionIds);
-    if (rows.length === 0) return;
-    await tx.$executeRaw`
-      INSERT INTO board_action ("boardId", "actionId", kind, label, "userId", "fromVersion",
-        "toVersion", "targetActionId")
-      SELECT ${boardId}, a, k, l, u, f, t, g
-      FROM unnest(${rows.map((r) => r.actionId)}::text[], ${rows.map((r) => r.kind)}::text[],
-        ${rows.map((r) => r.label)}::text[], ${rows.map((r) => r.userId)}::text[],
-        ${rows.map((r) => r.fromVersion)}::int[], ${rows.map((r) => r.toVersion)}::int[],
-        ${rows.map((r) => r.targetActionId)}::text[]) WITH ORDINALITY AS x(a, k, l, u, f, t, g, n)
-      ORDER BY n
-      ON CONFLICT ("boardId", "actionId") DO UPDATE SET "toVersion" = EXCLUDED."toVersion"
-      WHERE board_action."userId" = EXCLUDED."userId" AND board_action.kind = 'edit'`;
-    for (const row of rows) {
-      if (row.kind !== "undo" && row.kind !== "redo") continue;
-      await tx.$executeRaw`
-        UPDATE board_action SET undone = ${row.kind === "undo"}
-        WHERE "boardId" = ${boardId} AND "actionId" = ${row.targetActionId}`;
-    }
   }
 }
 

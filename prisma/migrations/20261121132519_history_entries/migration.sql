@@ -19,11 +19,8 @@ CREATE TABLE "board_action" (
     "undone" BOOLEAN NOT NULL DEFAULT false,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "board_action_pkey" PRIMARY KEY ("seq")
+    CONSTRAINT "board_action_pkey" PRIMARY KEY ("boardId","seq")
 );
-
--- CreateIndex
-CREATE INDEX "board_action_boardId_seq_idx" ON "board_action"("boardId", "seq");
 
 -- CreateIndex
 CREATE INDEX "board_action_boardId_toVersion_idx" ON "board_action"("boardId", "toVersion");
