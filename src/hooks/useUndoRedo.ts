@@ -16,7 +16,7 @@ function isTyping(target: EventTarget | null): boolean {
 
 /**
  * The caller's undo and redo on a board (server-side, SPEC H8/H9): whether each is possible, the
- * two actions, and Ctrl/Cmd+Z and Ctrl/Cmd+Shift+Z outside text fields. An undo first waits for
+ * two actions, and Ctrl/Cmd+Z and Ctrl/Cmd+Shift+Z (or Ctrl+Y) outside text fields. An undo first waits for
  * the tab's unsent edits, so it takes the action the user just made. `version` is the board
  * version the page shows; when it moves, what can be undone is asked again.
  */
@@ -77,11 +77,16 @@ export function useUndoRedo(options: {
   useEffect(() => {
     if (!enabled) return;
     const onKey = (event: KeyboardEvent) => {
-      if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
-      if (event.key.toLowerCase() !== "z" || isTyping(event.target)) return;
-      event.preventDefault();
-      if (event.shiftKey) redo();
-      else void undo();
+      if (!(event.ctrlKey || event.metaKey) || event.altKey || isTyping(event.target)) return;
+      const key = event.key.toLowerCase();
+      if (key === "z" && !event.shiftKey) {
+        event.preventDefault();
+        void undo();
+      } else if ((key === "z" && event.shiftKey) || (key === "y" && event.ctrlKey)) {
+        // Ctrl+Y: redo as on Windows.
+        event.preventDefault();
+        redo();
+      }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
