@@ -38,6 +38,7 @@ test("undo, redo, timeline, time travel and restore, with two people on one boar
   await a.page.locator("body").click({ position: { x: 5, y: 5 } });
   await a.page.keyboard.press("Control+z");
   await expect.poll(() => groceries(b.page)).toEqual(["milk", "eggs", "butter"]);
+  await expect(redoButton(a.page)).toBeEnabled();
   await a.page.keyboard.press("Control+Shift+z");
   await expect.poll(() => groceries(b.page)).toEqual(["milk", "eggs", "bread", "butter"]);
   // ...but not while typing: there Ctrl+Z belongs to the text field.
@@ -54,8 +55,8 @@ test("undo, redo, timeline, time travel and restore, with two people on one boar
   const timeline = a.page.getByRole("complementary", { name: "History" });
   await expect(timeline.getByText("Bob added “butter” to Groceries")).toBeVisible();
   await expect(timeline.getByText("Ada added “milk” to Groceries")).toBeVisible();
-  await expect(timeline.getByText("Ada redid “Add item”").first()).toBeVisible();
-  await expect(timeline.getByText("Ada undid “Add item”").first()).toBeVisible();
+  await expect(timeline.getByText("Ada redid: added “bread” to Groceries").first()).toBeVisible();
+  await expect(timeline.getByText("Ada undid: added “bread” to Groceries").first()).toBeVisible();
 
   // An older version, read-only, then restored for everyone.
   await timeline.getByRole("button", { name: /^Ada added “milk” to Groceries/ }).click();

@@ -49,7 +49,16 @@ export function useUndoRedo(options: {
 
   const onError = (error: { message: string }) => session?.alert(error.message);
   const undoMutation = useMutation(
-    trpc.history.undo.mutationOptions({ onSettled: refresh, onError }),
+    trpc.history.undo.mutationOptions({
+      onError,
+      // What was just undone can be redone: say so at once, then ask the server again.
+      onSuccess: () =>
+        queryClient.setQueryData(trpc.history.canUndo.queryKey({ boardId }), (old) => ({
+          undo: old?.undo ?? false,
+          redo: true,
+        })),
+      onSettled: refresh,
+    }),
   );
   const redoMutation = useMutation(
     trpc.history.redo.mutationOptions({ onSettled: refresh, onError }),

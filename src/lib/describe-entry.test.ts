@@ -56,8 +56,21 @@ describe("timeline descriptions", () => {
   });
 
   it("describes undo, redo and restore entries by what they act on", () => {
+    const added = entry({
+      user: { name: "Bob" },
+      commands: [{ action: "create", path: ["lists", "l1", "items"], props: { text: "Eggs" } }],
+    });
+    expect(describeEntry(entry({ kind: "undo" }), board, added)).toBe(
+      "Ada undid Bob’s change: added “Eggs” to Groceries",
+    );
+    expect(describeEntry(entry({ kind: "redo" }), board, { ...added, user: { name: "Ada" } })).toBe(
+      "Ada redid: added “Eggs” to Groceries",
+    );
+    // The target is on a page not loaded yet: its label says what it was.
     expect(describeEntry(entry({ kind: "undo" }), board)).toBe("Ada undid “Add item”");
-    expect(describeEntry(entry({ kind: "redo" }), board)).toBe("Ada redid “Add item”");
+    expect(describeEntry(entry({ commands: [] }), board)).toBe(
+      "Ada changed the board (“Add item”)",
+    );
     expect(describeEntry(entry({ kind: "restore", label: "Restore version 12" }), board)).toBe(
       "Ada restored version 12",
     );

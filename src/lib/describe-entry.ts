@@ -16,11 +16,27 @@ const quote = (text: unknown) => `“${typeof text === "string" && text !== "" ?
  * lists and items come from the entry's own commands, else from `document` (the board now); what
  * no longer exists is named generically.
  */
-export function describeEntry(entry: DescribedEntry, document: Doc | null): string {
+export function describeEntry(
+  entry: DescribedEntry,
+  document: Doc | null,
+  /** For an undo or redo: the entry it targets, when it is at hand. */
+  target?: DescribedEntry,
+): string {
   const who = entry.user.name;
-  if (entry.kind === "undo") return `${who} undid ${quote(entry.label)}`;
-  if (entry.kind === "redo") return `${who} redid ${quote(entry.label)}`;
-  if (entry.kind === "restore") return `${who} restored ${entry.label.replace(/^Restore /, "")}`;
+  if (entry.kind === "undo" || entry.kind === "redo") {
+    const verb = entry.kind === "undo" ? "undid" : "redid";
+    if (!target) return `${who} ${verb} ${quote(entry.label)}`;
+    const whose = target.user.name === who ? "" : ` ${target.user.name}’s change`;
+    return `${who} ${verb}${whose}: ${describeChange(target, document)}`;
+  }
+  return `${who} ${describeChange(entry, document)}`;
+}
+
+/** What an entry did, without its author: `added “Buy milk” to Groceries`. */
+function describeChange(entry: DescribedEntry, document: Doc | null): string {
+  if (entry.kind === "restore") return `restored ${entry.label.replace(/^Restore /, "")}`;
+  if (entry.kind !== "edit")
+    return `${entry.kind === "undo" ? "undid" : "redid"} ${quote(entry.label)}`;
 
   const lists = document ? asBoard(document).lists : {};
   const listTitle = (listId: string | undefined) => {
@@ -36,7 +52,8 @@ export function describeEntry(entry: DescribedEntry, document: Doc | null): stri
   };
 
   const first = entry.commands[0];
-  if (!first) return `${who}: ${entry.label}`;
+  const fallback = `changed the board (${quote(entry.label)})`;
+  if (!first) return fallback;
   const [, listId, , itemId] = first.path;
   const props = first.props ?? {};
   const depth = first.path.length;
@@ -63,7 +80,7 @@ export function describeEntry(entry: DescribedEntry, document: Doc | null): stri
   } else if (first.action === "delete" && depth === 4) {
     sentence = `deleted an item from ${listTitle(listId)}`;
   }
-  return sentence ? `${who} ${sentence}` : `${who}: ${entry.label}`;
+  return sentence ?? fallback;
 }
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [

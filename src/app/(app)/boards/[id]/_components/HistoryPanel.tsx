@@ -58,6 +58,7 @@ export function HistoryPanel({
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
   const entries = timeline.data?.pages.flatMap((page) => page.entries) ?? [];
+  const byId = new Map(entries.map((entry) => [entry.actionId, entry]));
   return (
     <aside className="history-panel" aria-label="History">
       <header className="history-header">
@@ -70,7 +71,8 @@ export function HistoryPanel({
       {timeline.isSuccess && entries.length === 0 && <p className="muted">No changes yet.</p>}
       <ol className="timeline">
         {entries.map((entry) => {
-          const text = describeEntry(entry, document);
+          const target = entry.targetActionId ? byId.get(entry.targetActionId) : undefined;
+          const text = describeEntry(entry, document, target);
           const at = new Date(entry.at);
           const undoable =
             canEdit && !entry.undone && (entry.kind === "edit" || entry.kind === "restore");
