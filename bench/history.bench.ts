@@ -164,7 +164,7 @@ async function benchDatabase(label: string, open: () => Promise<Database>) {
       });
       if (!target) throw new Error("no action to undo");
       const start = performance.now();
-      await on.history.undo(boardId, ada, target.actionId);
+      await on.history.undo(boardId, ada, { actionId: target.actionId });
       back.push(performance.now() - start);
     }
     line(

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef } from "react";
 import type { BoardSession } from "@/lib/BoardSession";
+import { newId } from "@/sync";
 import { useTRPC } from "@/trpc/react";
 
 /** Whether a key press goes to a text field (where Ctrl+Z belongs to the field). */
@@ -76,11 +77,11 @@ export function useUndoRedo(options: {
       session.alert((error as Error).message);
       return;
     }
-    undoMutation.mutate({ boardId });
+    undoMutation.mutate({ boardId, entryId: newId() });
   }, [session, canUndo, undoMutation, boardId]);
 
   const redo = useCallback(() => {
-    if (canRedo) redoMutation.mutate({ boardId });
+    if (canRedo) redoMutation.mutate({ boardId, entryId: newId() });
   }, [canRedo, redoMutation, boardId]);
 
   useEffect(() => {

@@ -289,14 +289,20 @@ export class BoardService {
         if (itemCount > BOARD_LIMITS.items && itemCount > base.itemCount) {
           throw new HistoryRefused("PRECONDITION_FAILED", BOARD_FULL_MESSAGE);
         }
-        await this.store.write(tx, boardId, base.version, [
-          {
-            meta: { userId: job.userId, clientId: "history", batchSeq: 0 },
-            completions: result.completions,
-            entry,
-            before: base.document,
-          },
-        ]);
+        await this.store.write(
+          tx,
+          boardId,
+          base.version,
+          [
+            {
+              meta: { userId: job.userId, clientId: "history", batchSeq: 0 },
+              completions: result.completions,
+              entry,
+              before: base.document,
+            },
+          ],
+          at,
+        );
         const state: BoardState = { version: result.version, document: result.document, itemCount };
         return { entry, completions: result.completions, fromVersion: base.version, state };
       },
@@ -365,7 +371,7 @@ export class BoardService {
           itemCount: context.itemCount,
         };
       }
-      if (stored.length > 0) await this.store.write(tx, boardId, base.version, stored);
+      if (stored.length > 0) await this.store.write(tx, boardId, base.version, stored, now);
       return { steps, stored, state };
     }).catch((error: unknown) => {
       if (error instanceof BoardNotFound) return error;

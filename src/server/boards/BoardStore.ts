@@ -190,6 +190,8 @@ export class BoardStore {
     boardId: string,
     fromVersion: number,
     batches: StoredBatch[],
+    /** When the group happened: the time of its history entries. */
+    at: Date = new Date(),
   ): Promise<number> {
     // Column arrays for one multi-row INSERT (unnest): one round trip and one statement to plan,
     // however many commands the group holds.
@@ -258,8 +260,8 @@ export class BoardStore {
           ${flushes.map((b) => JSON.stringify(b.outcome))}::text[]) AS t(c, s, o)
       )
       INSERT INTO board_action ("boardId", "actionId", kind, label, "userId", "fromVersion",
-        "toVersion", "targetActionId")
-      SELECT ${boardId}, a, k, l, u, f, t, g
+        "toVersion", "targetActionId", "createdAt")
+      SELECT ${boardId}, a, k, l, u, f, t, g, ${at.toISOString()}::timestamp(3)
       FROM unnest(${entries.map((r) => r.actionId)}::text[], ${entries.map((r) => r.kind)}::text[],
         ${entries.map((r) => r.label)}::text[], ${entries.map((r) => r.userId)}::text[],
         ${entries.map((r) => r.fromVersion)}::int[], ${entries.map((r) => r.toVersion)}::int[],

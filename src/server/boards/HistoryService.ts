@@ -1,4 +1,5 @@
 import {
+  type Command,
   type Completion,
   type Doc,
   diffDocuments,
@@ -79,8 +80,9 @@ export class HistoryService {
   }
 
   /** H3/H8/H10: undoes `actionId`, or the user's latest action that is not undone. */
-  undo(boardId: string, user: Actor, actionId?: string) {
-    return this.toggle(boardId, user, false, async (tx) => {
+  undo(boardId: string, user: Actor, options: { actionId?: string; entryId?: string } = {}) {
+    const { actionId } = options;
+    return this.toggle(boardId, user, false, options.entryId, async (tx) => {
       const target = actionId
         ? await this.store.entry(boardId, actionId, tx)
         : await this.store.latestUndoable(boardId, user.id, tx);
@@ -104,8 +106,8 @@ export class HistoryService {
   }
 
   /** H4/H9: redoes the user's latest undone action. */
-  redo(boardId: string, user: Actor) {
-    return this.toggle(boardId, user, true, async (tx) => {
+  redo(boardId: string, user: Actor, options: { entryId?: string } = {}) {
+    return this.toggle(boardId, user, true, options.entryId, async (tx) => {
       const target = await this.store.latestRedoable(boardId, user.id, tx);
       if (!target) throw new HistoryRefused("PRECONDITION_FAILED", "Nothing to redo");
       return target;
@@ -113,21 +115,27 @@ export class HistoryService {
   }
 
   /** H6: brings the board back to how it was at `version`, as one new entry. */
-  restore(boardId: string, user: Actor, version: number) {
-    return this.append(boardId, user, async ({ version: head, document, tx }) => {
-      if (version > head) {
-        throw new HistoryRefused(
-          "BAD_REQUEST",
-          `version must be at most ${head}, the board's latest`,
-        );
-      }
-      const past = await this.boards.store.documentAt(boardId, version, tx);
-      if (!past) throw new BoardNotFound(`Board ${boardId} not found`);
-      return {
-        entry: { actionId: newId(), kind: "restore", label: `Restore version ${version}` },
-        commands: diffDocuments(document, past.document),
-      };
-    });
+  restore(boardId: string, user: Actor, version: number, options: { entryId?: string } = {}) {
+    return this.append(
+      boardId,
+      user,
+      "restore",
+      options.entryId,
+      async ({ version: head, document, tx }) => {
+        if (version > head) {
+          throw new HistoryRefused(
+            "BAD_REQUEST",
+            `version must be at most ${head}, the board's latest`,
+          );
+        }
+        const past = await this.boards.store.documentAt(boardId, version, tx);
+        if (!past) throw new BoardNotFound(`Board ${boardId} not found`);
+        return {
+          label: `Restore version ${version}`,
+          commands: diffDocuments(document, past.document),
+        };
+      },
+    );
   }
 
   /** H3/H4: appends the rebuild with the action `find` picks (with the board locked) put back or left out. */
@@ -135,33 +143,67 @@ export class HistoryService {
     boardId: string,
     user: Actor,
     present: boolean,
+    entryId: string | undefined,
     find: (tx: Db) => Promise<EntryRecord>,
   ) {
-    return this.append(boardId, user, async ({ version, document, tx, read }) => {
-      const target = await find(tx);
-      const window = await this.store.rebuildWindow(boardId, target, version, tx, read);
-      const commands = planToggle(document, {
+    return this.append(boardId, user, present ? "redo" : "undo", entryId, async (board) => {
+      const target = await find(board.tx);
+      const window = await this.store.rebuildWindow(
+        boardId,
+        target,
+        board.version,
+        board.tx,
+        board.read,
+      );
+      const commands = planToggle(board.document, {
         ...window,
         toggle: { actionId: target.actionId, present },
       });
-      const entry: EntryMeta = {
-        actionId: newId(),
-        kind: present ? "redo" : "undo",
-        label: target.label,
-        targetActionId: target.actionId,
-      };
-      return { entry, commands };
+      return { label: target.label, targetActionId: target.actionId, commands };
     });
   }
 
+  /**
+   * Appends one entry of `kind` planned by `plan` with the board locked. With `entryId` (the id
+   * the entry gets), a retry after a lost answer finds the entry already there and returns it
+   * instead of acting twice.
+   */
   private async append(
     boardId: string,
     user: Actor,
-    plan: EntryPlanner,
+    kind: EntryMeta["kind"],
+    entryId: string | undefined,
+    plan: (
+      board: Parameters<EntryPlanner>[0],
+    ) => Promise<Omit<EntryMeta, "actionId" | "kind"> & { commands: Command[] }>,
   ): Promise<{ version: number; entry: HistoryEntry }> {
-    const appended = await this.boards.appendEntry(boardId, user.id, plan);
     const author = { id: user.id, name: user.name };
-    return { version: appended.version, entry: appendedEntry(appended, author) };
+    try {
+      const appended = await this.boards.appendEntry(boardId, user.id, async (board) => {
+        if (entryId) {
+          const earlier = await this.store.entry(boardId, entryId, board.tx);
+          if (earlier) throw new AlreadyAppended(earlier);
+        }
+        const { commands, ...meta } = await plan(board);
+        return { entry: { ...meta, actionId: entryId ?? newId(), kind }, commands };
+      });
+      return { version: appended.version, entry: appendedEntry(appended, author) };
+    } catch (error) {
+      if (!(error instanceof AlreadyAppended)) throw error;
+      const earlier = error.entry;
+      if (earlier.userId !== user.id || earlier.kind !== kind) {
+        throw new HistoryRefused("BAD_REQUEST", "entryId is already taken on this board");
+      }
+      const commands = await this.store.commandsOf(boardId, earlier.actionId);
+      return { version: earlier.toVersion, entry: { ...toEntry(earlier, author), commands } };
+    }
+  }
+}
+
+/** A retried request whose entry is already in the history. */
+class AlreadyAppended extends Error {
+  constructor(readonly entry: EntryRecord) {
+    super(`Entry ${entry.actionId} is already in the history`);
   }
 }
 

@@ -150,6 +150,15 @@ export class HistoryStore {
     return actions;
   }
 
+  /** The commands of one entry, in order. */
+  async commandsOf(boardId: string, actionId: string): Promise<Completion[]> {
+    const rows = await this.prisma.boardCommand.findMany({
+      where: { boardId, actionId },
+      orderBy: { version: "asc" },
+    });
+    return rows.map(toCompletion);
+  }
+
   /** The timeline, newest first: `limit` entries before `cursor` (a seq), with their commands. */
   async page(
     boardId: string,

@@ -276,6 +276,27 @@ describeEachDatabase("history API", (db) => {
     expect(second.entries[0]?.at).toBeInstanceOf(Date);
   });
 
+  it("a retried undo, redo or restore (same entryId) returns the first answer and acts once", async () => {
+    const boardId = await newBoard();
+    await edit(ada, boardId, "Add item", [addItem("l1", "a", "milk")]);
+    await edit(ada, boardId, "Add item", [addItem("l1", "b", "eggs")]);
+    const first = await as(ada).history.undo({ boardId, entryId: "undo-1" });
+    const retried = await as(ada).history.undo({ boardId, entryId: "undo-1" });
+    expect(retried).toEqual(first);
+    expect(await texts(boardId)).toEqual({ a: "milk" });
+    const redo = await as(ada).history.redo({ boardId, entryId: "redo-1" });
+    expect(await as(ada).history.redo({ boardId, entryId: "redo-1" })).toEqual(redo);
+    const restore = await as(ada).history.restore({ boardId, version: 1, entryId: "restore-1" });
+    expect(await as(ada).history.restore({ boardId, version: 1, entryId: "restore-1" })).toEqual(
+      restore,
+    );
+    expect(await texts(boardId)).toEqual({});
+    expect((await as(ada).history.list({ boardId, limit: 10 })).entries.length).toBe(6);
+    expect(await failure(as(bob).history.undo({ boardId, entryId: "undo-1" }))).toBe(
+      "BAD_REQUEST: entryId is already taken on this board",
+    );
+  });
+
   it("bad input is refused with the field and the limit, and changes nothing", async () => {
     const boardId = await newBoard();
     const { version } = await as(ada).sync.load({ boardId });

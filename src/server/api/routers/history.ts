@@ -20,6 +20,9 @@ function asTRPCError(error: unknown): never {
 
 const EDITORS = ["owner", "editor"] as const;
 
+/** The id the new entry gets: a retry with the same one returns the first answer. */
+const entryId = z.string().min(1, "must not be empty").max(128, "must be at most 128 characters");
+
 /** SPEC H1-H11: the timeline, time travel, and per-user undo, redo and restore. */
 export const historyRouter = createTRPCRouter({
   /** The board's history entries, newest first; pass `nextCursor` back for older ones. */
@@ -60,23 +63,41 @@ export const historyRouter = createTRPCRouter({
 
   /** Undoes `actionId` (any editor may), or else the caller's latest action not undone. */
   undo: protectedProcedure
-    .input(z.object({ boardId, actionId: z.string().min(1).max(128).optional() }))
+    .input(
+      z.object({
+        boardId,
+        actionId: z
+          .string()
+          .min(1, "must not be empty")
+          .max(128, "must be at most 128 characters")
+          .optional(),
+        entryId: entryId.optional(),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       await requireRole(ctx.db, input.boardId, ctx.user.id, EDITORS, "undo changes on this board");
-      return ctx.boards.history.undo(input.boardId, ctx.user, input.actionId).catch(asTRPCError);
+      return ctx.boards.history
+        .undo(input.boardId, ctx.user, { actionId: input.actionId, entryId: input.entryId })
+        .catch(asTRPCError);
     }),
 
   /** Redoes the caller's latest undone action, until they make a new one. */
-  redo: protectedProcedure.input(z.object({ boardId })).mutation(async ({ ctx, input }) => {
-    await requireRole(ctx.db, input.boardId, ctx.user.id, EDITORS, "redo changes on this board");
-    return ctx.boards.history.redo(input.boardId, ctx.user).catch(asTRPCError);
-  }),
+  redo: protectedProcedure
+    .input(z.object({ boardId, entryId: entryId.optional() }))
+    .mutation(async ({ ctx, input }) => {
+      await requireRole(ctx.db, input.boardId, ctx.user.id, EDITORS, "redo changes on this board");
+      return ctx.boards.history
+        .redo(input.boardId, ctx.user, { entryId: input.entryId })
+        .catch(asTRPCError);
+    }),
 
   /** Brings the board back to how it was at `version`, as a new entry. */
   restore: protectedProcedure
-    .input(z.object({ boardId, version }))
+    .input(z.object({ boardId, version, entryId: entryId.optional() }))
     .mutation(async ({ ctx, input }) => {
       await requireRole(ctx.db, input.boardId, ctx.user.id, EDITORS, "restore this board");
-      return ctx.boards.history.restore(input.boardId, ctx.user, input.version).catch(asTRPCError);
+      return ctx.boards.history
+        .restore(input.boardId, ctx.user, input.version, { entryId: input.entryId })
+        .catch(asTRPCError);
     }),
 });

@@ -6,7 +6,7 @@ import { useState } from "react";
 import { useBoard } from "@/hooks/useBoard";
 import { useUndoRedo } from "@/hooks/useUndoRedo";
 import { asBoard, orderAtEnd, ordered } from "@/lib/board-doc";
-import type { Doc } from "@/sync";
+import { type Doc, newId } from "@/sync";
 import { useTRPC } from "@/trpc/react";
 import { Alerts } from "./Alerts";
 import { HistoryPanel } from "./HistoryPanel";
@@ -133,7 +133,7 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
             canRestore={canEdit}
             restoring={restore.isPending}
             onChange={setViewing}
-            onRestore={() => restore.mutate({ boardId, version: viewing })}
+            onRestore={() => restore.mutate({ boardId, version: viewing, entryId: newId() })}
             onBack={() => setViewing(null)}
           />
         )}

@@ -3,7 +3,7 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { describeEntry, relativeTime } from "@/lib/describe-entry";
-import type { Doc } from "@/sync";
+import { type Doc, newId } from "@/sync";
 import { useTRPC } from "@/trpc/react";
 
 interface Props {
@@ -100,7 +100,9 @@ export function HistoryPanel({
                   aria-label={`Undo: ${text}`}
                   title="Undo this change"
                   disabled={undo.isPending}
-                  onClick={() => undo.mutate({ boardId, actionId: entry.actionId })}
+                  onClick={() =>
+                    undo.mutate({ boardId, actionId: entry.actionId, entryId: newId() })
+                  }
                 >
                   ↶
                 </button>
