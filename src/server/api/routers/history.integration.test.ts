@@ -276,7 +276,7 @@ describeEachDatabase("history API", (db) => {
     expect(second.entries[0]?.at).toBeInstanceOf(Date);
   });
 
-  it("a retried undo, redo or restore (same entryId) returns the first answer and acts once", async () => {
+  it("H12 a retried undo, redo or restore (same entryId) returns the first answer and acts once", async () => {
     const boardId = await newBoard();
     await edit(ada, boardId, "Add item", [addItem("l1", "a", "milk")]);
     await edit(ada, boardId, "Add item", [addItem("l1", "b", "eggs")]);
