@@ -83,3 +83,20 @@ test("undo, redo, timeline, time travel and restore, with two people on one boar
   await expect.poll(() => groceries(a.page)).toEqual(["milk", "eggs", "bread", "butter"]);
   await expect.poll(() => groceries(b.page)).toEqual(["milk", "eggs", "bread", "butter"]);
 });
+
+test("the timeline loads older entries as it scrolls", async ({ browser, baseURL }) => {
+  const a = await person(browser, baseURL, "Ada");
+  await createBoard(a, "Long story");
+  await addList(a.page, "Groceries");
+  for (let i = 1; i <= 34; i++) await addItem(a.page, "Groceries", `item ${i}`);
+  await expect(a.page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+  await a.page.getByRole("button", { name: "History" }).click();
+  const timeline = a.page.getByRole("complementary", { name: "History" });
+  const entries = timeline.locator(".timeline-entry");
+  await expect(entries).toHaveCount(30); // the first page
+  await expect(entries.first()).toContainText("Ada added “item 34” to Groceries");
+  await timeline.locator(".timeline-end").scrollIntoViewIfNeeded();
+  await expect(entries).toHaveCount(35);
+  await expect(entries.last()).toContainText("Ada added the list “Groceries”");
+  await expect(timeline.getByRole("button", { name: "Older changes" })).toHaveCount(0);
+});
