@@ -156,12 +156,17 @@ export class BoardService {
   }
 
   /** Completions of versions `from + 1 .. to`, from memory when recent, else from the database. */
-  async completions(boardId: string, from: number, to: number): Promise<Completion[]> {
+  async completions(
+    boardId: string,
+    from: number,
+    to: number,
+    db: Db = this.prisma,
+  ): Promise<Completion[]> {
     const runtime = this.runtimes.get(boardId);
     if (runtime && from >= runtime.recentFrom && to <= runtime.version) {
       return runtime.recent.slice(from - runtime.recentFrom, to - runtime.recentFrom);
     }
-    return this.store.completions(boardId, from, to);
+    return this.store.completions(boardId, from, to, db);
   }
 
   /** What a subscriber that has seen `from` is missing up to `to`. */
@@ -267,12 +272,7 @@ export class BoardService {
           version: base.version,
           document: base.document,
           tx,
-          read: (from, to) =>
-            from >= runtime.recentFrom && to <= runtime.version
-              ? Promise.resolve(
-                  runtime.recent.slice(from - runtime.recentFrom, to - runtime.recentFrom),
-                )
-              : this.store.completions(boardId, from, to, tx),
+          read: (from, to) => this.completions(boardId, from, to, tx),
         });
         const labelled = commands.map((c) => ({
           ...c,

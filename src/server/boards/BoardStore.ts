@@ -35,6 +35,11 @@ export function batchActionId(meta: Pick<BatchMeta, "clientId" | "batchSeq">): s
   return `batch-${meta.clientId}-${meta.batchSeq}`;
 }
 
+/** The action a stored command belongs to: its own, else its batch's (H1). */
+function actionOf(command: Completion, meta: BatchMeta): string {
+  return command.actionId ?? batchActionId(meta);
+}
+
 export class VersionConflict extends Error {
   override readonly name = "VersionConflict";
 }
@@ -209,7 +214,7 @@ export class BoardStore {
       batchSeq: [] as number[],
     };
     let version = fromVersion;
-    for (const { meta, completions, entry } of batches) {
+    for (const { meta, completions } of batches) {
       for (const c of completions) {
         version += 1;
         cols.version.push(version);
@@ -220,9 +225,7 @@ export class BoardStore {
           c.parentDefault === undefined ? null : JSON.stringify(c.parentDefault),
         );
         cols.createdId.push(c.createdId ?? null);
-        cols.actionId.push(
-          entry?.actionId ?? c.actionId ?? `batch-${meta.clientId}-${meta.batchSeq}`,
-        );
+        cols.actionId.push(actionOf(c, meta));
         cols.label.push(c.label ?? null);
         cols.userId.push(meta.userId);
         cols.clientId.push(meta.clientId);
@@ -240,7 +243,7 @@ export class BoardStore {
     // One statement for the group's command rows, history entries (H1: an action continued from
     // an earlier flush of the same author only moves its end) and batch outcomes (the key refuses
     // a (client, batchSeq) recorded before, so a batch can never be applied twice).
-    const entries = entryRows(batches, fromVersion, cols.actionId);
+    const entries = entryRows(batches, fromVersion);
     const flushes = batches.filter((b) => b.outcome !== undefined);
     await tx.$executeRaw`
       WITH commands AS (
@@ -299,7 +302,7 @@ interface EntryRow {
  * The history entries of a group, in order: an entry batch is one entry (even without commands);
  * a flush's commands make one edit entry per action id, spanning its first to its last version.
  */
-function entryRows(batches: StoredBatch[], fromVersion: number, actionIds: string[]): EntryRow[] {
+function entryRows(batches: StoredBatch[], fromVersion: number): EntryRow[] {
   const rows = new Map<string, EntryRow>();
   let version = fromVersion;
   for (const { meta, completions, entry } of batches) {
@@ -315,7 +318,7 @@ function entryRows(batches: StoredBatch[], fromVersion: number, actionIds: strin
       continue;
     }
     for (const c of completions) {
-      const actionId = actionIds[version - fromVersion] as string;
+      const actionId = actionOf(c, meta);
       version += 1;
       const row = rows.get(actionId);
       if (row) row.toVersion = version;

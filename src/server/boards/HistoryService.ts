@@ -207,7 +207,20 @@ class AlreadyAppended extends Error {
   }
 }
 
-function toEntry(row: EntryRecord, user: Actor): Omit<HistoryEntry, "commands"> {
+function toEntry(
+  row: Pick<
+    EntryRecord,
+    | "actionId"
+    | "kind"
+    | "label"
+    | "createdAt"
+    | "fromVersion"
+    | "toVersion"
+    | "undone"
+    | "targetActionId"
+  >,
+  user: Actor,
+): Omit<HistoryEntry, "commands"> {
   const entry: Omit<HistoryEntry, "commands"> = {
     actionId: row.actionId,
     kind: row.kind,
@@ -223,17 +236,7 @@ function toEntry(row: EntryRecord, user: Actor): Omit<HistoryEntry, "commands"> 
 }
 
 function appendedEntry(appended: AppendedEntry, user: Actor): HistoryEntry {
-  const entry: HistoryEntry = {
-    actionId: appended.entry.actionId,
-    kind: appended.entry.kind,
-    label: appended.entry.label,
-    user,
-    at: appended.at,
-    fromVersion: appended.fromVersion,
-    toVersion: appended.version,
-    undone: false,
-    commands: appended.completions,
-  };
-  if (appended.entry.targetActionId) entry.targetActionId = appended.entry.targetActionId;
-  return entry;
+  const { entry, fromVersion, version, at, completions } = appended;
+  const row = { ...entry, fromVersion, toVersion: version, createdAt: at, undone: false };
+  return { ...toEntry(row, user), commands: completions };
 }

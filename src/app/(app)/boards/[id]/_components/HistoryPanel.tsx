@@ -38,8 +38,10 @@ export function HistoryPanel({
   const undo = useMutation(
     trpc.history.undo.mutationOptions({
       onError: (error) => onError(error.message),
+      // The timeline and the undo/redo stacks change; past versions never do.
       onSettled: () => {
-        void queryClient.invalidateQueries(trpc.history.pathFilter());
+        void queryClient.invalidateQueries(trpc.history.list.pathFilter());
+        void queryClient.invalidateQueries(trpc.history.canUndo.pathFilter());
       },
     }),
   );
