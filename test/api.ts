@@ -1,3 +1,4 @@
+import { TRPCError } from "@trpc/server";
 import { createInnerContext } from "@/server/api/context";
 import { createCaller } from "@/server/api/root";
 import type { AuthSession } from "@/server/auth";
@@ -54,4 +55,26 @@ export function callerFor(
     createInnerContext({ db, boards, session: user ? sessionFor(user) : null }),
     options,
   );
+}
+
+/** What a call was refused with: the error it rejected with, or a rejection it lacked. */
+async function refusal(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => new Error("the call succeeded"),
+    (error: unknown) => error,
+  );
+}
+
+/** The tRPC error code a call was refused with, e.g. "NOT_FOUND". */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  const error = await refusal(promise);
+  return error instanceof TRPCError ? error.code : `no TRPCError (${String(error)})`;
+}
+
+/** The code and message a call was refused with, e.g. "PRECONDITION_FAILED: Nothing to undo". */
+export async function failure(promise: Promise<unknown>): Promise<string> {
+  const error = await refusal(promise);
+  return error instanceof TRPCError
+    ? `${error.code}: ${error.message}`
+    : `no TRPCError (${String(error)})`;
 }

@@ -1,16 +1,13 @@
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { callerFor, createUsers, newBoardService, type TestUser } from "../../../../test/api";
+import {
+  callerFor,
+  codeOf,
+  createUsers,
+  newBoardService,
+  type TestUser,
+} from "../../../../test/api";
 import { describeEachDatabase } from "../../../../test/databases";
 import type { BoardService } from "../../boards";
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  return error instanceof TRPCError ? error.code : `no TRPCError (${String(error)})`;
-}
 
 describeEachDatabase("board router", (db) => {
   let boards: BoardService;

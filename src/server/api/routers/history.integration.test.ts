@@ -1,21 +1,16 @@
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Command, type Doc, newId, replayCompletions } from "@/sync";
 import { seededRandom } from "@/sync/testing/random";
-import { callerFor, createUsers, newBoardService, type TestUser } from "../../../../test/api";
+import {
+  callerFor,
+  createUsers,
+  failure,
+  newBoardService,
+  type TestUser,
+} from "../../../../test/api";
 import { addItem, addList, setItem } from "../../../../test/board-commands";
 import { describeEachDatabase } from "../../../../test/databases";
 import type { BoardService } from "../../boards";
-
-async function failure(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  return error instanceof TRPCError
-    ? `${error.code}: ${error.message}`
-    : `no TRPCError (${String(error)})`;
-}
 
 type Items = Record<string, { text: string; done: boolean }>;
 

@@ -1,18 +1,16 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Command, Doc, FlushRequest, RemoteChanges } from "@/sync";
-import { callerFor, createUsers, newBoardService, type TestUser } from "../../../../test/api";
+import {
+  callerFor,
+  codeOf,
+  createUsers,
+  newBoardService,
+  type TestUser,
+} from "../../../../test/api";
 import { addItem, addList } from "../../../../test/board-commands";
 import { describeEachDatabase } from "../../../../test/databases";
 import type { BoardService } from "../../boards";
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  return error instanceof TRPCError ? error.code : `no TRPCError (${String(error)})`;
-}
 
 describeEachDatabase("sync API", (db) => {
   let boards: BoardService;
