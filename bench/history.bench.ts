@@ -2,9 +2,10 @@
 // (when installed): the board at random versions (history.stateAt), undo of the caller's latest
 // action, and undo of an action 1,000 versions back (selective undo), p50 and p95.
 import { LocalBoardEvents } from "../src/server/boards/BoardEvents";
-import { BoardService } from "../src/server/boards/BoardService";
+import type { BoardService } from "../src/server/boards/BoardService";
 import type { Database } from "../src/server/db/database";
 import { applyMigrations } from "../src/server/db/migrate";
+import { createServices } from "../src/server/services";
 import type { Command } from "../src/sync";
 import { seededRandom } from "../src/sync/testing/random";
 import { onEachDatabase } from "./databases";
@@ -99,7 +100,8 @@ function line(name: string, samples: number[], target: number) {
 async function benchDatabase(label: string, open: () => Promise<Database>) {
   const db = await open();
   await applyMigrations(db.adapterFactory);
-  const service = new BoardService(db.prisma, new LocalBoardEvents());
+  const services = createServices(db, { events: new LocalBoardEvents() });
+  const service = services.boards;
   const boardId = "history-bench";
   const seeding = performance.now();
   const { version: head, live } = await seed(db, service, boardId);
@@ -112,7 +114,7 @@ async function benchDatabase(label: string, open: () => Promise<Database>) {
   for (let i = 0; i < STATE_SAMPLES; i++) {
     const version = random.int(head + 1);
     const start = performance.now();
-    await service.history.stateAt(boardId, version);
+    await services.history.stateAt(boardId, version);
     stateAt.push(performance.now() - start);
   }
   line("stateAt, random versions", stateAt, TARGETS.stateAt);
@@ -135,7 +137,7 @@ async function benchDatabase(label: string, open: () => Promise<Database>) {
       ada.id,
     );
     const start = performance.now();
-    const undone = await service.history.undo(boardId, ada);
+    const undone = await services.history.undo(boardId, ada);
     latest.push(performance.now() - start);
     if (undone.entry.targetActionId !== `latest-${i}`) throw new Error("undid the wrong action");
     from = Math.max(response.version, undone.version);
@@ -144,14 +146,14 @@ async function benchDatabase(label: string, open: () => Promise<Database>) {
 
   // Selective undo of one of Bob's actions about 1,000 versions before the head: on the hot board
   // (recent commands in memory), then on an instance that keeps none (all read from the database).
-  const cold = new BoardService(db.prisma, new LocalBoardEvents(), { recentLimit: 0 });
+  const cold = createServices(db, { events: new LocalBoardEvents(), recentLimit: 0 });
   for (const [name, on] of [
-    ["", service],
+    ["", services],
     [", commands from the database", cold],
   ] as const) {
     const back: number[] = [];
     for (let i = 0; i < UNDO_SAMPLES; i++) {
-      const now = (await on.load(boardId)).version;
+      const now = (await on.boards.load(boardId)).version;
       const target = await db.prisma.boardAction.findFirst({
         where: {
           boardId,

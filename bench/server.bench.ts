@@ -111,7 +111,7 @@ async function propagation(service: BoardService, boardId: string): Promise<numb
       const from = seen || version - 1;
       seen = version;
       // What the subscription procedure does per event: read the missing commands.
-      void service.changes(boardId, from, version).then(() => {
+      void service.changesSince(boardId, from, version).then(() => {
         const w = waiting;
         if (!w) return;
         samples.push(performance.now() - w.start);

@@ -3,8 +3,8 @@ import { createInnerContext } from "@/server/api/context";
 import { createCaller } from "@/server/api/root";
 import type { AuthSession } from "@/server/auth";
 import { LocalBoardEvents } from "@/server/boards/BoardEvents";
-import { BoardService, type BoardServiceOptions } from "@/server/boards/BoardService";
 import type { Database } from "@/server/db";
+import { createServices, type Services, type ServicesOptions } from "@/server/services";
 
 export interface TestUser {
   id: string;
@@ -40,19 +40,19 @@ export async function createUsers(db: Database, ...names: string[]): Promise<Tes
   return users;
 }
 
-export function newBoardService(db: Database, options?: BoardServiceOptions): BoardService {
-  return new BoardService(db.prisma, new LocalBoardEvents(), options);
+/** The services of one server instance on `db` (in-process events, like PGlite's). */
+export function newServices(db: Database, options?: ServicesOptions): Services {
+  return createServices(db, { events: new LocalBoardEvents(), ...options });
 }
 
-/** tRPC procedures called in-process, as `user` (or anonymously). */
+/** tRPC procedures called in-process on `services`, as `user` (or anonymously). */
 export function callerFor(
-  db: Database,
-  boards: BoardService,
+  services: Services,
   user: TestUser | null,
   options?: { signal?: AbortSignal },
 ) {
   return createCaller(
-    createInnerContext({ db, boards, session: user ? sessionFor(user) : null }),
+    createInnerContext({ ...services, session: user ? sessionFor(user) : null }),
     options,
   );
 }

@@ -1,22 +1,10 @@
 "use client";
 
-import { TRPCClientError } from "@trpc/client";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useSyncExternalStore } from "react";
-import { BoardSession, type BoardSnapshot, type FailureKind } from "@/lib/BoardSession";
+import { BoardSession, type BoardSnapshot } from "@/lib/BoardSession";
+import { classifyFailure } from "@/trpc/failure";
 import { useTRPCClient } from "@/trpc/react";
-
-function classify(error: unknown): FailureKind {
-  if (error instanceof TRPCClientError) {
-    const code = (error.data as { code?: string } | undefined)?.code;
-    if (code === "UNAUTHORIZED") return "unauthorized";
-    if (code === "FORBIDDEN") return "forbidden";
-    if (code === "NOT_FOUND") return "not-found";
-    if (code) return "refused";
-  }
-  // No answer from the server at all: the network is gone.
-  return "offline";
-}
 
 const emptySnapshot: BoardSnapshot = { document: null, status: { kind: "loading" }, alerts: [] };
 const noSubscription = () => () => {};
@@ -34,7 +22,7 @@ export function useBoard(boardId: string, userId: string) {
     const created = new BoardSession({
       boardId,
       userId,
-      classify,
+      classify: classifyFailure,
       storage: typeof localStorage === "undefined" ? null : localStorage,
       locks: typeof navigator !== "undefined" && "locks" in navigator ? navigator.locks : null,
       onUnauthorized: () =>

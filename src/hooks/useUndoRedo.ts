@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef } from "react";
 import type { BoardSession } from "@/lib/BoardSession";
 import { newId } from "@/sync";
+import { retryDelay, retryUnknownOutcome } from "@/trpc/failure";
 import { useTRPC } from "@/trpc/react";
 
 /** Whether a key press goes to a text field (where Ctrl+Z belongs to the field). */
@@ -51,6 +52,10 @@ export function useUndoRedo(options: {
   const onError = (error: { message: string }) => session?.alert(error.message);
   const undoMutation = useMutation(
     trpc.history.undo.mutationOptions({
+      // Retried with the same entryId while the outcome is unknown: pressing Undo once never
+      // undoes two actions.
+      retry: retryUnknownOutcome,
+      retryDelay,
       onError,
       // What was just undone can be redone: say so at once, then ask the server again.
       onSuccess: () =>
@@ -62,7 +67,12 @@ export function useUndoRedo(options: {
     }),
   );
   const redoMutation = useMutation(
-    trpc.history.redo.mutationOptions({ onSettled: refresh, onError }),
+    trpc.history.redo.mutationOptions({
+      retry: retryUnknownOutcome,
+      retryDelay,
+      onSettled: refresh,
+      onError,
+    }),
   );
   const busy = undoMutation.isPending || redoMutation.isPending;
   const unsaved = session?.unsaved ?? 0;

@@ -1,15 +1,17 @@
+import { placeOf } from "@/board";
 import {
   ClientProxy,
   type Doc,
   type FlushRequest,
   type FlushResponse,
+  type MappedPath,
   type ProxyEvent,
   type ProxyState,
   type RemoteChanges,
   type Transaction,
 } from "@/sync";
 
-/** How a session reaches the server; the app passes tRPC calls, tests can pass anything. */
+/** How a session reaches the server; the app passes tRPC calls, tests pass a fake. */
 export interface BoardTransport {
   load(): Promise<{ version: number; document: Doc }>;
   flush(request: FlushRequest): Promise<FlushResponse>;
@@ -17,7 +19,7 @@ export interface BoardTransport {
   subscribe(lastEventId: number, onData: (changes: RemoteChanges) => void): () => void;
 }
 
-/** Why a call failed, as far as the session cares. */
+/** Why a call failed, as far as the session cares ("offline": no answer, outcome unknown). */
 export type FailureKind = "offline" | "unauthorized" | "forbidden" | "not-found" | "refused";
 
 export type SyncStatus =
@@ -30,6 +32,13 @@ export type SyncStatus =
 export interface BoardAlert {
   id: number;
   message: string;
+}
+
+/** What a view renders; a new object whenever anything in it changes. */
+export interface BoardSnapshot {
+  document: Doc | null;
+  status: SyncStatus;
+  alerts: BoardAlert[];
 }
 
 export interface BoardSessionOptions {
@@ -46,75 +55,106 @@ export interface BoardSessionOptions {
   locks?: LockManager | null;
   /** Sends queued edits this long after the last one. */
   flushDelayMs?: number;
+  /** First delay before retrying after no answer (doubles up to 10 s). */
+  retryDelayMs?: number;
   onUnauthorized?: () => void;
 }
 
+/** The unsent part of a proxy's state: what is kept in storage. */
 type Pending = Omit<ProxyState, "base">;
+
+const MAX_RETRY_DELAY_MS = 10_000;
 
 /**
  * One open board in the browser: the local proxy, the background flush loop, the live
- * subscription, unsent edits kept in storage, and the status and alerts the page shows.
+ * subscription, unsent edits kept in storage, and the status and alerts the page shows. Views
+ * read `document`, `status` and `alerts` (or `snapshot`) and hear of changes through `onChange`.
  */
-/** What a view renders; a new object whenever anything in it changes. */
-export interface BoardSnapshot {
-  document: Doc | null;
-  status: SyncStatus;
-  alerts: BoardAlert[];
-}
-
 export class BoardSession {
-  proxy: ClientProxy | null = null;
   snapshot: BoardSnapshot = { document: null, status: { kind: "loading" }, alerts: [] };
-  status: SyncStatus = { kind: "loading" };
-  alerts: BoardAlert[] = [];
+  private proxy: ClientProxy | null = null;
   private readonly listeners = new Set<() => void>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopSubscription: (() => void) | null = null;
   private offline = false;
   private stopped = false;
   private alertId = 0;
-  private retryDelay = 500;
+  private retryDelay: number;
   private releaseLock: (() => void) | null = null;
+  /** Unsent edits adopted from storage, until the proxy takes them (undefined: not looked yet). */
+  private adopted: Pending | null | undefined;
+  private resyncing = false;
 
-  constructor(private readonly options: BoardSessionOptions) {}
+  constructor(private readonly options: BoardSessionOptions) {
+    this.retryDelay = options.retryDelayMs ?? 500;
+  }
+
+  /** The board as this person sees it: the server's state plus their unsent edits. */
+  get document(): Doc | null {
+    return this.snapshot.document;
+  }
+
+  get status(): SyncStatus {
+    return this.snapshot.status;
+  }
+
+  get alerts(): BoardAlert[] {
+    return this.snapshot.alerts;
+  }
+
+  /** The version of the board the session's document is based on. */
+  get version(): number {
+    return this.proxy?.version ?? 0;
+  }
+
+  /** Edits made in this tab that the server has not acknowledged yet. */
+  get unsaved(): number {
+    return this.proxy?.pendingCount ?? 0;
+  }
 
   private get keyPrefix() {
     return `rewind:pending:${this.options.boardId}:${this.options.userId}:`;
   }
 
-  private get storageKey() {
-    return `${this.keyPrefix}${this.proxy?.clientId ?? ""}`;
-  }
-
+  /**
+   * Opens the board. Unsent edits of an earlier visit are adopted first; a flush of theirs that
+   * was never answered is re-sent exactly as it was (same batchSeq, so it cannot apply twice) and
+   * answered *before* the board is loaded, so the loaded board and the replayed edits never hold
+   * the same edit twice. Then the rest is replayed on the fresh base.
+   */
   async start(): Promise<void> {
+    if (this.stopped) return;
+    if (this.adopted === undefined) {
+      this.adopted = await this.adoptPending();
+      if (this.stopped) return this.releaseLock?.(); // stopped while starting (React strict mode)
+    }
     let base: { version: number; document: Doc };
+    let mappedPaths: MappedPath[] = [];
     try {
+      const unacked = this.adopted?.unacked;
+      if (unacked) {
+        const answer = await this.options.transport.flush(unacked);
+        mappedPaths = answer.mappedPaths;
+        this.reportRejected(answer);
+        this.adopted = { ...(this.adopted as Pending), unacked: null };
+      }
       base = await this.options.transport.load();
     } catch (error) {
-      const kind = this.options.classify(error);
-      if (kind === "not-found" || kind === "forbidden") this.setStatus({ kind: "not-found" });
-      else if (kind === "unauthorized") this.options.onUnauthorized?.();
-      else {
-        this.setStatus({ kind: "offline", unsaved: 0 });
-        this.timer = setTimeout(() => void this.start(), this.nextRetryDelay());
-      }
+      if (this.stopped) return;
+      this.onStartFailed(error);
       return;
     }
     if (this.stopped) return;
-    const pending = await this.adoptPending();
-    if (this.stopped) {
-      this.releaseLock?.(); // stopped while starting (React's strict mode does this in development)
-      return;
-    }
-    // Unsent edits from an earlier visit are replayed on the fresh base; an unanswered flush is
-    // re-sent exactly as it was (same batchSeq), so it cannot apply twice.
-    this.proxy = new ClientProxy(pending ? { state: { ...pending, base } } : { base });
-    if (!pending) await this.holdLock(this.proxy.clientId);
-    if (this.stopped) {
-      this.releaseLock?.();
-      return;
-    }
+    const pending = this.adopted;
+    this.adopted = null;
+    this.offline = false;
+    this.retryDelay = this.options.retryDelayMs ?? 500;
+    this.proxy = new ClientProxy(pending ? { state: { ...pending, base }, mappedPaths } : { base });
+    if (!pending && !(await this.holdLock(this.proxy.clientId))) return;
+    if (this.stopped) return this.releaseLock?.();
     this.proxy.subscribe((event) => this.onProxyEvent(event));
+    this.update({ document: this.proxy.document });
+    this.savePending();
     this.subscribe();
     this.refreshStatus();
     if (this.proxy.pendingCount > 0) this.flushSoon(0);
@@ -148,18 +188,12 @@ export class BoardSession {
   }
 
   dismissAlert(id: number): void {
-    this.alerts = this.alerts.filter((a) => a.id !== id);
-    this.emit();
+    this.update({ alerts: this.alerts.filter((a) => a.id !== id) });
   }
 
-  /** The version of the board the session's document is based on. */
-  get version(): number {
-    return this.proxy?.version ?? 0;
-  }
-
-  /** Edits made in this tab that the server has not acknowledged yet. */
-  get unsaved(): number {
-    return this.proxy?.pendingCount ?? 0;
+  /** Shows `message` among the board's alerts. */
+  alert(message: string): void {
+    this.update({ alerts: [...this.alerts.slice(-4), { id: ++this.alertId, message }] });
   }
 
   /**
@@ -197,6 +231,29 @@ export class BoardSession {
 
   // ---- internals --------------------------------------------------------------------------------
 
+  private onStartFailed(error: unknown) {
+    const kind = this.options.classify(error);
+    if (kind === "not-found" || kind === "forbidden")
+      this.update({ status: { kind: "not-found" } });
+    else if (kind === "unauthorized") this.options.onUnauthorized?.();
+    else if (kind === "refused" && this.adopted?.unacked) {
+      // The server will never take the adopted flush (a broken sequence): start without it.
+      this.alert(`Some changes could not be saved and were undone (${messageOf(error)}).`);
+      this.discardAdopted();
+      this.retrySoon(() => this.start(), 0);
+    } else {
+      this.offline = true;
+      this.update({ status: { kind: "offline", unsaved: countPending(this.adopted) } });
+      this.retrySoon(() => this.start());
+    }
+  }
+
+  private retrySoon(work: () => Promise<void>, delay = this.nextRetryDelay()) {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void work(), delay);
+  }
+
   private subscribe() {
     if (!this.proxy) return;
     this.stopSubscription?.();
@@ -206,9 +263,7 @@ export class BoardSession {
   }
 
   private flushSoon(delay = this.options.flushDelayMs ?? 50) {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.flush(), delay);
+    this.retrySoon(() => this.flush(), delay);
   }
 
   private async flush(): Promise<void> {
@@ -216,58 +271,97 @@ export class BoardSession {
     if (!proxy || this.stopped) return;
     const request = proxy.beginFlush();
     if (!request) return;
+    // Stored as unanswered before it leaves: a later visit re-sends exactly this request (same
+    // batchSeq) and waits for its answer before loading, never replaying it on a board that may
+    // already hold it.
+    this.savePending();
     this.refreshStatus();
+    let response: FlushResponse;
     try {
-      const response = await this.options.transport.flush(request);
-      proxy.endFlush(response);
-      this.offline = false;
-      this.retryDelay = 500;
-      this.savePending();
-      this.refreshStatus();
-      if (proxy.pendingCount > 0) this.flushSoon();
+      response = await this.options.transport.flush(request);
     } catch (error) {
       proxy.cancelFlush();
-      const kind = this.options.classify(error);
-      if (kind === "offline") {
-        this.offline = true;
-        this.refreshStatus();
-        this.flushSoon(this.nextRetryDelay());
-      } else if (kind === "unauthorized") {
-        this.savePending(); // kept for after signing in again
-        this.options.onUnauthorized?.();
-      } else {
-        // The server will never take this batch (no longer allowed, or a broken sequence):
-        // start over from the server's state and tell the user their edits were not saved.
-        const reason = error instanceof Error && error.message ? ` (${error.message})` : "";
-        this.alert(
-          kind === "forbidden"
-            ? "You can only view this board: your changes were not saved."
-            : `Some changes could not be saved and were undone${reason}.`,
-        );
-        await this.restart();
-      }
+      if (this.stopped || proxy !== this.proxy) return;
+      await this.onFlushFailed(error);
+      return;
+    }
+    // A stopped session's proxy no longer owns the stored edits (another session may have them).
+    if (this.stopped || proxy !== this.proxy) return;
+    proxy.endFlush(response);
+    this.offline = false;
+    this.retryDelay = this.options.retryDelayMs ?? 500;
+    this.savePending();
+    this.refreshStatus();
+    if (proxy.pendingCount > 0) this.flushSoon();
+  }
+
+  private async onFlushFailed(error: unknown) {
+    const kind = this.options.classify(error);
+    if (kind === "offline") {
+      this.offline = true;
+      this.refreshStatus();
+      this.flushSoon(this.nextRetryDelay());
+    } else if (kind === "unauthorized") {
+      this.savePending(); // kept for after signing in again
+      this.options.onUnauthorized?.();
+    } else {
+      // The server will never take this batch (no longer allowed, or a broken sequence):
+      // start over from the server's state and tell the user their edits were not saved.
+      this.alert(
+        kind === "forbidden"
+          ? "You can only view this board: your changes were not saved."
+          : `Some changes could not be saved and were undone (${messageOf(error)}).`,
+      );
+      await this.restart();
     }
   }
 
   private async restart() {
-    this.options.storage?.removeItem(this.storageKey);
+    if (this.proxy) this.options.storage?.removeItem(this.keyPrefix + this.proxy.clientId);
     this.releaseLock?.();
     this.stopSubscription?.();
     this.proxy = null;
-    this.setStatus({ kind: "loading" });
+    this.adopted = undefined;
+    this.update({ document: null, status: { kind: "loading" } });
     await this.start();
+  }
+
+  /** S4: loads the master's state again and rebases the unsent edits on it; retried until done. */
+  private async resync(): Promise<void> {
+    if (this.stopped || !this.proxy) return;
+    this.resyncing = true;
+    try {
+      const base = await this.options.transport.load();
+      if (this.stopped || !this.proxy) return;
+      this.proxy.reset(base);
+      this.resyncing = false;
+      this.offline = false;
+      this.subscribe();
+      this.refreshStatus();
+    } catch (error) {
+      if (this.stopped) return;
+      const kind = this.options.classify(error);
+      if (kind === "unauthorized") this.options.onUnauthorized?.();
+      else if (kind === "not-found" || kind === "forbidden") {
+        this.update({ status: { kind: "not-found" } });
+      } else {
+        this.offline = true;
+        this.refreshStatus();
+        this.retrySoon(() => this.resync());
+      }
+    }
   }
 
   private nextRetryDelay() {
     const delay = this.retryDelay;
-    this.retryDelay = Math.min(this.retryDelay * 2, 10_000);
+    this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_DELAY_MS);
     return delay;
   }
 
   private onProxyEvent(event: ProxyEvent) {
     switch (event.type) {
       case "change":
-        this.emit();
+        this.update({ document: event.document });
         return;
       case "rejected":
         for (const error of event.errors) this.alert(`Not saved: ${error.message}`);
@@ -275,37 +369,27 @@ export class BoardSession {
       case "dropped":
         for (const { command } of event.dropped) {
           this.alert(
-            `Your change to ${describe(command.path)} was undone: someone else removed it.`,
+            `Your change to ${describePlace(command.path)} was undone: someone else removed it.`,
           );
         }
         return;
       case "resync-needed":
-        void this.options.transport.load().then((base) => {
-          this.proxy?.reset(base);
-          this.subscribe();
-        });
+        if (!this.resyncing) void this.resync();
         return;
     }
   }
 
-  /** Shows `message` among the board's alerts. */
-  alert(message: string) {
-    this.alerts = [...this.alerts.slice(-4), { id: ++this.alertId, message }];
-    this.emit();
+  private reportRejected(answer: FlushResponse) {
+    for (const error of answer.errors) this.alert(`Not saved: ${error.message}`);
   }
 
   private refreshStatus() {
     const proxy = this.proxy;
     if (!proxy) return;
     const unsaved = proxy.pendingCount;
-    if (this.offline) this.setStatus({ kind: "offline", unsaved });
-    else if (unsaved > 0) this.setStatus({ kind: "saving", unsaved });
-    else this.setStatus({ kind: "saved" });
-  }
-
-  private setStatus(status: SyncStatus) {
-    this.status = status;
-    this.emit();
+    if (this.offline) this.update({ status: { kind: "offline", unsaved } });
+    else if (unsaved > 0) this.update({ status: { kind: "saving", unsaved } });
+    else this.update({ status: { kind: "saved" } });
   }
 
   /** The unsent edits of a closed tab (or an earlier visit) on this board, if any, now ours. */
@@ -329,6 +413,12 @@ export class BoardSession {
       this.releaseLock?.();
     }
     return null;
+  }
+
+  private discardAdopted() {
+    if (this.adopted) this.options.storage?.removeItem(this.keyPrefix + this.adopted.clientId);
+    this.releaseLock?.();
+    this.adopted = undefined;
   }
 
   /** Takes the lock of `clientId` for as long as this session lives; false if another tab has it. */
@@ -355,22 +445,33 @@ export class BoardSession {
     const storage = this.options.storage;
     if (!proxy || !storage) return;
     const { base: _base, ...pending } = proxy.getState();
-    if (pending.unacked === null && pending.queue.length === 0) storage.removeItem(this.storageKey);
-    else storage.setItem(this.storageKey, JSON.stringify(pending));
+    const key = this.keyPrefix + proxy.clientId;
+    if (countPending(pending) === 0) storage.removeItem(key);
+    else storage.setItem(key, JSON.stringify(pending));
   }
 
-  private emit() {
-    this.snapshot = {
-      document: this.proxy?.document ?? null,
-      status: this.status,
-      alerts: this.alerts,
-    };
+  private update(change: Partial<BoardSnapshot>) {
+    this.snapshot = { ...this.snapshot, ...change };
     for (const listener of this.listeners) listener();
   }
 }
 
-function describe(path: readonly string[]): string {
-  if (path.length >= 4) return "an item";
-  if (path.length >= 2) return "a list";
-  return "the board";
+function countPending(pending: Pending | null | undefined): number {
+  return (pending?.queue.length ?? 0) + (pending?.unacked?.commands.length ?? 0);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error && error.message ? error.message : "refused by the server";
+}
+
+function describePlace(path: readonly string[]): string {
+  switch (placeOf(path)?.kind) {
+    case "item":
+      return "an item";
+    case "items": // an item added to a list
+    case "list":
+      return "a list";
+    default:
+      return "the board";
+  }
 }

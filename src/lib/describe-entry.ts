@@ -1,12 +1,12 @@
-import type { Completion, Doc } from "@/sync";
-import { asBoard } from "./board-doc";
+import { asBoard, placeOf } from "@/board";
+import type { Command, Doc } from "@/sync";
 
 /** A timeline entry as `history.list` returns it (the fields a description needs). */
 export interface DescribedEntry {
   kind: "edit" | "undo" | "redo" | "restore";
   label: string;
   user: { name: string };
-  commands: Completion[];
+  commands: Command[];
 }
 
 const quote = (text: unknown) => `“${typeof text === "string" && text !== "" ? text : "…"}”`;
@@ -53,32 +53,42 @@ function describeChange(entry: DescribedEntry, document: Doc | null): string {
 
   const first = entry.commands[0];
   const fallback = `changed the board (${quote(entry.label)})`;
-  if (!first) return fallback;
-  const [, listId, , itemId] = first.path;
+  const place = first && placeOf(first.path);
+  if (!first || !place) return fallback;
   const props = first.props ?? {};
-  const depth = first.path.length;
+  const listId = place.kind === "board" || place.kind === "lists" ? undefined : place.listId;
   let sentence: string | null = null;
-  if (first.action === "create" && depth === 1) {
-    sentence = `added the list ${quote(props.title)}`;
-  } else if (first.action === "create" && depth === 3) {
-    sentence = `added ${quote(props.text)} to ${listTitle(listId)}`;
-  } else if (first.action === "update" && depth === 0 && "title" in props) {
-    sentence = `renamed the board to ${quote(props.title)}`;
-  } else if (first.action === "update" && depth === 2) {
-    sentence =
-      "title" in props
-        ? `renamed the list to ${quote(props.title)}`
-        : `moved the list ${quote(listTitle(listId))}`;
-  } else if (first.action === "update" && depth === 4) {
-    if ("text" in props)
-      sentence = `changed an item to ${quote(props.text)} in ${listTitle(listId)}`;
-    else if ("done" in props)
-      sentence = `${props.done ? "checked" : "unchecked"} ${itemText(listId, itemId)}`;
-    else sentence = `moved ${itemText(listId, itemId)} in ${listTitle(listId)}`;
-  } else if (first.action === "delete" && depth === 2) {
-    sentence = `deleted the list ${quote(listTitle(listId))}`;
-  } else if (first.action === "delete" && depth === 4) {
-    sentence = `deleted an item from ${listTitle(listId)}`;
+  switch (`${first.action} ${place.kind}`) {
+    case "create lists":
+      sentence = `added the list ${quote(props.title)}`;
+      break;
+    case "create items":
+      sentence = `added ${quote(props.text)} to ${listTitle(listId)}`;
+      break;
+    case "update board":
+      if ("title" in props) sentence = `renamed the board to ${quote(props.title)}`;
+      break;
+    case "update list":
+      sentence =
+        "title" in props
+          ? `renamed the list to ${quote(props.title)}`
+          : `moved the list ${quote(listTitle(listId))}`;
+      break;
+    case "update item": {
+      const itemId = place.kind === "item" ? place.itemId : undefined;
+      if ("text" in props)
+        sentence = `changed an item to ${quote(props.text)} in ${listTitle(listId)}`;
+      else if ("done" in props)
+        sentence = `${props.done ? "checked" : "unchecked"} ${itemText(listId, itemId)}`;
+      else sentence = `moved ${itemText(listId, itemId)} in ${listTitle(listId)}`;
+      break;
+    }
+    case "delete list":
+      sentence = `deleted the list ${quote(listTitle(listId))}`;
+      break;
+    case "delete item":
+      sentence = `deleted an item from ${listTitle(listId)}`;
+      break;
   }
   return sentence ?? fallback;
 }

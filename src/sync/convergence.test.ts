@@ -176,7 +176,7 @@ describe("convergence (seeded): random edits, interleavings, lost answers, dropp
         expect(client.proxy.version).toBe(master.version);
         expect(client.proxy.document).toEqual(master.document());
       }
-      const history = master.completions(0, master.version);
+      const history = master.commandsBetween(0, master.version);
       expect(history).not.toBeNull();
       expect(replayCompletions({ lists: {} }, history ?? [])).toEqual(master.document());
       expect(master.version).toBeGreaterThan(0);

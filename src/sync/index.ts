@@ -22,8 +22,14 @@ export {
 } from "./core/interceptor";
 export { isPrefix, keyProblem, mapPath, pathProblem, pathsEqual } from "./core/path";
 export * from "./history";
-export { KeyedSerialRunner } from "./KeyedSerialRunner";
 export { applyBatch, type BatchOptions, type BatchResult } from "./master/applyBatch";
+export {
+  applyFlush,
+  batchActionId,
+  type FlushStep,
+  type FlushStepOptions,
+  type MasterState,
+} from "./master/applyFlush";
 export { type BatchOutcome, classifyBatch } from "./master/idempotency";
 export { Master, type MasterOptions } from "./master/Master";
 export { PROTOCOL_ERRORS, ProtocolError, type ProtocolErrorCode } from "./master/ProtocolError";

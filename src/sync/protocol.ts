@@ -14,6 +14,8 @@ export const LIMITS = {
   pathDepth: 8,
   /** F5: commands in one flush. */
   commandsPerFlush: 500,
+  /** F5: bytes of a flush's commands, measured as JSON. */
+  flushBytes: 256 * 1024,
   /** Characters of a label describing a user action. */
   labelLength: 200,
 } as const;
@@ -37,7 +39,10 @@ export type Path = readonly string[];
 export const ACTIONS = ["create", "update", "delete"] as const;
 export type Action = (typeof ACTIONS)[number];
 
-/** One change to a document (C1-C4). */
+/**
+ * One change to a document (C1-C4). What the master applied is a command too, as applied (final
+ * path, final props, the id it created); the wire calls those `completions`.
+ */
 export interface Command {
   action: Action;
   /** create: the parent node; update/delete: the node itself. */
@@ -53,9 +58,6 @@ export interface Command {
   /** Human description of the user action, e.g. "Add item". */
   label?: string;
 }
-
-/** A command as the master applied it: final path, final props, the id it created. */
-export type Completion = Command;
 
 /** M4: a proposed id that was taken and renamed, as paths (never keys joined into strings). */
 export interface MappedPath {
@@ -82,14 +84,14 @@ export interface FlushRequest {
 
 /** S1/S2: how the client's base catches up with the master. */
 export type SyncPayload =
-  | { kind: "diff"; from: number; completions: Completion[] }
+  | { kind: "diff"; from: number; completions: Command[] }
   | { kind: "snapshot"; version: number; document: Doc };
 
 export interface FlushResponse {
   /** The master's version after this flush. */
   version: number;
   /** This batch's commands as applied; the first has version `from + 1`. */
-  applied: { from: number; completions: Completion[] };
+  applied: { from: number; completions: Command[] };
   /** Present whenever the client's base must change (S1). */
   sync?: SyncPayload;
   mappedPaths: MappedPath[];
@@ -99,7 +101,7 @@ export interface FlushResponse {
 /** Commands others applied, pushed to subscribers; the first has version `from + 1`. */
 export interface RemoteChanges {
   from: number;
-  completions: Completion[];
+  completions: Command[];
 }
 
 // ---- zod schemas: validation at every edge ------------------------------------------------------
@@ -157,5 +159,14 @@ export const flushRequestSchema = z.object({
   from: z.number().int().min(0, "must be at least 0"),
   commands: z
     .array(commandSchema)
-    .max(LIMITS.commandsPerFlush, `must hold at most ${LIMITS.commandsPerFlush} commands`),
+    .max(LIMITS.commandsPerFlush, `must hold at most ${LIMITS.commandsPerFlush} commands`)
+    .superRefine((commands, ctx) => {
+      const bytes = new TextEncoder().encode(JSON.stringify(commands)).length;
+      if (bytes > LIMITS.flushBytes) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must be at most ${LIMITS.flushBytes / 1024} KB in all (got ${Math.ceil(bytes / 1024)} KB)`,
+        });
+      }
+    }),
 }) satisfies z.ZodType<FlushRequest>;

@@ -1,26 +1,28 @@
 import type { AuthSession } from "../auth";
 import { getSession } from "../auth";
-import { type BoardService, getBoardService } from "../boards";
-import type { Database } from "../db";
-import { getDatabase } from "../db";
+import { getServices, type Services } from "../services";
 
-/** What every procedure sees. Tests build it directly with `createInnerContext`. */
-export interface InnerContext {
-  db: Database;
+/** What every procedure sees: the process's services side by side, and the caller's session. */
+export interface InnerContext extends Omit<Services, "close"> {
   session: AuthSession | null;
-  boards: BoardService;
 }
 
-export function createInnerContext(context: InnerContext): InnerContext {
-  return context;
+/** The context from services and a session; tests build it directly. */
+export function createInnerContext({
+  session,
+  ...services
+}: Omit<Services, "close"> & { session: AuthSession | null }): InnerContext {
+  return {
+    db: services.db,
+    boards: services.boards,
+    history: services.history,
+    presence: services.presence,
+    session,
+  };
 }
 
-/** The context of an HTTP call: the database and the session named by the request's cookie. */
+/** The context of an HTTP call: the services and the session named by the request's cookie. */
 export async function createTRPCContext({ headers }: { headers: Headers }): Promise<InnerContext> {
-  const [db, session, boards] = await Promise.all([
-    getDatabase(),
-    getSession(headers),
-    getBoardService(),
-  ]);
-  return createInnerContext({ db, session, boards });
+  const [services, session] = await Promise.all([getServices(), getSession(headers)]);
+  return createInnerContext({ ...services, session });
 }

@@ -1,7 +1,11 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
+import { ProtocolError } from "@/sync";
+import { BoardNotFound, HistoryRefused } from "../boards/errors";
+import { atLeast, type Role, roleOf } from "./access";
 import type { InnerContext } from "./context";
+import { boardId } from "./inputs";
 
 const t = initTRPC.context<InnerContext>().create({
   transformer: superjson,
@@ -28,20 +32,34 @@ function describeZodError(error: ZodError): string {
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/** The tRPC error a domain error stands for, or null for anything else (a real failure). */
+function asTRPCError(error: unknown): TRPCError | null {
+  if (error instanceof ProtocolError)
+    return new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
+  if (error instanceof HistoryRefused)
+    return new TRPCError({ code: error.code, message: error.message, cause: error });
+  if (error instanceof BoardNotFound)
+    return new TRPCError({ code: "NOT_FOUND", message: "Board not found", cause: error });
+  return null;
+}
+
 /**
- * Bad input fails with a message naming each field and the limit it broke (for in-process
- * callers too, not only in the HTTP response shape).
+ * Every failure answered the same way: bad input names each field and the limit it broke (for
+ * in-process callers too, not only in the HTTP response shape), and the services' domain errors
+ * become the tRPC codes clients act on.
  */
-const readableInputErrors = t.middleware(async function readableInputErrors({ next }) {
+const answerErrors = t.middleware(async function answerErrors({ next }) {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof ZodError) {
-    result.error.message = describeZodError(result.error.cause);
-  }
+  if (result.ok) return result;
+  const cause = result.error.cause;
+  if (cause instanceof ZodError) result.error.message = describeZodError(cause);
+  const mapped = asTRPCError(cause);
+  if (mapped) throw mapped;
   return result;
 });
 
 /** Anyone may call it. */
-export const publicProcedure = t.procedure.use(readableInputErrors);
+export const publicProcedure = t.procedure.use(answerErrors);
 
 /** Only a signed-in user may call it; `ctx.user` is then always set, and comes from the session. */
 export const protectedProcedure = publicProcedure.use(function requireSession({ ctx, next }) {
@@ -50,3 +68,24 @@ export const protectedProcedure = publicProcedure.use(function requireSession({ 
   }
   return next({ ctx: { ...ctx, session: ctx.session, user: ctx.session.user } });
 });
+
+/**
+ * A procedure on one board (`input.boardId`) for members with at least `minimum` role: the
+ * caller's role is read once and put on the context; a board the caller is not a member of is
+ * NOT_FOUND (it does not exist for them), a lesser role FORBIDDEN ("A viewer cannot <doing>").
+ * Chain `.input(...)` for the procedure's other fields.
+ */
+export function boardProcedure(minimum: Role, doing = "do this") {
+  return protectedProcedure.input(z.object({ boardId })).use(async function requireBoardRole({
+    ctx,
+    input,
+    next,
+  }) {
+    const role = await roleOf(ctx.db, input.boardId, ctx.user.id);
+    if (!role) throw new TRPCError({ code: "NOT_FOUND", message: "Board not found" });
+    if (!atLeast(role, minimum)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `A ${role} cannot ${doing}` });
+    }
+    return next({ ctx: { ...ctx, role } });
+  });
+}

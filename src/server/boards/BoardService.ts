@@ -1,26 +1,25 @@
+import { BOARD_FULL_MESSAGE, BOARD_LIMITS, countItems } from "@/board";
 import type { Prisma, PrismaClient } from "@/generated/prisma/client";
 import {
   answerRange,
   applyBatch,
+  applyFlush,
   assembleFlushResponse,
   type BatchOutcome,
   type Command,
-  type Completion,
-  classifyBatch,
   type Doc,
   type FlushRequest,
   type FlushResponse,
-  KeyedSerialRunner,
+  type FlushStep,
   type RemoteChanges,
 } from "@/sync";
+import type { Db } from "../db/database";
 import type { BoardEvents } from "./BoardEvents";
-import { BoardStore, batchActionId, type Db, type EntryMeta, type StoredBatch } from "./BoardStore";
+import { BoardStore, type StoredBatch } from "./BoardStore";
+import type { AppendedEntry, BoardLog, EntryPlanner } from "./entries";
 import { BoardNotFound, HistoryRefused } from "./errors";
-import { HistoryService } from "./HistoryService";
-
-import { HistoryStore } from "./HistoryStore";
-import { Presence } from "./Presence";
-import { BOARD_FULL_MESSAGE, BOARD_LIMITS, boardRules, countItems } from "./rules";
+import { KeyedSerialRunner } from "./KeyedSerialRunner";
+import { boardRules } from "./rules";
 
 /** A board's state at a version, as this instance last knew it. */
 interface BoardState {
@@ -29,10 +28,10 @@ interface BoardState {
   itemCount: number;
 }
 
-/** A hot board kept in memory: its state and its most recent completions. */
+/** A hot board kept in memory: its state and its most recent commands. */
 interface BoardRuntime extends BoardState {
   /** Completions of versions recentFrom + 1 .. version. */
-  recent: Completion[];
+  recent: Command[];
   recentFrom: number;
   lastUsed: number;
 }
@@ -43,33 +42,10 @@ interface FlushJob {
   userId: string;
 }
 
-/** What an undo, redo or restore appends, decided with the board locked at its head. */
-export interface EntryPlan {
-  entry: EntryMeta;
-  commands: Command[];
-}
-
-/** Plans an entry for the board at `version` (inside the locked transaction `tx`). */
-export type EntryPlanner = (board: {
-  version: number;
-  document: Doc;
-  tx: Db;
-  /** Completions of versions `from + 1 .. to` (at most `version`): memory when recent. */
-  read: (from: number, to: number) => Promise<Completion[]>;
-}) => Promise<EntryPlan>;
-
 interface EntryJob {
   kind: "entry";
   userId: string;
   plan: EntryPlanner;
-}
-
-export interface AppendedEntry {
-  entry: EntryMeta;
-  fromVersion: number;
-  version: number;
-  completions: Completion[];
-  at: Date;
 }
 
 type Job = FlushJob | EntryJob;
@@ -77,13 +53,14 @@ type JobResult =
   | { ok: true; response: FlushResponse }
   | { ok: true; appended: AppendedEntry }
   | { ok: false; error: Error };
+/** What a flush of a group came to, before the group commits: an outcome to answer, or a refusal. */
 type Step =
   | { kind: "answer"; outcome: BatchOutcome; from: number }
   | { kind: "error"; error: Error };
 
 export interface BoardServiceOptions {
   checkpointEvery?: number;
-  /** Completions kept in memory per board for answers and catch-up (older ones come from the database). */
+  /** Commands kept in memory per board for answers and catch-up (older ones come from the database). */
   recentLimit?: number;
   /** A board untouched this long is dropped from memory. */
   idleMs?: number;
@@ -96,12 +73,8 @@ export interface BoardServiceOptions {
  * catches up with the commands the first wrote, then applies its group on top. No version is ever
  * written twice (the (board, version) key would refuse it anyway), and no board waits for another.
  */
-export class BoardService {
+export class BoardService implements BoardLog {
   readonly store: BoardStore;
-  /** Who has each board open on this instance. */
-  readonly presence = new Presence();
-  /** Timeline, time travel, undo, redo and restore (SPEC H1-H11). */
-  readonly history: HistoryService;
   private readonly runtimes = new Map<string, BoardRuntime>();
   private readonly runner: KeyedSerialRunner<Job, JobResult>;
   private readonly options: Required<BoardServiceOptions>;
@@ -118,10 +91,14 @@ export class BoardService {
       idleMs: options.idleMs ?? 10 * 60_000,
     };
     this.store = new BoardStore(prisma, this.options.checkpointEvery);
-    this.history = new HistoryService(this, new HistoryStore(prisma));
     this.runner = new KeyedSerialRunner((boardId, jobs) => this.processGroup(boardId, jobs), 200);
     this.sweeper = setInterval(() => this.evictIdle(), Math.min(this.options.idleMs, 60_000));
     this.sweeper.unref();
+  }
+
+  /** A new board at version 0 with the empty board's document, owned by `ownerId`. */
+  create(board: { id: string; title: string; ownerId: string }): Promise<void> {
+    return this.store.createBoard(board);
   }
 
   /** The board's committed version and document (including what other instances wrote). */
@@ -155,23 +132,37 @@ export class BoardService {
     return result.appended;
   }
 
-  /** Completions of versions `from + 1 .. to`, from memory when recent, else from the database. */
-  async completions(
+  /** Commands of versions `from + 1 .. to`, from memory when recent, else from the database. */
+  async commandsBetween(
     boardId: string,
     from: number,
     to: number,
     db: Db = this.prisma,
-  ): Promise<Completion[]> {
+  ): Promise<Command[]> {
     const runtime = this.runtimes.get(boardId);
     if (runtime && from >= runtime.recentFrom && to <= runtime.version) {
       return runtime.recent.slice(from - runtime.recentFrom, to - runtime.recentFrom);
     }
-    return this.store.completions(boardId, from, to, db);
+    return this.store.readCommands(boardId, from, to, db);
   }
 
   /** What a subscriber that has seen `from` is missing up to `to`. */
-  async changes(boardId: string, from: number, to: number): Promise<RemoteChanges> {
-    return { from, completions: await this.completions(boardId, from, to) };
+  async changesSince(boardId: string, from: number, to: number): Promise<RemoteChanges> {
+    return { from, completions: await this.commandsBetween(boardId, from, to) };
+  }
+
+  /** The board's committed version, or null when there is no such board. */
+  head(boardId: string): Promise<number | null> {
+    return this.store.version(boardId);
+  }
+
+  /** The document at any stored version (H11). */
+  documentAt(
+    boardId: string,
+    version: number,
+    db?: Db,
+  ): Promise<{ version: number; document: Doc } | null> {
+    return this.store.documentAt(boardId, version, db);
   }
 
   /** Boards kept in memory right now. */
@@ -212,8 +203,8 @@ export class BoardService {
     state: BoardState,
     head: number,
     db: Db,
-  ): Promise<BoardState & { missing: Completion[] }> {
-    const missing = await this.store.completions(boardId, state.version, head, db);
+  ): Promise<BoardState & { missing: Command[] }> {
+    const missing = await this.store.readCommands(boardId, state.version, head, db);
     const result = applyBatch(state.document, state.version, missing, { context: {} });
     if (result.errors.length > 0) {
       throw new Error(`Stored history does not apply to the cached board at ${state.version}`);
@@ -226,8 +217,8 @@ export class BoardService {
     };
   }
 
-  private remember(runtime: BoardRuntime, completions: Completion[], version: number) {
-    for (const completion of completions) runtime.recent.push(completion);
+  private remember(runtime: BoardRuntime, commands: Command[], version: number) {
+    for (const command of commands) runtime.recent.push(command);
     runtime.version = version;
     const excess = runtime.recent.length - this.options.recentLimit;
     if (excess > 0) {
@@ -236,25 +227,25 @@ export class BoardService {
     }
   }
 
-  /** Jobs of one board in order: each run of flushes is one group commit, each entry its own. */
+  /**
+   * Jobs of one board in order: each run of flushes is one group commit, each entry its own
+   * transaction. Each job is answered with what happened to it: a run that fails rejects its own
+   * jobs only, never an entry committed before or after it.
+   */
   private async processGroup(boardId: string, jobs: Job[]): Promise<JobResult[]> {
     const results: JobResult[] = [];
     let start = 0;
     while (start < jobs.length) {
-      const job = jobs[start] as Job;
-      if (job.kind === "entry") {
-        results.push(
-          await this.processEntry(boardId, job).catch((error: Error) => ({
-            ok: false as const,
-            error,
-          })),
-        );
-        start += 1;
-        continue;
+      let end = start + 1;
+      if (jobs[start]?.kind === "flush") {
+        while (end < jobs.length && jobs[end]?.kind === "flush") end += 1;
       }
-      let end = start;
-      while (end < jobs.length && jobs[end]?.kind === "flush") end += 1;
-      results.push(...(await this.processFlushes(boardId, jobs.slice(start, end) as FlushJob[])));
+      const run = jobs.slice(start, end);
+      const answers = await (run[0]?.kind === "entry"
+        ? this.processEntry(boardId, run[0]).then((result) => [result])
+        : this.processFlushes(boardId, run as FlushJob[])
+      ).catch((error: Error) => run.map((): JobResult => ({ ok: false, error })));
+      results.push(...answers);
       start = end;
     }
     return results;
@@ -264,7 +255,7 @@ export class BoardService {
   private async processEntry(boardId: string, job: EntryJob): Promise<JobResult> {
     const runtime = await this.runtime(boardId);
     const at = new Date();
-    const { entry, missing, completions, fromVersion, state } = await this.locked(
+    const { entry, missing, commands, fromVersion, state } = await this.locked(
       boardId,
       runtime,
       async (tx, base) => {
@@ -272,7 +263,7 @@ export class BoardService {
           version: base.version,
           document: base.document,
           tx,
-          read: (from, to) => this.completions(boardId, from, to, tx),
+          read: (from, to) => this.commandsBetween(boardId, from, to, tx),
         });
         const labelled = commands.map((c) => ({
           ...c,
@@ -304,11 +295,11 @@ export class BoardService {
           at,
         );
         const state: BoardState = { version: result.version, document: result.document, itemCount };
-        return { entry, completions: result.completions, fromVersion: base.version, state };
+        return { entry, commands: result.completions, fromVersion: base.version, state };
       },
     );
-    await this.committed(boardId, runtime, missing, completions, state);
-    return { ok: true, appended: { entry, fromVersion, version: state.version, completions, at } };
+    await this.committed(boardId, runtime, missing, commands, state);
+    return { ok: true, appended: { entry, fromVersion, version: state.version, commands, at } };
   }
 
   /** One group of flushes for one board: one transaction, one commit, then an answer for each. */
@@ -331,45 +322,27 @@ export class BoardService {
       const stored: StoredBatch[] = [];
       let state = base;
       for (const { request, userId } of jobs) {
-        const last = known.get(request.clientId);
-        let verdict: "apply" | "duplicate";
+        const context = { userId, now, itemCount: state.itemCount };
+        let step: FlushStep;
         try {
-          verdict = classifyBatch(last, request.clientId, request.batchSeq);
+          step = applyFlush(state, known.get(request.clientId), request, {
+            interceptor: boardRules,
+            context,
+          });
         } catch (error) {
           steps.push({ kind: "error", error: error as Error });
           continue;
         }
-        if (verdict === "duplicate" && last) {
-          steps.push({ kind: "answer", outcome: last, from: request.from });
-          continue;
-        }
-        const context = { userId, now, itemCount: state.itemCount };
-        const actionId = batchActionId(request);
-        const commands = request.commands.map((c) => (c.actionId ? c : { ...c, actionId }));
-        const result = applyBatch(state.document, state.version, commands, {
-          interceptor: boardRules,
-          context,
-        });
-        const batchOutcome: BatchOutcome = {
-          batchSeq: request.batchSeq,
-          from: state.version,
-          count: result.completions.length,
-          mappedPaths: result.mappedPaths,
-          errors: result.errors,
-        };
+        steps.push({ kind: "answer", outcome: step.outcome, from: request.from });
+        if (step.kind === "duplicate") continue;
         stored.push({
           meta: { userId, clientId: request.clientId, batchSeq: request.batchSeq },
-          completions: result.completions,
-          outcome: batchOutcome,
+          completions: step.applied,
+          outcome: step.outcome,
           before: state.document,
         });
-        known.set(request.clientId, batchOutcome);
-        steps.push({ kind: "answer", outcome: batchOutcome, from: request.from });
-        state = {
-          version: result.version,
-          document: result.document,
-          itemCount: context.itemCount,
-        };
+        known.set(request.clientId, step.outcome);
+        state = { ...step.state, itemCount: context.itemCount };
       }
       if (stored.length > 0) await this.store.write(tx, boardId, base.version, stored, now);
       return { steps, stored, state };
@@ -385,7 +358,10 @@ export class BoardService {
     return Promise.all(
       steps.map(async (step): Promise<JobResult> => {
         if (step.kind === "error") return { ok: false, error: step.error };
-        return { ok: true, response: await this.answer(boardId, runtime, step.from, step.outcome) };
+        return this.answer(boardId, runtime, step.from, step.outcome).then(
+          (response) => ({ ok: true, response }),
+          (error: Error) => ({ ok: false, error }),
+        );
       }),
     );
   }
@@ -399,13 +375,13 @@ export class BoardService {
     boardId: string,
     runtime: BoardRuntime,
     work: (tx: Prisma.TransactionClient, base: BoardState) => Promise<T>,
-  ): Promise<T & { missing: Completion[] }> {
+  ): Promise<T & { missing: Command[] }> {
     return this.prisma.$transaction(
       async (tx) => {
         const head = await this.store.lockVersion(tx, boardId);
         if (head === null) throw new BoardNotFound(`Board ${boardId} not found`);
         let base: BoardState = runtime;
-        let missing: Completion[] = [];
+        let missing: Command[] = [];
         if (head > runtime.version)
           ({ missing, ...base } = await this.advance(boardId, runtime, head, tx));
         return { ...(await work(tx, base)), missing };
@@ -418,8 +394,8 @@ export class BoardService {
   private async committed(
     boardId: string,
     runtime: BoardRuntime,
-    missing: Completion[],
-    applied: Completion[],
+    missing: Command[],
+    applied: Command[],
     state: BoardState,
   ): Promise<void> {
     this.remember(runtime, [...missing, ...applied], state.version);
@@ -441,7 +417,7 @@ export class BoardService {
   ): Promise<FlushResponse> {
     // The stored history is complete, so the only snapshot is for a client ahead of the board.
     const range = answerRange(clientFrom, outcome);
-    const span = await this.completions(boardId, range.from, range.to);
+    const span = await this.commandsBetween(boardId, range.from, range.to);
     return assembleFlushResponse(clientFrom, outcome, span, () => ({
       version: runtime.version,
       document: runtime.document,

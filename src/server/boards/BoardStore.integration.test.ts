@@ -43,6 +43,11 @@ const addList = (id: string): Command => ({
 
 describeEachDatabase("BoardStore", (db) => {
   let store: BoardStore;
+  /** Writes batches at `version` in one transaction, as the board server's group commit does. */
+  const append = (boardId: string, version: number, batches: StoredBatch[]) =>
+    db().prisma.$transaction((tx) => store.write(tx, boardId, version, batches));
+  const clientOutcome = async (boardId: string, clientId: string) =>
+    (await store.clientOutcomes(boardId, [clientId])).get(clientId);
   beforeAll(async () => {
     store = new BoardStore(db().prisma, 5);
     await db().prisma.user.create({ data: owner });
@@ -68,7 +73,7 @@ describeEachDatabase("BoardStore", (db) => {
         ]),
         flush(master, "c2", i, [addList(`b${i}`), { action: "delete", path: ["nope"] }]),
       ];
-      version = await store.append("b2", version, batches);
+      version = await append("b2", version, batches);
     }
     expect(version).toBe(12);
     expect(await store.load("b2")).toEqual({ version: 12, document: master.document() });
@@ -82,11 +87,11 @@ describeEachDatabase("BoardStore", (db) => {
       expect(checkpoint.document).toEqual(
         replayCompletions(
           { title: "T", lists: {} },
-          master.completions(0, checkpoint.version) ?? [],
+          master.commandsBetween(0, checkpoint.version) ?? [],
         ),
       );
     }
-    expect(await store.completions("b2", 0, 12)).toEqual(master.completions(0, 12));
+    expect(await store.readCommands("b2", 0, 12)).toEqual(master.commandsBetween(0, 12));
     expect((await store.documentAt("b2", 3))?.document).toEqual({
       title: "T",
       lists: { a1: { title: "a1", done: 1 }, b1: { title: "b1" } },
@@ -94,25 +99,25 @@ describeEachDatabase("BoardStore", (db) => {
   });
 
   it("keeps each client's last batchSeq and outcome", async () => {
-    const outcome = await store.clientOutcome("b2", "c2");
+    const outcome = await clientOutcome("b2", "c2");
     expect(outcome).toMatchObject({ batchSeq: 4, from: 11, count: 1 });
     expect(outcome?.errors).toEqual([
       { index: 1, action: "delete", path: ["nope"], message: 'no node at "nope"' },
     ]);
-    expect(await store.clientOutcome("b2", "nobody")).toBeUndefined();
+    expect(await clientOutcome("b2", "nobody")).toBeUndefined();
   });
 
   it("refuses a stale writer with VersionConflict and writes nothing", async () => {
     await store.createBoard({ id: "b3", title: "T", ownerId: owner.id });
     const master = new Master({ document: { title: "T", lists: {} } });
-    await store.append("b3", 0, [flush(master, "c1", 1, [addList("x")])]);
+    await append("b3", 0, [flush(master, "c1", 1, [addList("x")])]);
     const stale = new Master({ document: { title: "T", lists: {} } });
-    const error = await store
-      .append("b3", 0, [flush(stale, "c2", 1, [addList("y")])])
-      .catch((e: unknown) => e);
+    const error = await append("b3", 0, [flush(stale, "c2", 1, [addList("y")])]).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(VersionConflict);
     expect(await store.load("b3")).toEqual({ version: 1, document: master.document() });
-    expect(await store.clientOutcome("b3", "c2")).toBeUndefined();
+    expect(await clientOutcome("b3", "c2")).toBeUndefined();
   });
 
   it("the database itself refuses a second command at the same version", async () => {

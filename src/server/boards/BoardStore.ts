@@ -1,6 +1,9 @@
+import { emptyBoard, placeOf } from "@/board";
 import type { Prisma, PrismaClient } from "@/generated/prisma/client";
-import type { BatchOutcome, Completion, Doc, EntryKind } from "@/sync";
-import { replayCompletions } from "@/sync";
+import type { BatchOutcome, Command, Doc, EntryKind } from "@/sync";
+import { batchActionId, replayCompletions } from "@/sync";
+import type { Db } from "../db/database";
+import type { EntryMeta } from "./entries";
 
 /** Who made a batch, stored on each of its commands (the history is authored). */
 export interface BatchMeta {
@@ -9,34 +12,21 @@ export interface BatchMeta {
   batchSeq: number;
 }
 
-/** An undo, redo or restore entry (H1): written as one entry, whatever its commands' action ids. */
-export interface EntryMeta {
-  actionId: string;
-  kind: Exclude<EntryKind, "edit">;
-  label: string;
-  targetActionId?: string;
-}
-
 /**
  * One flush's applied commands, as the master produced them, with its idempotency record; or the
  * commands of one undo, redo or restore entry (`entry`, no outcome).
  */
 export interface StoredBatch {
   meta: BatchMeta;
-  completions: Completion[];
+  completions: Command[];
   outcome?: BatchOutcome;
   entry?: EntryMeta;
   /** The document before this batch (checkpoints inside the batch are rebuilt from it). */
   before: Doc;
 }
 
-/** H1: the action of commands sent without one: their batch. */
-export function batchActionId(meta: Pick<BatchMeta, "clientId" | "batchSeq">): string {
-  return `batch-${meta.clientId}-${meta.batchSeq}`;
-}
-
 /** The action a stored command belongs to: its own, else its batch's (H1). */
-function actionOf(command: Completion, meta: BatchMeta): string {
+function actionOf(command: Command, meta: BatchMeta): string {
   return command.actionId ?? batchActionId(meta);
 }
 
@@ -46,17 +36,14 @@ export class VersionConflict extends Error {
 
 type CommandRow = Prisma.BoardCommandGetPayload<object>;
 
-/** The client or an open interactive transaction: store reads work in both. */
-export type Db = PrismaClient | Prisma.TransactionClient;
-
-export function toCompletion(row: CommandRow): Completion {
-  const completion: Completion = {
-    action: row.action as Completion["action"],
+export function toCommand(row: CommandRow): Command {
+  const completion: Command = {
+    action: row.action as Command["action"],
     path: row.path as string[],
   };
-  if (row.props !== null) completion.props = row.props as Completion["props"];
+  if (row.props !== null) completion.props = row.props as Command["props"];
   if (row.parentDefault !== null)
-    completion.parentDefault = row.parentDefault as Completion["parentDefault"];
+    completion.parentDefault = row.parentDefault as Command["parentDefault"];
   if (row.createdId !== null) completion.createdId = row.createdId;
   completion.actionId = row.actionId;
   if (row.label !== null) completion.label = row.label;
@@ -77,7 +64,7 @@ export class BoardStore {
 
   /** A new board at version 0 with `{ title, lists: {} }`, owned by `ownerId`. */
   async createBoard(board: { id: string; title: string; ownerId: string }): Promise<void> {
-    const document: Doc = { title: board.title, lists: {} };
+    const document = emptyBoard(board.title);
     await this.prisma.$transaction([
       this.prisma.board.create({
         data: {
@@ -111,19 +98,19 @@ export class BoardStore {
       orderBy: { version: "desc" },
     });
     if (!checkpoint) return null;
-    const tail = await this.completions(boardId, checkpoint.version, version, db);
+    const tail = await this.readCommands(boardId, checkpoint.version, version, db);
     const document = replayCompletions(checkpoint.document as Doc, tail);
     if (!document) throw new Error(`History of board ${boardId} does not replay at ${version}`);
     return { version, document };
   }
 
-  /** Completions of versions `from + 1 .. to`, in order. */
-  async completions(
+  /** The stored commands of versions `from + 1 .. to`, in order. */
+  async readCommands(
     boardId: string,
     from: number,
     to: number,
     db: Db = this.prisma,
-  ): Promise<Completion[]> {
+  ): Promise<Command[]> {
     if (to <= from) return [];
     const rows = await db.boardCommand.findMany({
       where: { boardId, version: { gt: from, lte: to } },
@@ -132,7 +119,7 @@ export class BoardStore {
     if (rows.length !== to - from) {
       throw new Error(`History of board ${boardId} is missing versions in ${from + 1}..${to}`);
     }
-    return rows.map(toCompletion);
+    return rows.map(toCommand);
   }
 
   /** The board's committed version, or null when there is no such board. */
@@ -157,10 +144,6 @@ export class BoardStore {
     return new Map(rows.map((row) => [row.clientId, row.outcome]));
   }
 
-  async clientOutcome(boardId: string, clientId: string): Promise<BatchOutcome | undefined> {
-    return (await this.clientOutcomes(boardId, [clientId])).get(clientId);
-  }
-
   /**
    * Locks the board's row until the transaction ends and returns its committed version (null: no
    * such board). Writers on every instance take this lock first, so they take turns per board.
@@ -169,20 +152,6 @@ export class BoardStore {
     const rows = await tx.$queryRaw<{ version: number }[]>`
       SELECT version FROM board WHERE id = ${boardId} FOR UPDATE`;
     return rows[0]?.version ?? null;
-  }
-
-  /**
-   * Appends batches applied in memory from `expectedVersion`, in one transaction (group commit).
-   * Throws VersionConflict, writing nothing, when another writer moved the board meanwhile.
-   */
-  async append(boardId: string, expectedVersion: number, batches: StoredBatch[]): Promise<number> {
-    return this.prisma.$transaction(async (tx) => {
-      const head = await this.lockVersion(tx, boardId);
-      if (head !== expectedVersion) {
-        throw new VersionConflict(`Board ${boardId} is no longer at version ${expectedVersion}`);
-      }
-      return this.write(tx, boardId, expectedVersion, batches);
-    });
   }
 
   /**
@@ -342,7 +311,11 @@ function lastRootTitle(batches: StoredBatch[]): string | null {
   let title: string | null = null;
   for (const { completions } of batches) {
     for (const c of completions) {
-      if (c.action === "update" && c.path.length === 0 && typeof c.props?.title === "string") {
+      if (
+        c.action === "update" &&
+        placeOf(c.path)?.kind === "board" &&
+        typeof c.props?.title === "string"
+      ) {
         title = c.props.title;
       }
     }

@@ -1,14 +1,6 @@
-import {
-  type Command,
-  type Completion,
-  type Doc,
-  diffDocuments,
-  type EntryKind,
-  newId,
-  planToggle,
-} from "@/sync";
-import type { AppendedEntry, BoardService, EntryPlanner } from "./BoardService";
-import type { Db, EntryMeta } from "./BoardStore";
+import { type Command, type Doc, diffDocuments, type EntryKind, newId, planToggle } from "@/sync";
+import type { Db } from "../db/database";
+import type { AppendedEntry, BoardLog, EntryMeta, LockedBoard } from "./entries";
 import { BoardNotFound, HistoryRefused } from "./errors";
 import type { EntryRecord, HistoryStore } from "./HistoryStore";
 
@@ -23,7 +15,7 @@ export interface HistoryEntry {
   toVersion: number;
   undone: boolean;
   targetActionId?: string;
-  commands: Completion[];
+  commands: Command[];
 }
 
 export interface Actor {
@@ -37,7 +29,7 @@ export interface Actor {
  */
 export class HistoryService {
   constructor(
-    private readonly boards: BoardService,
+    private readonly boards: BoardLog,
     readonly store: HistoryStore,
   ) {}
 
@@ -57,7 +49,7 @@ export class HistoryService {
 
   /** H11: the board as it was at `version`. */
   async stateAt(boardId: string, version: number): Promise<{ version: number; document: Doc }> {
-    const head = await this.boards.store.version(boardId);
+    const head = await this.boards.head(boardId);
     if (head === null) throw new BoardNotFound(`Board ${boardId} not found`);
     if (version > head) {
       throw new HistoryRefused(
@@ -65,7 +57,7 @@ export class HistoryService {
         `version must be at most ${head}, the board's latest`,
       );
     }
-    const state = await this.boards.store.documentAt(boardId, version);
+    const state = await this.boards.documentAt(boardId, version);
     if (!state) throw new BoardNotFound(`Board ${boardId} not found`);
     return state;
   }
@@ -128,7 +120,7 @@ export class HistoryService {
             `version must be at most ${head}, the board's latest`,
           );
         }
-        const past = await this.boards.store.documentAt(boardId, version, tx);
+        const past = await this.boards.documentAt(boardId, version, tx);
         if (!past) throw new BoardNotFound(`Board ${boardId} not found`);
         return {
           label: `Restore version ${version}`,
@@ -174,7 +166,7 @@ export class HistoryService {
     kind: EntryMeta["kind"],
     entryId: string | undefined,
     plan: (
-      board: Parameters<EntryPlanner>[0],
+      board: LockedBoard,
     ) => Promise<Omit<EntryMeta, "actionId" | "kind"> & { commands: Command[] }>,
   ): Promise<{ version: number; entry: HistoryEntry }> {
     const author = { id: user.id, name: user.name };
@@ -236,7 +228,7 @@ function toEntry(
 }
 
 function appendedEntry(appended: AppendedEntry, user: Actor): HistoryEntry {
-  const { entry, fromVersion, version, at, completions } = appended;
+  const { entry, fromVersion, version, at, commands } = appended;
   const row = { ...entry, fromVersion, toVersion: version, createdAt: at, undone: false };
-  return { ...toEntry(row, user), commands: completions };
+  return { ...toEntry(row, user), commands };
 }

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import {
   type ActionRecord,
-  type Completion,
+  type Command,
   type Doc,
   type EntryKind,
   earliestToggled,
@@ -9,7 +9,8 @@ import {
   MAX_REBUILD_REACH,
   type RebuildInput,
 } from "@/sync";
-import { type Db, toCompletion } from "./BoardStore";
+import type { Db } from "../db/database";
+import { toCommand } from "./BoardStore";
 
 /** A history entry as stored (SPEC H1). */
 export interface EntryRecord extends ActionRecord {
@@ -99,7 +100,7 @@ export class HistoryStore {
     target: EntryRecord,
     head: number,
     db: Db,
-    read: (from: number, to: number) => Promise<Completion[]>,
+    read: (from: number, to: number) => Promise<Command[]>,
   ): Promise<Omit<RebuildInput, "toggle">> {
     const floor = Math.max(0, target.fromVersion - MAX_REBUILD_REACH);
     let from = target.fromVersion;
@@ -151,12 +152,12 @@ export class HistoryStore {
   }
 
   /** The commands of one entry, in order. */
-  async commandsOf(boardId: string, actionId: string): Promise<Completion[]> {
+  async commandsOf(boardId: string, actionId: string): Promise<Command[]> {
     const rows = await this.prisma.boardCommand.findMany({
       where: { boardId, actionId },
       orderBy: { version: "asc" },
     });
-    return rows.map(toCompletion);
+    return rows.map(toCommand);
   }
 
   /** The timeline, newest first: `limit` entries before `cursor` (a seq), with their commands. */
@@ -164,7 +165,7 @@ export class HistoryStore {
     boardId: string,
     options: { cursor?: string; limit: number },
   ): Promise<{
-    entries: (EntryRecord & { commands: Completion[]; userName: string })[];
+    entries: (EntryRecord & { commands: Command[]; userName: string })[];
     nextCursor: string | null;
   }> {
     const rows = await this.prisma.boardAction.findMany({
@@ -183,10 +184,10 @@ export class HistoryStore {
         select: { id: true, name: true },
       }),
     ]);
-    const byAction = new Map<string, Completion[]>();
+    const byAction = new Map<string, Command[]>();
     for (const row of commands) {
       const list = byAction.get(row.actionId) ?? [];
-      list.push(toCompletion(row));
+      list.push(toCommand(row));
       byAction.set(row.actionId, list);
     }
     const names = new Map(users.map((user) => [user.id, user.name]));

@@ -90,7 +90,9 @@ async function crashCase(config: DatabaseConfig) {
     const items = Object.keys(
       ((document.lists as Record<string, Record<string, object>>).l?.items ?? {}) as object,
     );
-    const applied = await service.store.clientOutcome("crash", "crash-client");
+    const applied = (await service.store.clientOutcomes("crash", ["crash-client"])).get(
+      "crash-client",
+    );
     expect(applied?.batchSeq).toBeGreaterThanOrEqual(acknowledged);
     // One flush in flight at most: the only batch that may have landed unacknowledged is the next.
     expect(applied?.batchSeq).toBeLessThanOrEqual(acknowledged + 1);

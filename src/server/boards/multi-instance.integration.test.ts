@@ -13,8 +13,8 @@ import {
 import { seededRandom } from "@/sync/testing/random";
 import { callerFor, createUsers, type TestUser } from "../../../test/api";
 import { createPostgresDatabase } from "../../../test/databases";
+import { createServices, type Services } from "../services";
 import { PostgresBoardEvents } from "./BoardEvents";
-import { BoardService } from "./BoardService";
 
 const skipReason = inject("postgresSkipReason");
 const INSTANCES = 3;
@@ -55,7 +55,7 @@ describe.skipIf(skipReason !== null)(
   `three server instances on one PostgreSQL${skipReason ? ` (skipped: ${skipReason})` : ""}`,
   () => {
     const databases: Database[] = [];
-    const services: BoardService[] = [];
+    const services: Services[] = [];
     const events: PostgresBoardEvents[] = [];
     let users: TestUser[] = [];
     let boardId = "";
@@ -69,17 +69,13 @@ describe.skipIf(skipReason !== null)(
         await bus.listening();
         databases.push(db);
         events.push(bus);
-        services.push(new BoardService(db.prisma, bus, { checkpointEvery: 100 }));
+        services.push(createServices(db, { events: bus, checkpointEvery: 100 }));
       }
       users = await createUsers(
         databases[0] as Database,
         ...Array.from({ length: 10 }, (_, i) => `u${i}`),
       );
-      const owner = callerFor(
-        databases[0] as Database,
-        services[0] as BoardService,
-        users[0] as TestUser,
-      );
+      const owner = callerFor(services[0] as Services, users[0] as TestUser);
       ({ id: boardId } = await owner.board.create({ title: "Shared" }));
       for (const user of users.slice(1))
         await owner.board.invite({ boardId, email: user.email, role: "editor" });
@@ -93,9 +89,7 @@ describe.skipIf(skipReason !== null)(
 
     it("30 clients, random commands and retries: contiguous history, and everyone agrees", async () => {
       const api = (instance: number, user: TestUser, signal?: AbortSignal) =>
-        callerFor(databases[instance] as Database, services[instance] as BoardService, user, {
-          signal,
-        });
+        callerFor(services[instance] as Services, user, { signal });
       const controller = new AbortController();
       let made = 0;
 
@@ -180,14 +174,14 @@ describe.skipIf(skipReason !== null)(
       expect(made).toBeGreaterThan(2000);
       expect(board.version).toBeGreaterThan(made / 2);
 
-      const loads = await Promise.all(services.map((s) => s.load(boardId)));
+      const loads = await Promise.all(services.map((s) => s.boards.load(boardId)));
       for (const load of loads) expect(load).toEqual(loads[0]);
       for (const client of clients) {
         expect(client.proxy.pendingCount).toBe(0);
         expect(client.proxy.version).toBe(board.version);
         expect(client.proxy.document).toEqual(loads[0]?.document);
       }
-      const history = await (services[0] as BoardService).store.completions(
+      const history = await (services[0] as Services).boards.store.readCommands(
         boardId,
         0,
         board.version,

@@ -1,21 +1,21 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { BOARD_FULL_MESSAGE } from "@/board";
+import type { Services } from "@/server/services";
 import type { Command, Doc } from "@/sync";
-import { callerFor, createUsers, newBoardService, type TestUser } from "../../../test/api";
+import { callerFor, createUsers, newServices, type TestUser } from "../../../test/api";
 import { describeEachDatabase } from "../../../test/databases";
-import type { BoardService } from "./BoardService";
-import { BOARD_FULL_MESSAGE } from "./rules";
 
 describeEachDatabase("board rules", (db) => {
-  let boards: BoardService;
+  let services: Services;
   let ada: TestUser;
   beforeAll(async () => {
-    boards = newBoardService(db());
+    services = newServices(db());
     [ada] = (await createUsers(db(), "ada")) as [TestUser];
   });
-  afterAll(() => boards.close());
+  afterAll(() => services.close());
 
   it("a board holds at most 1,000 items, counted across lists, deletes, and a reload", async () => {
-    const api = callerFor(db(), boards, ada);
+    const api = callerFor(services, ada);
     const { id: boardId } = await api.board.create({ title: "Big" });
     let batchSeq = 0;
     const flush = async (commands: Command[]) => {
@@ -60,8 +60,8 @@ describeEachDatabase("board rules", (db) => {
     ).toEqual([]);
 
     // A fresh service counts the stored board again.
-    const cold = newBoardService(db());
-    const coldApi = callerFor(db(), cold, ada);
+    const cold = newServices(db());
+    const coldApi = callerFor(cold, ada);
     const { version, document } = await coldApi.sync.load({ boardId });
     const count = Object.keys(((document.lists as Doc).b as Doc).items as Doc).length;
     expect(count).toBe(504);
@@ -77,7 +77,7 @@ describeEachDatabase("board rules", (db) => {
   });
 
   it("new lists start with no items; an item's client timestamps are replaced", async () => {
-    const api = callerFor(db(), boards, ada);
+    const api = callerFor(services, ada);
     const { id: boardId } = await api.board.create({ title: "Shape" });
     const response = await api.sync.flush({
       boardId,

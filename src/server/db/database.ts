@@ -2,9 +2,12 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { PrismaClient } from "@/generated/prisma/client";
+import { type Prisma, PrismaClient } from "@/generated/prisma/client";
 
 export type DatabaseKind = "pglite" | "postgresql";
+
+/** The client or an open interactive transaction: reads work in both. */
+export type Db = PrismaClient | Prisma.TransactionClient;
 
 export type DatabaseConfig =
   | { kind: "pglite" /** A folder, or `memory://` for a throwaway database. */; dataDir: string }

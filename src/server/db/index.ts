@@ -21,4 +21,4 @@ export function getDatabase(): Promise<Database> {
   return globalForDb.__rewindDatabase;
 }
 
-export type { Database, DatabaseKind } from "./database";
+export type { Database, DatabaseKind, Db } from "./database";

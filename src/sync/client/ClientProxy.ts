@@ -9,6 +9,7 @@ import type {
   FlushRequest,
   FlushResponse,
   JsonObject,
+  MappedPath,
   RemoteChanges,
 } from "../protocol";
 import { rebaseCommands, replayCompletions } from "./replay";
@@ -43,6 +44,11 @@ export interface ClientProxyOptions<C extends InterceptorContext> {
   /** A proxy resumed from `ProxyState` saved earlier (offline edits survive a reload). */
   state?: ProxyState;
   clientId?: string;
+  /**
+   * With `state`: ids the master renamed in a flush answered before resuming (an unacked flush
+   * settled first); the queued commands follow them (M4).
+   */
+  mappedPaths?: MappedPath[];
   /** Optional client-side rules for instant feedback; the master's rules still decide. */
   interceptor?: Interceptor<C>;
   context?: C;
@@ -97,7 +103,7 @@ export class ClientProxy<C extends InterceptorContext = InterceptorContext> {
       this.queue = [];
     }
     this.doc = this.base.document;
-    if (this.unacked || this.queue.length > 0) this.rebase([]);
+    if (this.unacked || this.queue.length > 0) this.rebase(options.mappedPaths ?? []);
   }
 
   /** The document as the user sees it: the master's state plus every unsent edit. */
@@ -113,10 +119,6 @@ export class ClientProxy<C extends InterceptorContext = InterceptorContext> {
   /** Edits not yet acknowledged by the master. */
   get pendingCount(): number {
     return this.queue.length + (this.unacked?.commands.length ?? 0);
-  }
-
-  get isFlushing(): boolean {
-    return this.inFlight;
   }
 
   /** A copy-free view of what to persist to survive a reload. */

@@ -1,14 +1,14 @@
 import { produce } from "immer";
 import { applyCommand } from "../core/apply";
 import { mapPath } from "../core/path";
-import type { Command, Completion, Doc, MappedPath } from "../protocol";
+import type { Command, Doc, MappedPath } from "../protocol";
 
 /**
  * S3: applies completions the master already applied onto a base at their starting version. They
  * cannot collide or fail on a faithful base; if one does, the base has diverged and the caller must
  * reload (returns null).
  */
-export function replayCompletions(base: Doc, completions: readonly Completion[]): Doc | null {
+export function replayCompletions(base: Doc, completions: readonly Command[]): Doc | null {
   let failed = false;
   const next = produce(base, (draft) => {
     for (const completion of completions) {

@@ -1,10 +1,10 @@
-import type { Command, Completion, Doc, JsonObject, JsonValue, MappedPath } from "../protocol";
+import type { Command, Doc, JsonObject, JsonValue, MappedPath } from "../protocol";
 import { ACTIONS } from "../protocol";
 import { newId } from "./ids";
 import { keyProblem, pathProblem, showPath } from "./path";
 
 export type ApplyOutcome =
-  | { ok: true; completion: Completion; mapped?: MappedPath }
+  | { ok: true; completion: Command; mapped?: MappedPath }
   | { ok: false; message: string };
 
 export interface ApplyOptions {
@@ -141,7 +141,7 @@ function create(doc: Doc, command: Command, options: ApplyOptions): ApplyOutcome
   }
   (parent as JsonObject)[id] = cloneJson(props);
 
-  const completion: Completion = { action: "create", path, props, createdId: id };
+  const completion: Command = { action: "create", path, props, createdId: id };
   if (command.parentDefault !== undefined) completion.parentDefault = command.parentDefault;
   copyGrouping(command, completion);
   return id === proposed
@@ -158,7 +158,7 @@ function update(doc: Doc, command: Command): ApplyOutcome {
   for (const [key, value] of Object.entries(command.props)) {
     node[key] = cloneJson(value);
   }
-  const completion: Completion = { action: "update", path: command.path, props: command.props };
+  const completion: Command = { action: "update", path: command.path, props: command.props };
   copyGrouping(command, completion);
   return { ok: true, completion };
 }
@@ -171,12 +171,12 @@ function remove(doc: Doc, command: Command): ApplyOutcome {
   const key = path[path.length - 1] as string;
   if (!Object.hasOwn(parent, key)) return { ok: false, message: `no node at ${showPath(path)}` };
   delete parent[key];
-  const completion: Completion = { action: "delete", path };
+  const completion: Command = { action: "delete", path };
   copyGrouping(command, completion);
   return { ok: true, completion };
 }
 
-function copyGrouping(from: Command, to: Completion) {
+function copyGrouping(from: Command, to: Command) {
   if (from.actionId !== undefined) to.actionId = from.actionId;
   if (from.label !== undefined) to.label = from.label;
 }

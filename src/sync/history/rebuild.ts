@@ -1,6 +1,6 @@
 import { Immer } from "immer";
 import { applyCommand } from "../core/apply";
-import type { Command, Completion, Doc } from "../protocol";
+import type { Command, Doc } from "../protocol";
 import { diffDocuments, emptyScope, type Scope, widenScope } from "./diff";
 
 /** H1: what an entry of a board's history is. */
@@ -25,7 +25,7 @@ export interface ActionRecord {
 export interface LoggedCommand {
   version: number;
   actionId: string;
-  command: Completion;
+  command: Command;
 }
 
 export interface RebuildInput {

@@ -23,6 +23,10 @@ const flush = (
   commands,
 });
 
+/** H1: commands as the master applies them, given their batch's action id. */
+const inBatch = (clientId: string, batchSeq: number, ...commands: Command[]): Command[] =>
+  commands.map((command) => ({ ...command, actionId: `batch-${clientId}-${batchSeq}` }));
+
 function ids(): () => string {
   let n = 0;
   return () => `m${++n}`;
@@ -36,15 +40,22 @@ describe("Master", () => {
     expect(response.version).toBe(2);
     expect(response.applied).toEqual({
       from: 0,
-      completions: [createList("l1"), createList("l2")],
+      completions: inBatch("a", 1, createList("l1"), createList("l2")),
     });
     expect(response.sync).toEqual({
       kind: "diff",
       from: 0,
-      completions: [createList("l1"), createList("l2")],
+      completions: inBatch("a", 1, createList("l1"), createList("l2")),
     });
     expect(response.errors).toEqual([]);
     expect(response.mappedPaths).toEqual([]);
+  });
+
+  it("H1 commands sent without an action id belong to their batch; an action id sent is kept", () => {
+    const master = new Master({ document: doc() });
+    const own = { ...createList("l2"), actionId: "add-two", label: "Add list" };
+    const response = master.flush(flush("a", 1, 0, [createList("l1"), own]), {});
+    expect(response.applied.completions.map((c) => c.actionId)).toEqual(["batch-a-1", "add-two"]);
   });
 
   it("M5 V1 a failing command is reported, gets no version, and the rest still applies", () => {
@@ -106,11 +117,15 @@ describe("Master", () => {
     master.flush(flush("a", 1, 0, [createList("l1")]), {});
     master.flush(flush("a", 2, 1, [createList("l2")]), {});
     const response = master.flush(flush("b", 1, 0, [createList("l3")]), {});
-    expect(response.applied).toEqual({ from: 2, completions: [createList("l3")] });
+    expect(response.applied).toEqual({ from: 2, completions: inBatch("b", 1, createList("l3")) });
     expect(response.sync).toEqual({
       kind: "diff",
       from: 0,
-      completions: [createList("l1"), createList("l2"), createList("l3")],
+      completions: [
+        ...inBatch("a", 1, createList("l1")),
+        ...inBatch("a", 2, createList("l2")),
+        ...inBatch("b", 1, createList("l3")),
+      ],
     });
     expect(response.version).toBe(3);
   });
@@ -131,7 +146,11 @@ describe("Master", () => {
     expect(response.version).toBe(5);
     // A client within the kept history still gets a diff.
     const recent = master.flush(flush("c", 1, 4, []), {});
-    expect(recent.sync).toEqual({ kind: "diff", from: 4, completions: [createList("l5")] });
+    expect(recent.sync).toEqual({
+      kind: "diff",
+      from: 4,
+      completions: inBatch("b", 1, createList("l5")),
+    });
   });
 
   it("S2 a client ahead of the master gets a snapshot", () => {
@@ -223,8 +242,8 @@ describe("Master", () => {
     master.flush(flush("a", 2, 1, [{ action: "delete", path: ["nope"] }]), {});
     master.flush(flush("b", 1, 1, [createList("l2")]), {});
     expect(heard).toEqual([
-      { from: 0, completions: [createList("l1")] },
-      { from: 1, completions: [createList("l2")] },
+      { from: 0, completions: inBatch("a", 1, createList("l1")) },
+      { from: 1, completions: inBatch("b", 1, createList("l2")) },
     ]);
   });
 });

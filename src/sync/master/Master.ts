@@ -1,7 +1,7 @@
 import type { Interceptor, InterceptorContext } from "../core/interceptor";
-import type { Completion, Doc, FlushRequest, FlushResponse, RemoteChanges } from "../protocol";
-import { applyBatch } from "./applyBatch";
-import { type BatchOutcome, classifyBatch } from "./idempotency";
+import type { Command, Doc, FlushRequest, FlushResponse, RemoteChanges } from "../protocol";
+import { applyFlush } from "./applyFlush";
+import type { BatchOutcome } from "./idempotency";
 import { buildFlushResponse, type HistoryReader } from "./respond";
 
 export interface MasterOptions<C extends InterceptorContext> {
@@ -19,14 +19,14 @@ export interface MasterOptions<C extends InterceptorContext> {
 
 /**
  * The authority for one document, in memory: applies flushes in one total order, answers each
- * with what the client needs to catch up, and tells subscribers what changed. The server wraps
- * the same pieces (applyBatch, classifyBatch, buildFlushResponse) around its database.
+ * with what the client needs to catch up, and tells subscribers what changed. A thin loop around
+ * `applyFlush`, the step the board server runs too (with its state in the database).
  */
 export class Master<C extends InterceptorContext = InterceptorContext> implements HistoryReader {
   private doc: Doc;
   private current: number;
-  /** Completions of versions historyStart + 1 .. current. */
-  private history: Completion[] = [];
+  /** Commands of versions historyStart + 1 .. current. */
+  private history: Command[] = [];
   private historyStart: number;
   private readonly clients = new Map<string, BatchOutcome>();
   private readonly listeners = new Set<(changes: RemoteChanges) => void>();
@@ -49,39 +49,32 @@ export class Master<C extends InterceptorContext = InterceptorContext> implement
     return { version: this.current, document: this.doc };
   }
 
-  completions(from: number, to: number): Completion[] | null {
+  commandsBetween(from: number, to: number): Command[] | null {
     if (from < this.historyStart || to > this.current || from > to) return null;
     return this.history.slice(from - this.historyStart, to - this.historyStart);
   }
 
   /** F1-F5, M1-M5: applies a flush (once per clientId and batchSeq) and answers it. */
   flush(request: FlushRequest, context: C): FlushResponse {
-    const last = this.clients.get(request.clientId);
-    if (classifyBatch(last, request.clientId, request.batchSeq) === "duplicate" && last) {
-      return buildFlushResponse(this, request.from, last);
+    const step = applyFlush(
+      { version: this.current, document: this.doc },
+      this.clients.get(request.clientId),
+      request,
+      { interceptor: this.options.interceptor, context, newId: this.options.newId },
+    );
+    if (step.kind === "applied") {
+      const { outcome, state, applied } = step;
+      this.doc = state.document;
+      this.current = state.version;
+      this.history.push(...applied);
+      this.trimHistory();
+      this.clients.set(request.clientId, outcome);
+      if (applied.length > 0) {
+        const changes: RemoteChanges = { from: outcome.from, completions: applied };
+        for (const listener of this.listeners) listener(changes);
+      }
     }
-    const result = applyBatch(this.doc, this.current, request.commands, {
-      interceptor: this.options.interceptor,
-      context,
-      newId: this.options.newId,
-    });
-    const outcome: BatchOutcome = {
-      batchSeq: request.batchSeq,
-      from: this.current,
-      count: result.completions.length,
-      mappedPaths: result.mappedPaths,
-      errors: result.errors,
-    };
-    this.doc = result.document;
-    this.current = result.version;
-    this.history.push(...result.completions);
-    this.trimHistory();
-    this.clients.set(request.clientId, outcome);
-    if (result.completions.length > 0) {
-      const changes: RemoteChanges = { from: outcome.from, completions: result.completions };
-      for (const listener of this.listeners) listener(changes);
-    }
-    return buildFlushResponse(this, request.from, outcome);
+    return buildFlushResponse(this, request.from, step.outcome);
   }
 
   /** Calls `listener` with the completions of every flush that changed the document. */

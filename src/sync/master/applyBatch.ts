@@ -2,7 +2,7 @@ import { Immer } from "immer";
 import { applyCommand } from "../core/apply";
 import { type Interceptor, type InterceptorContext, intercept } from "../core/interceptor";
 import { mapPath } from "../core/path";
-import type { Command, CommandError, Completion, Doc, MappedPath } from "../protocol";
+import type { Command, CommandError, Doc, MappedPath } from "../protocol";
 
 /**
  * The master's documents are never handed to code that could mutate them, and freezing every new
@@ -14,7 +14,7 @@ const immer = new Immer({ autoFreeze: false });
 export interface BatchResult {
   document: Doc;
   version: number;
-  completions: Completion[];
+  completions: Command[];
   mappedPaths: MappedPath[];
   errors: CommandError[];
 }
@@ -39,7 +39,7 @@ export function applyBatch<C extends InterceptorContext>(
   commands: readonly Command[],
   options: BatchOptions<C>,
 ): BatchResult {
-  const completions: Completion[] = [];
+  const completions: Command[] = [];
   const mappedPaths: MappedPath[] = [];
   const errors: CommandError[] = [];
   const next = immer.produce(document, (draft) => {

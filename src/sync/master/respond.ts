@@ -1,11 +1,11 @@
-import type { Completion, Doc, FlushResponse, SyncPayload } from "../protocol";
+import type { Command, Doc, FlushResponse, SyncPayload } from "../protocol";
 import type { BatchOutcome } from "./idempotency";
 
 /** Where a master's history can be read from, for building answers. */
 export interface HistoryReader {
   readonly version: number;
-  /** Completions of versions `from + 1 .. to`, or null when that part of history is gone. */
-  completions(from: number, to: number): Completion[] | null;
+  /** Commands of versions `from + 1 .. to`, or null when that part of history is gone. */
+  commandsBetween(from: number, to: number): Command[] | null;
   /** The document at the current version. */
   document(): Doc;
 }
@@ -30,7 +30,7 @@ export function answerRange(
 export function assembleFlushResponse(
   clientFrom: number,
   outcome: BatchOutcome,
-  span: Completion[] | null,
+  span: Command[] | null,
   snapshot: () => { version: number; document: Doc },
 ): FlushResponse {
   const { from, to: end } = answerRange(clientFrom, outcome);
@@ -61,7 +61,7 @@ export function buildFlushResponse(
   return assembleFlushResponse(
     clientFrom,
     outcome,
-    history.completions(range.from, range.to),
+    history.commandsBetween(range.from, range.to),
     () => ({
       version: history.version,
       document: history.document(),

@@ -1,29 +1,23 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import {
-  callerFor,
-  codeOf,
-  createUsers,
-  newBoardService,
-  type TestUser,
-} from "../../../../test/api";
+import type { Services } from "@/server/services";
+import { callerFor, codeOf, createUsers, newServices, type TestUser } from "../../../../test/api";
 import { describeEachDatabase } from "../../../../test/databases";
-import type { BoardService } from "../../boards";
 
 describeEachDatabase("board router", (db) => {
-  let boards: BoardService;
+  let services: Services;
   let ada: TestUser;
   let bob: TestUser;
   let eve: TestUser;
   beforeAll(async () => {
-    boards = newBoardService(db());
+    services = newServices(db());
     [ada, bob, eve] = (await createUsers(db(), "ada", "bob", "eve")) as [
       TestUser,
       TestUser,
       TestUser,
     ];
   });
-  afterAll(() => boards.close());
-  const as = (user: TestUser | null) => callerFor(db(), boards, user);
+  afterAll(() => services.close());
+  const as = (user: TestUser | null) => callerFor(services, user);
 
   it("rejects anonymous callers with UNAUTHORIZED", async () => {
     expect(await codeOf(as(null).board.list())).toBe("UNAUTHORIZED");

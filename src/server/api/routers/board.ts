@@ -1,21 +1,14 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { newId } from "@/sync";
-import { requireMember, requireRole } from "../access";
-import { createTRPCRouter, protectedProcedure } from "../trpc";
-
-const boardId = z.string().min(1, "must not be empty").max(128, "must be at most 128 characters");
-const title = z
-  .string()
-  .trim()
-  .min(1, "must not be empty")
-  .max(200, "must be at most 200 characters");
+import { title } from "../inputs";
+import { boardProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
 
 export const boardRouter = createTRPCRouter({
   /** A new board owned by the caller, at version 0 with `{ title, lists: {} }`. */
   create: protectedProcedure.input(z.object({ title })).mutation(async ({ ctx, input }) => {
     const id = newId();
-    await ctx.boards.store.createBoard({ id, title: input.title, ownerId: ctx.user.id });
+    await ctx.boards.create({ id, title: input.title, ownerId: ctx.user.id });
     return { id };
   }),
 
@@ -36,16 +29,14 @@ export const boardRouter = createTRPCRouter({
   }),
 
   /** Owner only: gives an existing account access to the board. */
-  invite: protectedProcedure
+  invite: boardProcedure("owner", "invite people")
     .input(
       z.object({
-        boardId,
         email: z.email("must be an email address"),
         role: z.enum(["editor", "viewer"]),
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      await requireRole(ctx.db, input.boardId, ctx.user.id, ["owner"], "invite people");
       const invitee = await ctx.db.prisma.user.findUnique({
         where: { email: input.email.toLowerCase() },
         select: { id: true },
@@ -68,8 +59,7 @@ export const boardRouter = createTRPCRouter({
     }),
 
   /** Everyone on the board, with their role. */
-  members: protectedProcedure.input(z.object({ boardId })).query(async ({ ctx, input }) => {
-    await requireMember(ctx.db, input.boardId, ctx.user.id);
+  members: boardProcedure("viewer").query(async ({ ctx, input }) => {
     const members = await ctx.db.prisma.boardMember.findMany({
       where: { boardId: input.boardId },
       include: { user: { select: { id: true, name: true, email: true } } },

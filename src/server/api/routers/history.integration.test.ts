@@ -1,26 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Services } from "@/server/services";
 import { type Command, type Doc, newId, replayCompletions } from "@/sync";
 import { seededRandom } from "@/sync/testing/random";
-import {
-  callerFor,
-  createUsers,
-  failure,
-  newBoardService,
-  type TestUser,
-} from "../../../../test/api";
+import { callerFor, createUsers, failure, newServices, type TestUser } from "../../../../test/api";
 import { addItem, addList, setItem } from "../../../../test/board-commands";
 import { describeEachDatabase } from "../../../../test/databases";
-import type { BoardService } from "../../boards";
 
 type Items = Record<string, { text: string; done: boolean }>;
 
 describeEachDatabase("history API", (db) => {
-  let boards: BoardService;
+  let services: Services;
   let ada: TestUser;
   let bob: TestUser;
   let vic: TestUser;
   const seq = new Map<string, number>();
-  const as = (user: TestUser | null) => callerFor(db(), boards, user);
+  const as = (user: TestUser | null) => callerFor(services, user);
 
   /** One user action (one actionId and label), flushed by `user` from their own client. */
   async function edit(user: TestUser, boardId: string, label: string, commands: Command[]) {
@@ -58,14 +52,14 @@ describeEachDatabase("history API", (db) => {
 
   beforeAll(async () => {
     // Checkpoints every 5 versions, so undo windows start at checkpoints between actions.
-    boards = newBoardService(db(), { checkpointEvery: 5 });
+    services = newServices(db(), { checkpointEvery: 5 });
     [ada, bob, vic] = (await createUsers(db(), "Ada", "Bob", "Vic")) as [
       TestUser,
       TestUser,
       TestUser,
     ];
   });
-  afterAll(() => boards.close());
+  afterAll(() => services.close());
 
   it("H3/H8 undo takes the caller's latest action and leaves what others did after it", async () => {
     const boardId = await newBoard();
@@ -318,9 +312,9 @@ describeEachDatabase("history API", (db) => {
     await edit(ada, boardId, "Add item", [addItem("l1", "a", "milk")]);
     await edit(ada, boardId, "Add item", [addItem("l1", "b", "eggs")]);
     await as(ada).history.undo({ boardId });
-    const restarted = newBoardService(db(), { checkpointEvery: 5 });
+    const restarted = newServices(db(), { checkpointEvery: 5 });
     try {
-      const caller = callerFor(db(), restarted, ada);
+      const caller = callerFor(restarted, ada);
       expect(await caller.history.canUndo({ boardId })).toEqual({ undo: true, redo: true });
       await caller.history.redo({ boardId });
       await caller.history.undo({ boardId });
@@ -336,9 +330,9 @@ describeEachDatabase("history API", (db) => {
 
   it("an undo on a second instance catches up with what the first wrote; the first then builds on it", async () => {
     const boardId = await newBoard();
-    const other = newBoardService(db(), { checkpointEvery: 5 });
+    const other = newServices(db(), { checkpointEvery: 5 });
     try {
-      const onOther = callerFor(db(), other, ada);
+      const onOther = callerFor(other, ada);
       await onOther.sync.load({ boardId }); // the second instance now caches an older version
       await edit(ada, boardId, "Add item", [addItem("l1", "a", "milk")]);
       await edit(bob, boardId, "Add item", [addItem("l1", "b", "eggs")]);
@@ -365,11 +359,11 @@ describeEachDatabase("history API", (db) => {
     const boardId = await newBoard();
     await edit(ada, boardId, "Add item", [addItem("l1", "a", "milk")]);
     const heard: number[] = [];
-    const off = boards.events.subscribe(boardId, (version) => heard.push(version));
+    const off = services.boards.events.subscribe(boardId, (version) => heard.push(version));
     const { version, entry } = await as(ada).history.undo({ boardId });
     off();
     expect(heard).toEqual([version]);
-    const changes = await boards.changes(boardId, version - 1, version);
+    const changes = await services.boards.changesSince(boardId, version - 1, version);
     expect(changes.completions).toEqual(entry.commands);
   });
 
@@ -411,7 +405,7 @@ describeEachDatabase("history API", (db) => {
           }
         }
         const { version: head, document } = await as(ada).sync.load({ boardId });
-        const all = await boards.store.completions(boardId, 0, head);
+        const all = await services.boards.store.readCommands(boardId, 0, head);
         const empty: Doc = { title: "Groceries", lists: {} };
         expect(replayCompletions(empty, all)).toEqual(document);
         for (let i = 0; i < 10; i++) {

@@ -1,35 +1,30 @@
-import { z } from "zod";
-import { requireMember } from "../access";
 import { createWakeup } from "../signal";
-import { createTRPCRouter, protectedProcedure } from "../trpc";
+import { boardProcedure, createTRPCRouter } from "../trpc";
 
 export const presenceRouter = createTRPCRouter({
   /**
    * Marks the caller present on the board while subscribed, and streams who else is there:
    * the full list each time it changes.
    */
-  subscribe: protectedProcedure
-    .input(z.object({ boardId: z.string().min(1).max(128) }))
-    .subscription(async function* ({ ctx, input, signal }) {
-      await requireMember(ctx.db, input.boardId, ctx.user.id);
-      const { presence } = ctx.boards;
-      const wakeup = createWakeup(signal);
-      const off = presence.onChange(input.boardId, wakeup.notify);
-      const leave = presence.join(input.boardId, { id: ctx.user.id, name: ctx.user.name });
-      try {
-        let last = "";
-        while (!signal?.aborted) {
-          const users = presence.list(input.boardId);
-          const key = users.map((user) => user.id).join("\n");
-          if (key !== last) {
-            last = key;
-            yield users;
-          }
-          await wakeup.wait();
+  subscribe: boardProcedure("viewer").subscription(async function* ({ ctx, input, signal }) {
+    const { presence } = ctx;
+    const wakeup = createWakeup(signal);
+    const off = presence.onChange(input.boardId, wakeup.notify);
+    const leave = presence.join(input.boardId, { id: ctx.user.id, name: ctx.user.name });
+    try {
+      let last = "";
+      while (!signal?.aborted) {
+        const users = presence.list(input.boardId);
+        const key = users.map((user) => user.id).join("\n");
+        if (key !== last) {
+          last = key;
+          yield users;
         }
-      } finally {
-        leave();
-        off();
+        await wakeup.wait();
       }
-    }),
+    } finally {
+      leave();
+      off();
+    }
+  }),
 });

@@ -1,19 +1,13 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Services } from "@/server/services";
 import type { Command, Doc, FlushRequest, RemoteChanges } from "@/sync";
-import {
-  callerFor,
-  codeOf,
-  createUsers,
-  newBoardService,
-  type TestUser,
-} from "../../../../test/api";
+import { callerFor, codeOf, createUsers, newServices, type TestUser } from "../../../../test/api";
 import { addItem, addList } from "../../../../test/board-commands";
 import { describeEachDatabase } from "../../../../test/databases";
-import type { BoardService } from "../../boards";
 
 describeEachDatabase("sync API", (db) => {
-  let boards: BoardService;
+  let services: Services;
   let ada: TestUser;
   let bob: TestUser;
   let vic: TestUser;
@@ -32,19 +26,19 @@ describeEachDatabase("sync API", (db) => {
   };
 
   beforeAll(async () => {
-    boards = newBoardService(db(), { checkpointEvery: 50 });
+    services = newServices(db(), { checkpointEvery: 50 });
     [ada, bob, vic, eve] = (await createUsers(db(), "ada", "bob", "vic", "eve")) as TestUser[] as [
       TestUser,
       TestUser,
       TestUser,
       TestUser,
     ];
-    ({ id: boardId } = await callerFor(db(), boards, ada).board.create({ title: "Sprint" }));
-    await callerFor(db(), boards, ada).board.invite({ boardId, email: bob.email, role: "editor" });
-    await callerFor(db(), boards, ada).board.invite({ boardId, email: vic.email, role: "viewer" });
+    ({ id: boardId } = await callerFor(services, ada).board.create({ title: "Sprint" }));
+    await callerFor(services, ada).board.invite({ boardId, email: bob.email, role: "editor" });
+    await callerFor(services, ada).board.invite({ boardId, email: vic.email, role: "viewer" });
   });
-  afterAll(() => boards.close());
-  const as = (user: TestUser | null) => callerFor(db(), boards, user);
+  afterAll(() => services.close());
+  const as = (user: TestUser | null) => callerFor(services, user);
 
   it("authorisation: anonymous UNAUTHORIZED, non-member NOT_FOUND, viewer may read but not flush", async () => {
     const flush = request("x", 0, []);
@@ -154,8 +148,8 @@ describeEachDatabase("sync API", (db) => {
     const first = await as(ada).sync.flush(flush);
     const again = await as(ada).sync.flush(flush);
     expect(again).toEqual(first);
-    const restarted = newBoardService(db());
-    const afterRestart = await callerFor(db(), restarted, ada).sync.flush(flush);
+    const restarted = newServices(db());
+    const afterRestart = await callerFor(restarted, ada).sync.flush(flush);
     await restarted.close();
     expect(afterRestart).toEqual(first);
     expect((await as(ada).sync.load({ boardId })).version).toBe(version + 1);
@@ -180,8 +174,8 @@ describeEachDatabase("sync API", (db) => {
       Array.from({ length: version + 20 }, (_, i) => i + 1),
     );
     // A fresh service (no cache) loads the same document from checkpoint + history.
-    const cold = newBoardService(db(), { checkpointEvery: 50 });
-    expect(await cold.load(boardId)).toEqual(await boards.load(boardId));
+    const cold = newServices(db(), { checkpointEvery: 50 });
+    expect(await cold.boards.load(boardId)).toEqual(await services.boards.load(boardId));
     await cold.close();
   });
 
@@ -189,7 +183,7 @@ describeEachDatabase("sync API", (db) => {
     const { version: start } = await as(ada).sync.load({ boardId });
     await as(bob).sync.flush(request("bob-sub", start, [addItem("l1", "s1")]));
     const controller = new AbortController();
-    const caller = callerFor(db(), boards, ada, { signal: controller.signal });
+    const caller = callerFor(services, ada, { signal: controller.signal });
     const stream = await caller.sync.subscribe({ boardId, lastEventId: String(start) });
     const received: { id: string; from: number; count: number }[] = [];
     const reading = (async () => {

@@ -1,62 +1,30 @@
-import { TRPCError, tracked } from "@trpc/server";
+import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { flushRequestSchema, ProtocolError } from "@/sync";
-import { BoardNotFound } from "../../boards";
-import { requireMember, requireRole } from "../access";
+import { flushRequestSchema } from "@/sync";
+import { BoardNotFound } from "../../boards/errors";
 import { createWakeup } from "../signal";
-import { createTRPCRouter, protectedProcedure } from "../trpc";
-
-const boardId = z.string().min(1, "must not be empty").max(128, "must be at most 128 characters");
-
-/** 256 KB of commands per flush, measured as JSON. */
-export const MAX_FLUSH_BYTES = 256 * 1024;
-
-const flushInput = flushRequestSchema.extend({ boardId }).superRefine((input, ctx) => {
-  const bytes = Buffer.byteLength(JSON.stringify(input.commands));
-  if (bytes > MAX_FLUSH_BYTES) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["commands"],
-      message: `must be at most 256 KB in all (got ${Math.ceil(bytes / 1024)} KB)`,
-    });
-  }
-});
-
-function asTRPCError(error: unknown): never {
-  if (error instanceof ProtocolError)
-    throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
-  if (error instanceof BoardNotFound)
-    throw new TRPCError({ code: "NOT_FOUND", message: "Board not found" });
-  throw error;
-}
+import { boardProcedure, createTRPCRouter } from "../trpc";
 
 export const syncRouter = createTRPCRouter({
   /** The board's current version and document. */
-  load: protectedProcedure.input(z.object({ boardId })).query(async ({ ctx, input }) => {
-    await requireMember(ctx.db, input.boardId, ctx.user.id);
-    return ctx.boards.load(input.boardId).catch(asTRPCError);
-  }),
+  load: boardProcedure("viewer").query(({ ctx, input }) => ctx.boards.load(input.boardId)),
 
   /** Applies a client's batch of commands; answers as src/sync/SPEC.md describes (M2). */
-  flush: protectedProcedure.input(flushInput).mutation(async ({ ctx, input }) => {
-    await requireRole(ctx.db, input.boardId, ctx.user.id, ["owner", "editor"], "change this board");
-    const { boardId: id, ...request } = input;
-    return ctx.boards.flush(id, request, ctx.user.id).catch(asTRPCError);
-  }),
+  flush: boardProcedure("editor", "change this board")
+    .input(flushRequestSchema)
+    .mutation(({ ctx, input: { boardId, ...request } }) =>
+      ctx.boards.flush(boardId, request, ctx.user.id),
+    ),
 
   /**
    * Commands others applied, as they happen. Registers for new versions first, then catches up
    * from `lastEventId` (a version), so a reconnecting client gets every later version once, in order.
    */
-  subscribe: protectedProcedure
+  subscribe: boardProcedure("viewer")
     .input(
-      z.object({
-        boardId,
-        lastEventId: z.string().regex(/^\d+$/, "must be a version number").nullish(),
-      }),
+      z.object({ lastEventId: z.string().regex(/^\d+$/, "must be a version number").nullish() }),
     )
     .subscription(async function* ({ ctx, input, signal }) {
-      await requireMember(ctx.db, input.boardId, ctx.user.id);
       let latest = 0;
       const wakeup = createWakeup(signal);
       const off = ctx.boards.events.subscribe(input.boardId, (version) => {
@@ -64,15 +32,14 @@ export const syncRouter = createTRPCRouter({
         wakeup.notify();
       });
       try {
-        const head = await ctx.boards.store.version(input.boardId);
-        if (head === null) throw new TRPCError({ code: "NOT_FOUND", message: "Board not found" });
+        const head = await ctx.boards.head(input.boardId);
+        if (head === null) throw new BoardNotFound(`Board ${input.boardId} not found`);
         latest = Math.max(latest, head);
         let sent = input.lastEventId != null ? Number(input.lastEventId) : head;
         while (!signal?.aborted) {
           if (latest > sent) {
             const to = latest;
-            const changes = await ctx.boards.changes(input.boardId, sent, to);
-            yield tracked(String(to), changes);
+            yield tracked(String(to), await ctx.boards.changesSince(input.boardId, sent, to));
             sent = to;
             continue;
           }

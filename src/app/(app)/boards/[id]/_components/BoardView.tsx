@@ -1,56 +1,37 @@
 "use client";
 
-import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { asBoard, BOARD_LIMITS, boardPath, ordered } from "@/board";
 import { useBoard } from "@/hooks/useBoard";
+import { useTimeTravel } from "@/hooks/useTimeTravel";
 import { useUndoRedo } from "@/hooks/useUndoRedo";
-import { asBoard, orderAtEnd, ordered } from "@/lib/board-doc";
-import { type Doc, newId } from "@/sync";
 import { useTRPC } from "@/trpc/react";
+import { AddListForm } from "./AddListForm";
 import { Alerts } from "./Alerts";
+import { BoardToolbar } from "./BoardToolbar";
 import { HistoryPanel } from "./HistoryPanel";
 import { InlineEdit } from "./InlineEdit";
 import { ListColumn } from "./ListColumn";
-import { PresenceBar } from "./PresenceBar";
-import { ShareDialog } from "./ShareDialog";
-import { SyncStatus } from "./SyncStatus";
 import { TimeTravelBar } from "./TimeTravelBar";
 
+/** The board page: the live board (or a past version of it), its tools and its history. */
 export function BoardView({ boardId, userId }: { boardId: string; userId: string }) {
   const { session, document, status, alerts } = useBoard(boardId, userId);
   const trpc = useTRPC();
   const members = useQuery(trpc.board.members.queryOptions({ boardId }, { retry: false }));
   const role = members.data?.find((m) => m.userId === userId)?.role;
   const canEdit = role === "owner" || role === "editor";
-  const [newList, setNewList] = useState("");
   const [historyOpen, setHistoryOpen] = useState(false);
-  /** The past version shown read-only, or null for the live board. */
-  const [viewing, setViewing] = useState<number | null>(null);
-  const latest = session?.version ?? 0;
-
-  const history = useUndoRedo({
+  const travel = useTimeTravel(boardId, session);
+  const travelling = travel.viewing !== null;
+  const undoRedo = useUndoRedo({
     boardId,
     session,
-    version: latest,
-    enabled: canEdit && viewing === null && session !== null,
+    version: session?.version ?? 0,
+    enabled: canEdit && !travelling && session !== null,
   });
-  const past = useQuery(
-    trpc.history.stateAt.queryOptions(
-      { boardId, version: viewing ?? 0 },
-      {
-        enabled: viewing !== null,
-        staleTime: Number.POSITIVE_INFINITY,
-        placeholderData: keepPreviousData,
-      },
-    ),
-  );
-  const restore = useMutation(
-    trpc.history.restore.mutationOptions({
-      onSuccess: () => setViewing(null),
-      onError: (error) => session?.alert(error.message),
-    }),
-  );
 
   if (status.kind === "not-found" || members.error?.data?.code === "NOT_FOUND") {
     return (
@@ -63,21 +44,9 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
   }
   if (!document || !session) return <p className="muted">Loading board…</p>;
 
-  const travelling = viewing !== null;
-  const shown: Doc = travelling ? (past.data?.document ?? document) : document;
   const editable = canEdit && !travelling;
-  const board = asBoard(shown);
+  const board = asBoard(travel.document ?? document);
   const lists = ordered(board.lists);
-
-  function addList(event: React.FormEvent) {
-    event.preventDefault();
-    const title = newList.trim();
-    if (!title || !session) return;
-    session.edit("Add list", (tx) =>
-      tx.create(["lists"], { title, order: orderAtEnd(lists), items: {} }),
-    );
-    setNewList("");
-  }
 
   return (
     <div className={`board-page${historyOpen ? " with-history" : ""}`}>
@@ -89,52 +58,37 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
               label="Board title"
               editLabel="Rename board"
               disabled={!editable}
-              maxLength={200}
-              onSave={(title) => session.edit("Rename board", (tx) => tx.update([], { title }))}
+              maxLength={BOARD_LIMITS.titleLength}
+              onSave={(title) =>
+                session.edit("Rename board", (tx) => tx.update(boardPath.root(), { title }))
+              }
               render={(title) => <h1>{title}</h1>}
             />
           </div>
-          <div className="board-tools">
-            <PresenceBar boardId={boardId} userId={userId} />
-            <SyncStatus status={status} />
-            <button
-              type="button"
-              className="button secondary"
-              title="Undo your last change (Ctrl+Z)"
-              disabled={!history.canUndo || travelling}
-              onClick={() => void history.undo()}
-            >
-              Undo
-            </button>
-            <button
-              type="button"
-              className="button secondary"
-              title="Redo what you undid (Ctrl+Shift+Z)"
-              disabled={!history.canRedo || travelling}
-              onClick={history.redo}
-            >
-              Redo
-            </button>
-            <button
-              type="button"
-              className="button secondary"
-              aria-pressed={historyOpen}
-              onClick={() => setHistoryOpen((open) => !open)}
-            >
-              History
-            </button>
-            {role === "owner" && <ShareDialog boardId={boardId} />}
-          </div>
+          <BoardToolbar
+            boardId={boardId}
+            userId={userId}
+            status={status}
+            isOwner={role === "owner"}
+            undo={{
+              canUndo: undoRedo.canUndo && !travelling,
+              canRedo: undoRedo.canRedo && !travelling,
+              undo: () => void undoRedo.undo(),
+              redo: undoRedo.redo,
+            }}
+            historyOpen={historyOpen}
+            onToggleHistory={() => setHistoryOpen((open) => !open)}
+          />
         </header>
-        {travelling && (
+        {travel.viewing !== null && (
           <TimeTravelBar
-            version={viewing}
-            latest={latest}
+            version={travel.viewing}
+            latest={session.version}
             canRestore={canEdit}
-            restoring={restore.isPending}
-            onChange={setViewing}
-            onRestore={() => restore.mutate({ boardId, version: viewing, entryId: newId() })}
-            onBack={() => setViewing(null)}
+            restoring={travel.restoring}
+            onChange={travel.view}
+            onRestore={travel.restore}
+            onBack={travel.back}
           />
         )}
         {role === "viewer" && (
@@ -155,26 +109,7 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
               canEdit={editable}
             />
           ))}
-          {!travelling && (
-            <form className="add-list" onSubmit={addList}>
-              <label className="field">
-                <span>New list title</span>
-                <input
-                  value={newList}
-                  onChange={(e) => setNewList(e.target.value)}
-                  maxLength={200}
-                  disabled={!canEdit}
-                />
-              </label>
-              <button
-                type="submit"
-                className="button primary"
-                disabled={!canEdit || !newList.trim()}
-              >
-                Add list
-              </button>
-            </form>
-          )}
+          {!travelling && <AddListForm session={session} disabled={!canEdit} />}
         </div>
       </div>
       {historyOpen && (
@@ -182,8 +117,8 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
           boardId={boardId}
           document={document}
           canEdit={canEdit}
-          viewing={viewing}
-          onView={setViewing}
+          viewing={travel.viewing}
+          onView={travel.view}
           onClose={() => setHistoryOpen(false)}
           onError={(message) => session.alert(message)}
         />

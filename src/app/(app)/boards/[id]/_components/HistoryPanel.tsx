@@ -4,6 +4,7 @@ import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-q
 import { useEffect, useRef } from "react";
 import { describeEntry, relativeTime } from "@/lib/describe-entry";
 import { type Doc, newId } from "@/sync";
+import { retryDelay, retryUnknownOutcome } from "@/trpc/failure";
 import { useTRPC } from "@/trpc/react";
 
 interface Props {
@@ -37,6 +38,8 @@ export function HistoryPanel({
   );
   const undo = useMutation(
     trpc.history.undo.mutationOptions({
+      retry: retryUnknownOutcome,
+      retryDelay,
       onError: (error) => onError(error.message),
       // The timeline and the undo/redo stacks change; past versions never do.
       onSettled: () => {

@@ -1,0 +1,61 @@
+"use client";
+
+import type { SyncStatus as Status } from "@/lib/BoardSession";
+import { PresenceBar } from "./PresenceBar";
+import { ShareDialog } from "./ShareDialog";
+import { SyncStatus } from "./SyncStatus";
+
+interface Props {
+  boardId: string;
+  userId: string;
+  status: Status;
+  isOwner: boolean;
+  undo: { canUndo: boolean; canRedo: boolean; undo: () => void; redo: () => void };
+  historyOpen: boolean;
+  onToggleHistory: () => void;
+}
+
+/** Who is here, the sync status, Undo, Redo, History and (for owners) Share. */
+export function BoardToolbar({
+  boardId,
+  userId,
+  status,
+  isOwner,
+  undo,
+  historyOpen,
+  onToggleHistory,
+}: Props) {
+  return (
+    <div className="board-tools">
+      <PresenceBar boardId={boardId} userId={userId} />
+      <SyncStatus status={status} />
+      <button
+        type="button"
+        className="button secondary"
+        title="Undo your last change (Ctrl+Z)"
+        disabled={!undo.canUndo}
+        onClick={undo.undo}
+      >
+        Undo
+      </button>
+      <button
+        type="button"
+        className="button secondary"
+        title="Redo what you undid (Ctrl+Shift+Z)"
+        disabled={!undo.canRedo}
+        onClick={undo.redo}
+      >
+        Redo
+      </button>
+      <button
+        type="button"
+        className="button secondary"
+        aria-pressed={historyOpen}
+        onClick={onToggleHistory}
+      >
+        History
+      </button>
+      {isOwner && <ShareDialog boardId={boardId} />}
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+/**
+ * A board's shape, in one place for the browser and the server: the props of the board, its lists
+ * and items (zod schemas, with the limits and messages the server's rules answer with), the types
+ * inferred from them, where things are (paths), the empty board, item counting and ordering.
+ */
+export { asBoard, countItems, emptyBoard } from "./document";
+export { orderAtEnd, ordered, orderedAt, orderForDrop, orderForMove } from "./order";
+export { type BoardPlace, boardPath, placeOf } from "./paths";
+export {
+  BOARD_FULL_MESSAGE,
+  BOARD_LIMITS,
+  type BoardDoc,
+  type BoardProps,
+  boardProps,
+  type ItemNode,
+  type ItemProps,
+  itemProps,
+  type ListNode,
+  type ListProps,
+  listProps,
+  propsProblem,
+} from "./schema";

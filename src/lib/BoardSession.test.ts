@@ -1,0 +1,288 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { asBoard, boardPath, emptyBoard } from "@/board";
+import {
+  type Doc,
+  type FlushRequest,
+  type FlushResponse,
+  type Interceptor,
+  Master,
+  type RemoteChanges,
+} from "@/sync";
+import { BoardSession, type BoardTransport, type FailureKind } from "./BoardSession";
+
+/** No answer from the server: the outcome of the call is unknown. */
+class NoAnswer extends Error {}
+
+/**
+ * A transport to a real in-memory master whose network the test controls: calls can fail before
+ * reaching the master (`offline`), flushes can reach it and lose their answer (`loseAnswers`),
+ * loads can fail, and pushed changes are delivered only when the test says so (`held`).
+ */
+class FakeTransport implements BoardTransport {
+  offline = false;
+  loseAnswers = 0;
+  failLoads = 0;
+  holdPushes = false;
+  readonly flushes: FlushRequest[] = [];
+  loads = 0;
+  private readonly held: (() => void)[] = [];
+
+  constructor(readonly master: Master) {}
+
+  async load() {
+    await tick();
+    this.loads += 1;
+    if (this.offline || this.failLoads-- > 0) throw new NoAnswer("load failed");
+    return this.master.load();
+  }
+
+  async flush(request: FlushRequest): Promise<FlushResponse> {
+    await tick();
+    if (this.offline) throw new NoAnswer("offline");
+    this.flushes.push(structuredClone(request));
+    const response = this.master.flush(structuredClone(request), {});
+    if (this.loseAnswers-- > 0) throw new NoAnswer("answer lost");
+    return structuredClone(response);
+  }
+
+  subscribe(lastEventId: number, onData: (changes: RemoteChanges) => void) {
+    let seen = lastEventId;
+    const deliver = (changes: RemoteChanges) => {
+      const send = () => onData(structuredClone(changes));
+      if (this.holdPushes) this.held.push(send);
+      else queueMicrotask(send);
+    };
+    const missed = this.master.commandsBetween(seen, this.master.version);
+    if (missed?.length) deliver({ from: seen, completions: missed });
+    return this.master.subscribe((changes) => {
+      if (changes.from < seen) return;
+      seen = changes.from + changes.completions.length;
+      deliver(changes);
+    });
+  }
+
+  /** Delivers the held pushes, skipping the first `skip` (a gap the client must notice). */
+  release(skip = 0) {
+    const held = this.held.splice(0);
+    for (const send of held.slice(skip)) send();
+  }
+}
+
+/** localStorage, in memory. */
+class MemoryStorage implements Storage {
+  private readonly items = new Map<string, string>();
+  get length() {
+    return this.items.size;
+  }
+  clear() {
+    this.items.clear();
+  }
+  getItem(key: string) {
+    return this.items.get(key) ?? null;
+  }
+  key(index: number) {
+    return [...this.items.keys()][index] ?? null;
+  }
+  removeItem(key: string) {
+    this.items.delete(key);
+  }
+  setItem(key: string, value: string) {
+    this.items.set(key, value);
+  }
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+
+const classify = (error: unknown): FailureKind =>
+  error instanceof NoAnswer ? "offline" : "refused";
+
+const sessions: BoardSession[] = [];
+
+function open(transport: FakeTransport, storage: Storage = new MemoryStorage()) {
+  const session = new BoardSession({
+    boardId: "b1",
+    userId: "ada",
+    transport,
+    classify,
+    storage,
+    flushDelayMs: 0,
+    retryDelayMs: 2,
+  });
+  sessions.push(session);
+  return session;
+}
+
+/** A board with one list, "Trip" (l1). */
+function boardWithList(interceptor?: Interceptor) {
+  const master = new Master({ document: emptyBoard("Holidays"), interceptor });
+  master.flush(
+    {
+      clientId: "setup",
+      batchSeq: 1,
+      from: 0,
+      commands: [
+        { action: "create", path: boardPath.lists(), createdId: "l1", props: { title: "Trip" } },
+      ],
+    },
+    {},
+  );
+  return master;
+}
+
+const texts = (document: Doc | null) =>
+  Object.values(asBoard(document ?? emptyBoard("")).lists.l1?.items ?? {}).map((i) => i.text);
+
+function addItem(session: BoardSession, text: string) {
+  session.edit("Add item", (tx) =>
+    tx.create(boardPath.items("l1"), { text, done: false }, { parentDefault: {} }),
+  );
+}
+
+const started = (session: BoardSession) =>
+  vi.waitFor(() => expect(session.status.kind).not.toBe("loading"));
+const saved = (session: BoardSession) =>
+  vi.waitFor(() => expect(session.status).toEqual({ kind: "saved" }));
+
+afterEach(() => {
+  for (const session of sessions.splice(0)) session.stop();
+});
+
+describe("BoardSession", () => {
+  it("shows an edit at once and flushes it in the background until saved", async () => {
+    const transport = new FakeTransport(boardWithList());
+    const session = open(transport);
+    await session.start();
+    expect(session.document).toEqual(transport.master.document());
+    addItem(session, "Passport");
+    expect(texts(session.document)).toEqual(["Passport"]);
+    expect(session.status).toEqual({ kind: "saving", unsaved: 1 });
+    await saved(session);
+    expect(texts(transport.master.document())).toEqual(["Passport"]);
+    expect(session.version).toBe(2);
+  });
+
+  it("F6 a flush whose answer was lost is retried with the same batchSeq and applied once", async () => {
+    const transport = new FakeTransport(boardWithList());
+    const session = open(transport);
+    await session.start();
+    transport.loseAnswers = 1;
+    addItem(session, "Passport");
+    await saved(session);
+    expect(transport.flushes.map((f) => f.batchSeq)).toEqual([1, 1]);
+    expect(transport.flushes[1]).toEqual(transport.flushes[0]);
+    expect(texts(transport.master.document())).toEqual(["Passport"]);
+    expect(texts(session.document)).toEqual(["Passport"]);
+  });
+
+  it("offline edits are kept in storage and sent by the next visit after the page closed", async () => {
+    const transport = new FakeTransport(boardWithList());
+    const storage = new MemoryStorage();
+    const first = open(transport, storage);
+    await first.start();
+    transport.offline = true;
+    addItem(first, "Passport");
+    addItem(first, "Tickets");
+    await vi.waitFor(() => expect(first.status).toEqual({ kind: "offline", unsaved: 2 }));
+    first.stop(); // the page closes while offline
+
+    transport.offline = false;
+    const second = open(transport, storage);
+    await second.start();
+    await saved(second);
+    expect(texts(transport.master.document()).sort()).toEqual(["Passport", "Tickets"]);
+    expect(texts(second.document).sort()).toEqual(["Passport", "Tickets"]);
+    expect(storage.length).toBe(0);
+  });
+
+  it("never shows an edit twice when a reopened page re-sends a flush the master had applied", async () => {
+    // Ada's flush reached the master but its answer was lost as she closed the page; the next
+    // visit loads a board that already holds "Passport" and still has the flush unanswered.
+    const transport = new FakeTransport(boardWithList());
+    const storage = new MemoryStorage();
+    const first = open(transport, storage);
+    await first.start();
+    transport.loseAnswers = Number.POSITIVE_INFINITY;
+    addItem(first, "Passport");
+    await vi.waitFor(() => expect(transport.flushes.length).toBeGreaterThan(0));
+    first.stop();
+    transport.loseAnswers = 0;
+    addRemote(transport.master, "Tickets"); // someone else adds meanwhile
+
+    const second = open(transport, storage);
+    const seen: string[][] = [];
+    second.onChange(() => seen.push(texts(second.document)));
+    await second.start();
+    await saved(second);
+    await tick();
+    expect(texts(second.document).sort()).toEqual(["Passport", "Tickets"]);
+    for (const shown of seen) expect(new Set(shown).size).toBe(shown.length);
+    expect(texts(transport.master.document()).sort()).toEqual(["Passport", "Tickets"]);
+  });
+
+  it("S4 a gap in pushed changes is caught up by loading the board again", async () => {
+    const transport = new FakeTransport(boardWithList());
+    const session = open(transport);
+    await session.start();
+    transport.holdPushes = true;
+    addRemote(transport.master, "Milk");
+    addRemote(transport.master, "Eggs");
+    const loads = transport.loads;
+    transport.release(1); // the push of "Milk" is lost
+    await vi.waitFor(() => expect(texts(session.document).sort()).toEqual(["Eggs", "Milk"]));
+    expect(transport.loads).toBe(loads + 1);
+    expect(session.version).toBe(transport.master.version);
+  });
+
+  it("S4 a resync whose load fails is retried with backoff and shown in the status", async () => {
+    const transport = new FakeTransport(boardWithList());
+    const session = open(transport);
+    await session.start();
+    const statuses: string[] = [];
+    session.onChange(() => statuses.push(session.status.kind));
+    transport.holdPushes = true;
+    transport.failLoads = 2;
+    addRemote(transport.master, "Milk");
+    addRemote(transport.master, "Eggs");
+    const loads = transport.loads;
+    transport.release(1);
+    await vi.waitFor(() => expect(texts(session.document).sort()).toEqual(["Eggs", "Milk"]));
+    expect(transport.loads).toBe(loads + 3);
+    expect(statuses).toContain("offline");
+    expect(session.status).toEqual({ kind: "saved" });
+  });
+
+  it("R4 a refused command is rolled back and explained in an alert; the rest is saved", async () => {
+    const noSecrets: Interceptor = (_document, command) =>
+      command.props?.text === "secret" ? { reject: "text must not be secret" } : undefined;
+    const transport = new FakeTransport(boardWithList(noSecrets));
+    const session = open(transport);
+    await session.start();
+    session.edit("Add items", (tx) => {
+      tx.create(boardPath.items("l1"), { text: "secret", done: false }, { parentDefault: {} });
+      tx.create(boardPath.items("l1"), { text: "Passport", done: false }, { parentDefault: {} });
+    });
+    await saved(session);
+    expect(texts(session.document)).toEqual(["Passport"]);
+    expect(session.alerts.map((a) => a.message)).toEqual(["Not saved: text must not be secret"]);
+  });
+});
+
+function addRemote(master: Master, text: string) {
+  const clientId = `bob-${text}`;
+  master.flush(
+    {
+      clientId,
+      batchSeq: 1,
+      from: master.version,
+      commands: [
+        {
+          action: "create",
+          path: boardPath.items("l1"),
+          props: { text, done: false },
+          parentDefault: {},
+        },
+      ],
+    },
+    {},
+  );
+}

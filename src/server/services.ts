@@ -1,0 +1,56 @@
+import { type BoardEvents, LocalBoardEvents, PostgresBoardEvents } from "./boards/BoardEvents";
+import { BoardService, type BoardServiceOptions } from "./boards/BoardService";
+import { HistoryService } from "./boards/HistoryService";
+import { HistoryStore } from "./boards/HistoryStore";
+import { Presence } from "./boards/Presence";
+import { type Database, getDatabase } from "./db";
+import { env } from "./env";
+
+/** The services a process runs for one database, built once, here, and handed to every call. */
+export interface Services {
+  db: Database;
+  /** Every board's master, persisted (flush, load, subscribe's catch-up). */
+  boards: BoardService;
+  /** Timeline, time travel, undo, redo and restore (SPEC H1-H12). */
+  history: HistoryService;
+  /** Who has each board open on this instance. */
+  presence: Presence;
+  close(): Promise<void>;
+}
+
+export interface ServicesOptions extends BoardServiceOptions {
+  /** How instances hear of new versions; by default in-process (PGlite) or LISTEN/NOTIFY. */
+  events?: BoardEvents;
+}
+
+/** Builds the services for `db`: the board server, the history on top of it, and presence. */
+export function createServices(db: Database, options: ServicesOptions = {}): Services {
+  const { events = defaultEvents(db), ...boardOptions } = options;
+  const boards = new BoardService(db.prisma, events, boardOptions);
+  const history = new HistoryService(boards, new HistoryStore(db.prisma));
+  const presence = new Presence();
+  return {
+    db,
+    boards,
+    history,
+    presence,
+    close: () => boards.close(),
+  };
+}
+
+function defaultEvents(db: Database): BoardEvents {
+  return db.kind === "postgresql" && db.url
+    ? new PostgresBoardEvents(db.url)
+    : new LocalBoardEvents();
+}
+
+// One set per process, kept on globalThis like the database (dev reloads load modules again).
+const globalForServices = globalThis as { __rewindServices?: Promise<Services> };
+
+/** The process's services, on the process's database. */
+export function getServices(): Promise<Services> {
+  globalForServices.__rewindServices ??= getDatabase().then((db) =>
+    createServices(db, { checkpointEvery: env().CHECKPOINT_EVERY }),
+  );
+  return globalForServices.__rewindServices;
+}

@@ -1,0 +1,32 @@
+import { TRPCClientError } from "@trpc/client";
+import type { FailureKind } from "@/lib/BoardSession";
+
+/** Why a tRPC call failed: a refusal the server answered with, or no answer at all ("offline"). */
+export function classifyFailure(error: unknown): FailureKind {
+  if (error instanceof TRPCClientError) {
+    const code = (error.data as { code?: string } | undefined)?.code;
+    if (code === "UNAUTHORIZED") return "unauthorized";
+    if (code === "FORBIDDEN") return "forbidden";
+    if (code === "NOT_FOUND") return "not-found";
+    if (code) return "refused";
+  }
+  // No answer from the server at all: the network is gone, and the outcome is unknown.
+  return "offline";
+}
+
+/** Attempts of a request whose outcome is unknown before its error is shown. */
+const UNKNOWN_OUTCOME_ATTEMPTS = 4;
+
+/**
+ * TanStack Query's `retry` for mutations that name their own id (undo, redo, restore with
+ * `entryId`): a request that got no answer may have been applied, so it is sent again with the
+ * same input (the server answers a repeated id with its first answer, H12); refusals are final.
+ */
+export function retryUnknownOutcome(failureCount: number, error: unknown): boolean {
+  return failureCount < UNKNOWN_OUTCOME_ATTEMPTS - 1 && classifyFailure(error) === "offline";
+}
+
+/** Backoff with jitter between those attempts: about 0.3 s, 0.6 s, 1.2 s. */
+export function retryDelay(failureCount: number): number {
+  return 300 * 2 ** failureCount * (0.75 + Math.random() / 2);
+}
