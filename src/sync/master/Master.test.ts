@@ -58,6 +58,49 @@ describe("Master", () => {
     expect(response.applied.completions.map((c) => c.actionId)).toEqual(["batch-a-1", "add-two"]);
   });
 
+  it("F3 a flush applies at the master's current version, whatever its from says", () => {
+    const master = new Master({ document: doc() });
+    master.flush(flush("a", 1, 0, [createList("l1"), createList("l2")]), {});
+    const stale = master.flush(flush("b", 1, 0, [createList("l3")]), {});
+    expect(stale.applied.from).toBe(2);
+    const ahead = master.flush(flush("c", 1, 9, [createList("l4")]), {});
+    expect(ahead.applied.from).toBe(3);
+    expect(master.version).toBe(4);
+  });
+
+  it("M1 applies a batch's commands in order, each through the interceptor, on what the earlier ones left", () => {
+    const seen: string[][] = [];
+    const interceptor: Interceptor = (document, command) => {
+      seen.push(Object.keys(document.lists as Doc));
+      return command.createdId === "l2" ? { props: { title: "renamed by the rules" } } : undefined;
+    };
+    const master = new Master({ document: doc(), interceptor });
+    const response = master.flush(
+      flush("a", 1, 0, [createList("l1"), createList("l2"), createList("l3")]),
+      {},
+    );
+    expect(seen).toEqual([[], ["l1"], ["l1", "l2"]]);
+    expect(response.applied.completions[1]?.props).toEqual({ title: "renamed by the rules" });
+    expect(Object.keys(master.document().lists as Doc)).toEqual(["l1", "l2", "l3"]);
+  });
+
+  it("M3 version is the version the client's base reaches with sync (diff, none or snapshot)", () => {
+    const master = new Master({ document: doc(), historyLimit: 2 });
+    master.flush(flush("a", 1, 0, [createList("l1")]), {});
+    const diff = master.flush(flush("b", 1, 0, [createList("l2")]), {});
+    expect(diff.sync?.kind).toBe("diff");
+    if (diff.sync?.kind === "diff") {
+      expect(diff.version).toBe(diff.sync.from + diff.sync.completions.length);
+    }
+    const none = master.flush(flush("b", 2, 2, []), {});
+    expect(none.sync).toBeUndefined();
+    expect(none.version).toBe(2);
+    master.flush(flush("b", 3, 2, [createList("l3"), createList("l4")]), {});
+    const snapshot = master.flush(flush("c", 1, 0, []), {});
+    expect(snapshot.sync).toMatchObject({ kind: "snapshot", version: 4 });
+    expect(snapshot.version).toBe(4);
+  });
+
   it("M5 V1 a failing command is reported, gets no version, and the rest still applies", () => {
     const master = new Master({ document: doc() });
     const response = master.flush(

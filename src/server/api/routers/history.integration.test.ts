@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Services } from "@/server/services";
 import { type Command, type Doc, newId, replayCompletions } from "@/sync";
 import { seededRandom } from "@/sync/testing/random";
@@ -284,6 +284,37 @@ describeEachDatabase("history API", (db) => {
     expect(await failure(as(bob).history.undo({ boardId, entryId: "undo-1" }))).toBe(
       "BAD_REQUEST: entryId is already taken on this board",
     );
+  });
+
+  it("an undo committed in the same group as a failing flush is answered as committed", async () => {
+    const boardId = await newBoard();
+    await edit(ada, boardId, "Add item", [addItem("l1", "a", "milk")]);
+    const { version } = await as(ada).sync.load({ boardId });
+    const { store } = services.boards;
+    const write = store.write.bind(store);
+    // The group's flush part fails to write (a lost connection, say), after the undo committed.
+    const spy = vi.spyOn(store, "write").mockImplementation((tx, id, from, batches, at) => {
+      if (batches.some((batch) => batch.meta.clientId === "doomed")) {
+        return Promise.reject(new Error("connection lost"));
+      }
+      return write(tx, id, from, batches, at);
+    });
+    try {
+      const flush = (clientId: string, commands: Command[]) =>
+        services.boards.flush(boardId, { clientId, batchSeq: 1, from: version, commands }, bob.id);
+      // The first flush keeps the board busy, so the undo and the doomed flush queue as one group.
+      const busy = flush("busy", [addItem("l1", "b", "eggs")]);
+      const undo = services.history.undo(boardId, { id: ada.id, name: ada.name });
+      const doomed = flush("doomed", [addItem("l1", "c", "bread")]);
+      const [, undone, failed] = await Promise.allSettled([busy, undo, doomed]);
+      expect(failed).toMatchObject({ status: "rejected", reason: { message: "connection lost" } });
+      expect(undone).toMatchObject({ status: "fulfilled", value: { entry: { kind: "undo" } } });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await texts(boardId)).toEqual({ b: "eggs" });
+    const { entries } = await as(ada).history.list({ boardId, limit: 1 });
+    expect(entries[0]).toMatchObject({ kind: "undo", user: { id: ada.id } });
   });
 
   it("bad input is refused with the field and the limit, and changes nothing", async () => {
