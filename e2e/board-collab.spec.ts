@@ -1,5 +1,13 @@
 import { expect, test } from "@playwright/test";
-import { addItem, addList, createBoard, person, share, visibleBoard } from "./board-fixtures";
+import {
+  addItem,
+  addList,
+  createBoard,
+  person,
+  share,
+  twoOnOneList,
+  visibleBoard,
+} from "./board-fixtures";
 
 test("simultaneous edits, to different items and to the same item, converge everywhere", async ({
   browser,
@@ -84,6 +92,57 @@ test("offline edits survive closing the page and are flushed on return", async (
   const onB = b.page.getByRole("region", { name: "Pack" });
   await expect(onB.getByRole("checkbox")).toHaveCount(3);
   await expect(onB.getByRole("checkbox", { name: "passport" })).toBeChecked();
+});
+
+test("a reopened page re-sending an unanswered flush never shows an edit twice", async ({
+  browser,
+  baseURL,
+}) => {
+  const { a, b, path } = await twoOnOneList(browser, baseURL, {
+    owner: "Ada",
+    editor: "Bob",
+    board: "Holidays",
+    list: "Trip",
+  });
+
+  // Ada's flushes reach the server, but their answers are lost on the way back.
+  await a.page.route(/\/api\/trpc\/[^?]*sync\.flush/, async (route) => {
+    await route.fetch().catch(() => undefined);
+    await route.abort("connectionreset");
+  });
+  await addItem(a.page, "Trip", "Passport");
+  await addItem(a.page, "Trip", "Tickets");
+  const onB = b.page.getByRole("region", { name: "Trip" });
+  await expect(onB.getByRole("checkbox", { name: "Passport" })).toBeVisible();
+  const context = a.page.context();
+  await context.setOffline(true);
+  await expect(a.page.getByRole("status")).toHaveText(/^Offline · \d unsaved changes?$/);
+  await a.page.close();
+
+  await context.setOffline(false);
+  const again = await context.newPage();
+  // Samples every state of the page while it settles: the most copies of one item text seen.
+  await again.addInitScript(() => {
+    const sampled = window as unknown as { maxCopies: number };
+    sampled.maxCopies = 0;
+    new MutationObserver(() => {
+      const counts = new Map<string, number>();
+      for (const node of document.querySelectorAll(".item-text")) {
+        const text = node.textContent ?? "";
+        counts.set(text, (counts.get(text) ?? 0) + 1);
+      }
+      sampled.maxCopies = Math.max(sampled.maxCopies, ...counts.values());
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
+  await again.goto(path);
+  const trip = again.getByRole("region", { name: "Trip" });
+  await expect(trip.getByRole("checkbox", { name: "Tickets" })).toBeVisible();
+  await expect(again.getByRole("status")).toHaveText("Saved");
+  await expect(onB.getByRole("checkbox")).toHaveCount(2);
+  await expect(trip.getByRole("checkbox")).toHaveCount(2);
+  expect(await again.evaluate(() => (window as unknown as { maxCopies: number }).maxCopies)).toBe(
+    1,
+  );
 });
 
 test("a viewer sees the board read-only, and the server refuses a forced flush", async ({

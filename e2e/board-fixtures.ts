@@ -30,6 +30,25 @@ export async function createBoard(owner: Person, title: string): Promise<string>
   return new URL(page.url()).pathname;
 }
 
+/**
+ * Two people (`owner` and `editor`) on a new board with one list, `list`, both pages open on it
+ * and everything saved.
+ */
+export async function twoOnOneList(
+  browser: Browser,
+  baseURL: string | undefined,
+  names: { owner: string; editor: string; board: string; list: string },
+) {
+  const a = await person(browser, baseURL, names.owner);
+  const b = await person(browser, baseURL, names.editor);
+  const path = await createBoard(a, names.board);
+  await share(a, b.user.email, "Editor");
+  await addList(a.page, names.list);
+  await expect(a.page.getByRole("status")).toHaveText("Saved");
+  await b.page.goto(path);
+  return { a, b, path };
+}
+
 export async function share(owner: Person, email: string, role: "Editor" | "Viewer") {
   const { page } = owner;
   await page.getByRole("button", { name: "Share" }).click();

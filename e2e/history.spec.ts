@@ -12,6 +12,8 @@ test("undo, redo, timeline, time travel and restore, with two people on one boar
   browser,
   baseURL,
 }) => {
+  // Two sign-ups and about forty steps: ~20 s on an idle machine, 32 s seen on a slow one.
+  test.setTimeout(90_000);
   const a = await person(browser, baseURL, "Ada");
   const b = await person(browser, baseURL, "Bob");
   const path = await createBoard(a, "Week");

@@ -194,7 +194,7 @@ describe("BoardSession", () => {
     expect(storage.length).toBe(0);
   });
 
-  it("never shows an edit twice when a reopened page re-sends a flush the master had applied", async () => {
+  it("F7 never shows an edit twice when a reopened page re-sends a flush the master had applied", async () => {
     // Ada's flush reached the master but its answer was lost as she closed the page; the next
     // visit loads a board that already holds "Passport" and still has the flush unanswered.
     const transport = new FakeTransport(boardWithList());

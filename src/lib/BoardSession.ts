@@ -6,10 +6,10 @@ import {
   type FlushResponse,
   type MappedPath,
   type ProxyEvent,
-  type ProxyState,
   type RemoteChanges,
   type Transaction,
 } from "@/sync";
+import { countPending, type Pending, UnsentEdits } from "./UnsentEdits";
 
 /** How a session reaches the server; the app passes tRPC calls, tests pass a fake. */
 export interface BoardTransport {
@@ -60,9 +60,6 @@ export interface BoardSessionOptions {
   onUnauthorized?: () => void;
 }
 
-/** The unsent part of a proxy's state: what is kept in storage. */
-type Pending = Omit<ProxyState, "base">;
-
 const MAX_RETRY_DELAY_MS = 10_000;
 
 /**
@@ -80,13 +77,18 @@ export class BoardSession {
   private stopped = false;
   private alertId = 0;
   private retryDelay: number;
-  private releaseLock: (() => void) | null = null;
+  private readonly unsent: UnsentEdits;
   /** Unsent edits adopted from storage, until the proxy takes them (undefined: not looked yet). */
   private adopted: Pending | null | undefined;
   private resyncing = false;
 
   constructor(private readonly options: BoardSessionOptions) {
     this.retryDelay = options.retryDelayMs ?? 500;
+    this.unsent = new UnsentEdits(
+      options.storage ?? null,
+      options.locks ?? null,
+      `rewind:pending:${options.boardId}:${options.userId}:`,
+    );
   }
 
   /** The board as this person sees it: the server's state plus their unsent edits. */
@@ -112,10 +114,6 @@ export class BoardSession {
     return this.proxy?.pendingCount ?? 0;
   }
 
-  private get keyPrefix() {
-    return `rewind:pending:${this.options.boardId}:${this.options.userId}:`;
-  }
-
   /**
    * Opens the board. Unsent edits of an earlier visit are adopted first; a flush of theirs that
    * was never answered is re-sent exactly as it was (same batchSeq, so it cannot apply twice) and
@@ -125,8 +123,8 @@ export class BoardSession {
   async start(): Promise<void> {
     if (this.stopped) return;
     if (this.adopted === undefined) {
-      this.adopted = await this.adoptPending();
-      if (this.stopped) return this.releaseLock?.(); // stopped while starting (React strict mode)
+      this.adopted = await this.unsent.adopt();
+      if (this.stopped) return this.unsent.unlock(); // stopped while starting (React strict mode)
     }
     let base: { version: number; document: Doc };
     let mappedPaths: MappedPath[] = [];
@@ -150,8 +148,8 @@ export class BoardSession {
     this.offline = false;
     this.retryDelay = this.options.retryDelayMs ?? 500;
     this.proxy = new ClientProxy(pending ? { state: { ...pending, base }, mappedPaths } : { base });
-    if (!pending && !(await this.holdLock(this.proxy.clientId))) return;
-    if (this.stopped) return this.releaseLock?.();
+    if (!pending && !(await this.unsent.hold(this.proxy.clientId))) return;
+    if (this.stopped) return this.unsent.unlock();
     this.proxy.subscribe((event) => this.onProxyEvent(event));
     this.update({ document: this.proxy.document });
     this.savePending();
@@ -162,7 +160,7 @@ export class BoardSession {
 
   stop(): void {
     this.stopped = true;
-    this.releaseLock?.();
+    this.unsent.unlock();
     if (this.timer) clearTimeout(this.timer);
     this.stopSubscription?.();
   }
@@ -317,8 +315,8 @@ export class BoardSession {
   }
 
   private async restart() {
-    if (this.proxy) this.options.storage?.removeItem(this.keyPrefix + this.proxy.clientId);
-    this.releaseLock?.();
+    if (this.proxy) this.unsent.discard(this.proxy.clientId);
+    this.unsent.unlock();
     this.stopSubscription?.();
     this.proxy = null;
     this.adopted = undefined;
@@ -392,72 +390,23 @@ export class BoardSession {
     else this.update({ status: { kind: "saved" } });
   }
 
-  /** The unsent edits of a closed tab (or an earlier visit) on this board, if any, now ours. */
-  private async adoptPending(): Promise<Pending | null> {
-    const storage = this.options.storage;
-    if (!storage) return null;
-    const keys: string[] = [];
-    for (let i = 0; i < storage.length; i++) {
-      const key = storage.key(i);
-      if (key?.startsWith(this.keyPrefix)) keys.push(key);
-    }
-    for (const key of keys) {
-      const clientId = key.slice(this.keyPrefix.length);
-      if (!(await this.holdLock(clientId))) continue; // that tab is still open
-      try {
-        const raw = storage.getItem(key);
-        if (raw) return JSON.parse(raw) as Pending;
-      } catch {
-        storage.removeItem(key);
-      }
-      this.releaseLock?.();
-    }
-    return null;
-  }
-
   private discardAdopted() {
-    if (this.adopted) this.options.storage?.removeItem(this.keyPrefix + this.adopted.clientId);
-    this.releaseLock?.();
+    if (this.adopted) this.unsent.discard(this.adopted.clientId);
+    this.unsent.unlock();
     this.adopted = undefined;
-  }
-
-  /** Takes the lock of `clientId` for as long as this session lives; false if another tab has it. */
-  private holdLock(clientId: string): Promise<boolean> {
-    const locks = this.options.locks;
-    if (!locks) return Promise.resolve(true);
-    return new Promise<boolean>((resolve) => {
-      void locks.request(`rewind-client:${clientId}`, { ifAvailable: true }, (lock) => {
-        if (!lock) {
-          resolve(false);
-          return undefined;
-        }
-        resolve(true);
-        return new Promise<void>((release) => {
-          this.releaseLock = release;
-        });
-      });
-    });
   }
 
   /** Only the unsent edits are stored (small; the base comes from the server on the next visit). */
   private savePending() {
-    const proxy = this.proxy;
-    const storage = this.options.storage;
-    if (!proxy || !storage) return;
-    const { base: _base, ...pending } = proxy.getState();
-    const key = this.keyPrefix + proxy.clientId;
-    if (countPending(pending) === 0) storage.removeItem(key);
-    else storage.setItem(key, JSON.stringify(pending));
+    if (!this.proxy) return;
+    const { base: _base, ...pending } = this.proxy.getState();
+    this.unsent.save(pending);
   }
 
   private update(change: Partial<BoardSnapshot>) {
     this.snapshot = { ...this.snapshot, ...change };
     for (const listener of this.listeners) listener();
   }
-}
-
-function countPending(pending: Pending | null | undefined): number {
-  return (pending?.queue.length ?? 0) + (pending?.unacked?.commands.length ?? 0);
 }
 
 function messageOf(error: unknown): string {

@@ -1,6 +1,7 @@
 import {
   BOARD_FULL_MESSAGE,
   BOARD_LIMITS,
+  boardPath,
   boardProps,
   itemProps,
   listProps,
@@ -74,7 +75,7 @@ export const boardRules: Interceptor<BoardRuleContext> = (document, command: Com
       if (command.parentDefault !== undefined && Object.keys(command.parentDefault).length > 0) {
         return reject("an item list's parentDefault must be {}");
       }
-      if (!node(document, ["lists", place.listId])) return undefined; // fails as "no node" when applied
+      if (!node(document, boardPath.list(place.listId))) return undefined; // fails as "no node" when applied
       const { createdAt: _a, createdBy: _b, ...fields } = command.props ?? {};
       const problem = propsProblem(fields, itemProps, "an item");
       if (problem) return reject(problem);

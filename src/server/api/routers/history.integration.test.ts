@@ -286,7 +286,7 @@ describeEachDatabase("history API", (db) => {
     );
   });
 
-  it("an undo committed in the same group as a failing flush is answered as committed", async () => {
+  it("K4 an undo committed in the same group as a failing flush is answered as committed", async () => {
     const boardId = await newBoard();
     await edit(ada, boardId, "Add item", [addItem("l1", "a", "milk")]);
     const { version } = await as(ada).sync.load({ boardId });

@@ -29,24 +29,23 @@ export function BoardToolbar({
     <div className="board-tools">
       <PresenceBar boardId={boardId} userId={userId} />
       <SyncStatus status={status} />
-      <button
-        type="button"
-        className="button secondary"
-        title="Undo your last change (Ctrl+Z)"
-        disabled={!undo.canUndo}
-        onClick={undo.undo}
-      >
-        Undo
-      </button>
-      <button
-        type="button"
-        className="button secondary"
-        title="Redo what you undid (Ctrl+Shift+Z)"
-        disabled={!undo.canRedo}
-        onClick={undo.redo}
-      >
-        Redo
-      </button>
+      {(
+        [
+          ["Undo", "Undo your last change (Ctrl+Z)", undo.canUndo, undo.undo],
+          ["Redo", "Redo what you undid (Ctrl+Shift+Z)", undo.canRedo, undo.redo],
+        ] as const
+      ).map(([label, title, enabled, onClick]) => (
+        <button
+          key={label}
+          type="button"
+          className="button secondary"
+          title={title}
+          disabled={!enabled}
+          onClick={onClick}
+        >
+          {label}
+        </button>
+      ))}
       <button
         type="button"
         className="button secondary"
