@@ -23,6 +23,8 @@ export interface BatchOptions<C extends InterceptorContext> {
   interceptor?: Interceptor<C>;
   context: C;
   newId?: () => string;
+  /** H1: the action of commands that name none (the master gives each batch one). */
+  actionId?: string;
 }
 
 /**
@@ -68,6 +70,9 @@ export function applyBatch<C extends InterceptorContext>(
           message: outcome.message,
         });
         return;
+      }
+      if (options.actionId !== undefined && outcome.completion.actionId === undefined) {
+        outcome.completion.actionId = options.actionId; // a fresh object: no copy needed
       }
       completions.push(outcome.completion);
       const finalId = outcome.completion.createdId;

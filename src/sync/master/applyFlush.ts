@@ -46,9 +46,10 @@ export function applyFlush<C extends InterceptorContext>(
   if (classifyBatch(last, request.clientId, request.batchSeq) === "duplicate" && last) {
     return { kind: "duplicate", outcome: last };
   }
-  const actionId = batchActionId(request);
-  const commands = request.commands.map((c) => (c.actionId ? c : { ...c, actionId }));
-  const result = applyBatch(state.document, state.version, commands, options);
+  const result = applyBatch(state.document, state.version, request.commands, {
+    ...options,
+    actionId: batchActionId(request),
+  });
   return {
     kind: "applied",
     outcome: {
