@@ -43,7 +43,7 @@ export default defineConfig({
   ],
   // A production build on a fresh, throwaway data folder: the tests see what users get.
   webServer: {
-    command: `rm -rf ${dataDir} && npm run build && npx next start -p ${port}`,
+    command: `rm -rf ${dataDir} && npm run build && PORT=${port} npm start`,
     url: `${baseURL}/api/health`,
     timeout: 300_000,
     // Always a fresh server on a fresh data folder: reusing one (a stale build, another run's

@@ -4,19 +4,29 @@ import { newUser, signUp, type TestUser } from "./fixtures";
 export interface Person {
   user: TestUser;
   page: Page;
+  /** How their pages reach the server: a WebSocket, or HTTP and SSE when sockets are refused. */
+  transport: "websocket" | "sse";
 }
 
-/** A signed-up user in their own browser context (their own cookies and storage). */
+/**
+ * A signed-up user in their own browser context (their own cookies and storage). With
+ * `transport: "sse"`, every WebSocket to /api/trpc is refused, as a proxy that refuses upgrades.
+ */
 export async function person(
   browser: Browser,
   baseURL: string | undefined,
   name: string,
+  options: { transport?: Person["transport"] } = {},
 ): Promise<Person> {
   const context = await browser.newContext({ baseURL });
+  const transport = options.transport ?? "websocket";
+  if (transport === "sse") {
+    await context.routeWebSocket(/\/api\/trpc/, (socket) => socket.close());
+  }
   const page = await context.newPage();
   const user = newUser(name);
   await signUp(page, user);
-  return { user, page };
+  return { user, page, transport };
 }
 
 /** `owner` creates a board from "Your boards" and opens it; returns its URL path. */
@@ -27,6 +37,7 @@ export async function createBoard(owner: Person, title: string): Promise<string>
   await page.getByRole("link", { name: title }).click();
   await expect(page.getByRole("heading", { name: title, level: 1 })).toBeVisible();
   await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+  await expect(page.locator("html")).toHaveAttribute("data-transport", owner.transport);
   return new URL(page.url()).pathname;
 }
 

@@ -1,3 +1,4 @@
+import { TRPCClientError } from "@trpc/client";
 import { TRPCError } from "@trpc/server";
 import { createInnerContext } from "@/server/api/context";
 import { createCaller } from "@/server/api/root";
@@ -65,16 +66,23 @@ async function refusal(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
+/** The tRPC code of an error, thrown in process (TRPCError) or received by a client. */
+export function codeOfError(error: unknown): string | null {
+  if (error instanceof TRPCError) return error.code;
+  if (error instanceof TRPCClientError)
+    return (error.data as { code?: string } | null)?.code ?? null;
+  return null;
+}
+
 /** The tRPC error code a call was refused with, e.g. "NOT_FOUND". */
 export async function codeOf(promise: Promise<unknown>): Promise<string> {
   const error = await refusal(promise);
-  return error instanceof TRPCError ? error.code : `no TRPCError (${String(error)})`;
+  return codeOfError(error) ?? `no TRPCError (${String(error)})`;
 }
 
 /** The code and message a call was refused with, e.g. "PRECONDITION_FAILED: Nothing to undo". */
 export async function failure(promise: Promise<unknown>): Promise<string> {
   const error = await refusal(promise);
-  return error instanceof TRPCError
-    ? `${error.code}: ${error.message}`
-    : `no TRPCError (${String(error)})`;
+  const code = codeOfError(error);
+  return code ? `${code}: ${(error as Error).message}` : `no TRPCError (${String(error)})`;
 }

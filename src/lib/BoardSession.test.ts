@@ -138,8 +138,6 @@ function addItem(session: BoardSession, text: string) {
   );
 }
 
-const started = (session: BoardSession) =>
-  vi.waitFor(() => expect(session.status.kind).not.toBe("loading"));
 const saved = (session: BoardSession) =>
   vi.waitFor(() => expect(session.status).toEqual({ kind: "saved" }));
 

@@ -19,15 +19,25 @@ export interface BoardTransport {
   subscribe(lastEventId: number, onData: (changes: RemoteChanges) => void): () => void;
 }
 
-/** Why a call failed, as far as the session cares ("offline": no answer, outcome unknown). */
-export type FailureKind = "offline" | "unauthorized" | "forbidden" | "not-found" | "refused";
+/**
+ * Why a call failed, as far as the session cares ("offline": no answer, outcome unknown;
+ * "outdated": the server speaks another protocol, the page must be reloaded).
+ */
+export type FailureKind =
+  | "offline"
+  | "unauthorized"
+  | "forbidden"
+  | "not-found"
+  | "refused"
+  | "outdated";
 
 export type SyncStatus =
   | { kind: "loading" }
   | { kind: "saved" }
   | { kind: "saving"; unsaved: number }
   | { kind: "offline"; unsaved: number }
-  | { kind: "not-found" };
+  | { kind: "not-found" }
+  | { kind: "outdated" };
 
 export interface BoardAlert {
   id: number;
@@ -53,7 +63,10 @@ export interface BoardSessionOptions {
    * adopts only the unsent edits of tabs that are gone, never those of a tab still open.
    */
   locks?: LockManager | null;
-  /** Sends queued edits this long after the last one. */
+  /**
+   * Sends queued edits this long after the last one (default 0: at once when no flush is in
+   * flight; edits made while one is in flight go in the next).
+   */
   flushDelayMs?: number;
   /** First delay before retrying after no answer (doubles up to 10 s). */
   retryDelayMs?: number;
@@ -231,7 +244,8 @@ export class BoardSession {
 
   private onStartFailed(error: unknown) {
     const kind = this.options.classify(error);
-    if (kind === "not-found" || kind === "forbidden")
+    if (kind === "outdated") this.update({ status: { kind: "outdated" } });
+    else if (kind === "not-found" || kind === "forbidden")
       this.update({ status: { kind: "not-found" } });
     else if (kind === "unauthorized") this.options.onUnauthorized?.();
     else if (kind === "refused" && this.adopted?.unacked) {
@@ -260,7 +274,7 @@ export class BoardSession {
     });
   }
 
-  private flushSoon(delay = this.options.flushDelayMs ?? 50) {
+  private flushSoon(delay = this.options.flushDelayMs ?? 0) {
     this.retrySoon(() => this.flush(), delay);
   }
 
@@ -295,7 +309,10 @@ export class BoardSession {
 
   private async onFlushFailed(error: unknown) {
     const kind = this.options.classify(error);
-    if (kind === "offline") {
+    if (kind === "outdated") {
+      this.savePending(); // kept for after the reload
+      this.update({ status: { kind: "outdated" } });
+    } else if (kind === "offline") {
       this.offline = true;
       this.refreshStatus();
       this.flushSoon(this.nextRetryDelay());
@@ -340,6 +357,7 @@ export class BoardSession {
       if (this.stopped) return;
       const kind = this.options.classify(error);
       if (kind === "unauthorized") this.options.onUnauthorized?.();
+      else if (kind === "outdated") this.update({ status: { kind: "outdated" } });
       else if (kind === "not-found" || kind === "forbidden") {
         this.update({ status: { kind: "not-found" } });
       } else {

@@ -2,6 +2,7 @@ import { type BoardEvents, LocalBoardEvents, PostgresBoardEvents } from "./board
 import { BoardService, type BoardServiceOptions } from "./boards/BoardService";
 import { HistoryService } from "./boards/HistoryService";
 import { HistoryStore } from "./boards/HistoryStore";
+import { MemberRoles } from "./boards/MemberRoles";
 import { Presence } from "./boards/Presence";
 import { type Database, getDatabase } from "./db";
 import { env } from "./env";
@@ -15,6 +16,8 @@ export interface Services {
   history: HistoryService;
   /** Who has each board open on this instance. */
   presence: Presence;
+  /** Each member's role per board, kept until the board's members change on any instance. */
+  roles: MemberRoles;
   close(): Promise<void>;
 }
 
@@ -29,12 +32,17 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
   const boards = new BoardService(db.prisma, events, boardOptions);
   const history = new HistoryService(boards, new HistoryStore(db.prisma));
   const presence = new Presence();
+  const roles = new MemberRoles(db.prisma, events);
   return {
     db,
     boards,
     history,
     presence,
-    close: () => boards.close(),
+    roles,
+    async close() {
+      roles.close();
+      await boards.close();
+    },
   };
 }
 

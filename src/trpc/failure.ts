@@ -4,7 +4,9 @@ import type { FailureKind } from "@/lib/BoardSession";
 /** Why a tRPC call failed: a refusal the server answered with, or no answer at all ("offline"). */
 export function classifyFailure(error: unknown): FailureKind {
   if (error instanceof TRPCClientError) {
-    const code = (error.data as { code?: string } | undefined)?.code;
+    const data = error.data as { code?: string; outdated?: boolean } | undefined;
+    const code = data?.code;
+    if (data?.outdated) return "outdated";
     if (code === "UNAUTHORIZED") return "unauthorized";
     if (code === "FORBIDDEN") return "forbidden";
     if (code === "NOT_FOUND") return "not-found";

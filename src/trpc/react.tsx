@@ -1,17 +1,11 @@
 "use client";
 
 import { type QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import {
-  createTRPCClient,
-  httpBatchStreamLink,
-  httpSubscriptionLink,
-  loggerLink,
-  splitLink,
-} from "@trpc/client";
+import { createTRPCClient, loggerLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
-import superjson from "superjson";
 import type { AppRouter } from "@/server/api/root";
+import { serverLink } from "./links";
 import { makeQueryClient } from "./query-client";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
@@ -40,11 +34,14 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
             process.env.NODE_ENV === "development" ||
             (op.direction === "down" && op.result instanceof Error),
         }),
-        // Subscriptions stream over server-sent events; everything else is batched over HTTP.
-        splitLink({
-          condition: (op) => op.type === "subscription",
-          true: httpSubscriptionLink({ url: `${baseUrl()}/api/trpc`, transformer: superjson }),
-          false: httpBatchStreamLink({ url: `${baseUrl()}/api/trpc`, transformer: superjson }),
+        // One WebSocket for everything; HTTP and server-sent events when it cannot be opened.
+        serverLink(baseUrl(), {
+          force: process.env.NEXT_PUBLIC_TRANSPORT === "sse" ? "sse" : undefined,
+          // Shown on <html data-transport>, for people debugging and for the e2e tests.
+          onTransport: (transport) => {
+            if (typeof document !== "undefined")
+              document.documentElement.dataset.transport = transport;
+          },
         }),
       ],
     }),

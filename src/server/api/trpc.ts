@@ -1,14 +1,14 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
 import { ZodError, z } from "zod";
-import { ProtocolError } from "@/sync";
-import { BoardNotFound, HistoryRefused } from "../boards/errors";
-import { atLeast, type Role, roleOf } from "./access";
+import { transformer } from "@/lib/transformer";
+import { PROTOCOL_VERSION } from "@/sync";
+import type { HistoryRefused } from "../boards/errors";
+import { atLeast, type Role } from "../boards/MemberRoles";
 import type { InnerContext } from "./context";
 import { boardId } from "./inputs";
 
 const t = initTRPC.context<InnerContext>().create({
-  transformer: superjson,
+  transformer,
   errorFormatter({ shape, error }) {
     // Bad input answers with the field and the limit it broke, e.g. "title: Too big: expected
     // string to have <=200 characters", plus the structured issues for clients that want them.
@@ -16,7 +16,12 @@ const t = initTRPC.context<InnerContext>().create({
     return {
       ...shape,
       message: zodError ? describeZodError(zodError) : shape.message,
-      data: { ...shape.data, zodError: zodError ? z.flattenError(zodError) : null },
+      data: {
+        ...shape.data,
+        zodError: zodError ? z.flattenError(zodError) : null,
+        // The client must reload: it speaks another protocol than this server.
+        outdated: error.cause instanceof OutdatedClient,
+      },
     };
   },
 });
@@ -32,15 +37,32 @@ function describeZodError(error: ZodError): string {
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** The tRPC error a domain error stands for, or null for anything else (a real failure). */
+/**
+ * The tRPC error a domain error stands for, or null for anything else (a real failure). Errors
+ * are told apart by name, not class: the WebSocket server and Next's bundle each load their own
+ * copy of the modules, while sharing the process's services.
+ */
 function asTRPCError(error: unknown): TRPCError | null {
-  if (error instanceof ProtocolError)
-    return new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
-  if (error instanceof HistoryRefused)
-    return new TRPCError({ code: error.code, message: error.message, cause: error });
-  if (error instanceof BoardNotFound)
-    return new TRPCError({ code: "NOT_FOUND", message: "Board not found", cause: error });
-  return null;
+  if (!(error instanceof Error)) return null;
+  switch (error.name) {
+    case "ProtocolError":
+      return new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
+    case "HistoryRefused":
+      return new TRPCError({
+        code: (error as HistoryRefused).code,
+        message: error.message,
+        cause: error,
+      });
+    case "BoardNotFound":
+      return new TRPCError({ code: "NOT_FOUND", message: "Board not found", cause: error });
+    default:
+      return null;
+  }
+}
+
+/** A client speaking another protocol version than this server. */
+class OutdatedClient extends Error {
+  override readonly name = "OutdatedClient";
 }
 
 /**
@@ -58,15 +80,29 @@ const answerErrors = t.middleware(async function answerErrors({ next }) {
   return result;
 });
 
+/** A client that said which protocol it speaks must speak this server's (it reloads if not). */
+const sameProtocol = t.middleware(function sameProtocol({ ctx, next }) {
+  const spoken = ctx.clientProtocol;
+  if (spoken != null && spoken !== PROTOCOL_VERSION) {
+    throw new TRPCError({
+      code: "PRECONDITION_FAILED",
+      message: `Rewind was updated (protocol ${spoken} → ${PROTOCOL_VERSION}): reload the page`,
+      cause: new OutdatedClient(`protocol ${spoken}, server ${PROTOCOL_VERSION}`),
+    });
+  }
+  return next();
+});
+
 /** Anyone may call it. */
-export const publicProcedure = t.procedure.use(answerErrors);
+export const publicProcedure = t.procedure.use(answerErrors).use(sameProtocol);
 
 /** Only a signed-in user may call it; `ctx.user` is then always set, and comes from the session. */
 export const protectedProcedure = publicProcedure.use(function requireSession({ ctx, next }) {
   if (!ctx.session) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   }
-  return next({ ctx: { ...ctx, session: ctx.session, user: ctx.session.user } });
+  // tRPC merges what a middleware adds into the context: pass only the new fields.
+  return next({ ctx: { session: ctx.session, user: ctx.session.user } });
 });
 
 /**
@@ -81,7 +117,7 @@ export function boardProcedure(minimum: Role, doing = "do this") {
     input,
     next,
   }) {
-    const role = await roleOf(ctx.db, input.boardId, ctx.user.id);
+    const role = await ctx.roles.of(input.boardId, ctx.user.id);
     if (!role) throw new TRPCError({ code: "NOT_FOUND", message: "Board not found" });
     if (!atLeast(role, minimum)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `A ${role} cannot ${doing}` });

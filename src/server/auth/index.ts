@@ -1,6 +1,7 @@
 import { getDatabase } from "../db";
 import { env } from "../env";
-import { type Auth, createAuth } from "./create-auth";
+import { type Auth, type AuthSession, createAuth } from "./create-auth";
+import { SessionCache } from "./SessionCache";
 import { resolveAuthSecret } from "./secret";
 
 const globalForAuth = globalThis as { __rewindAuth?: Promise<Auth> };
@@ -23,10 +24,20 @@ export function getAuth(): Promise<Auth> {
   return globalForAuth.__rewindAuth;
 }
 
-/** The signed-in user's session for these request headers, or null. */
-export async function getSession(headers: Headers) {
-  const auth = await getAuth();
-  return auth.api.getSession({ headers });
+const globalForSessions = globalThis as { __rewindSessions?: Promise<SessionCache> };
+
+/** The process's session cache (verified sessions, and the sessions of open sockets). */
+export function getSessionCache(): Promise<SessionCache> {
+  globalForSessions.__rewindSessions ??= Promise.all([getAuth(), getDatabase()]).then(
+    ([auth, database]) =>
+      new SessionCache((headers) => auth.api.getSession({ headers }), database.prisma),
+  );
+  return globalForSessions.__rewindSessions;
+}
+
+/** The signed-in user's session for these request headers, or null (verified recently: cached). */
+export async function getSession(headers: Headers): Promise<AuthSession | null> {
+  return (await getSessionCache()).get(headers);
 }
 
 export type { Auth, AuthSession } from "./create-auth";

@@ -7,8 +7,15 @@ export interface BoardEvents {
   publish(boardId: string, version: number): Promise<void>;
   /** Calls `listener` with each new version of `boardId`; returns the unsubscribe function. */
   subscribe(boardId: string, listener: (version: number) => void): () => void;
+  /** Called after a board's members or their roles changed. */
+  publishMembers(boardId: string): Promise<void>;
+  /** Calls `listener` with each board whose members changed; returns the unsubscribe function. */
+  subscribeMembers(listener: (boardId: string) => void): () => void;
   close(): Promise<void>;
 }
+
+/** The emitter event for a board's members (a board id never starts with a newline). */
+const membersEvent = "\nmembers";
 
 /** One process (PGlite, tests): an in-memory emitter. */
 export class LocalBoardEvents implements BoardEvents {
@@ -27,12 +34,26 @@ export class LocalBoardEvents implements BoardEvents {
     return () => this.emitter.off(boardId, listener);
   }
 
+  async publishMembers(boardId: string): Promise<void> {
+    this.emitter.emit(membersEvent, boardId);
+  }
+
+  protected emitMembers(boardId: string) {
+    this.emitter.emit(membersEvent, boardId);
+  }
+
+  subscribeMembers(listener: (boardId: string) => void): () => void {
+    this.emitter.on(membersEvent, listener);
+    return () => this.emitter.off(membersEvent, listener);
+  }
+
   async close(): Promise<void> {
     this.emitter.removeAllListeners();
   }
 }
 
 const CHANNEL = "rewind_board";
+const MEMBERS_CHANNEL = "rewind_members";
 
 /**
  * Several instances on one PostgreSQL: NOTIFY on commit, LISTEN on one dedicated connection per
@@ -52,6 +73,10 @@ export class PostgresBoardEvents extends LocalBoardEvents {
     this.ready ??= (async () => {
       const client = new pg.Client({ connectionString: this.url });
       client.on("notification", (message) => {
+        if (message.channel === MEMBERS_CHANNEL) {
+          if (message.payload) this.emitMembers(message.payload);
+          return;
+        }
         const [boardId, version] = (message.payload ?? "").split("\n");
         if (boardId && version) this.emit(boardId, Number(version));
       });
@@ -62,6 +87,7 @@ export class PostgresBoardEvents extends LocalBoardEvents {
       });
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
+      await client.query(`LISTEN ${MEMBERS_CHANNEL}`);
       this.client = client;
     })();
     return this.ready;
@@ -70,6 +96,16 @@ export class PostgresBoardEvents extends LocalBoardEvents {
   override async publish(boardId: string, version: number): Promise<void> {
     await this.connect();
     await this.client?.query("SELECT pg_notify($1, $2)", [CHANNEL, `${boardId}\n${version}`]);
+  }
+
+  override async publishMembers(boardId: string): Promise<void> {
+    await this.connect();
+    await this.client?.query("SELECT pg_notify($1, $2)", [MEMBERS_CHANNEL, boardId]);
+  }
+
+  override subscribeMembers(listener: (boardId: string) => void): () => void {
+    void this.connect().catch((error: Error) => console.error("[board-events]", error.message));
+    return super.subscribeMembers(listener);
   }
 
   override subscribe(boardId: string, listener: (version: number) => void): () => void {

@@ -17,8 +17,7 @@ describe("KeyedSerialRunner", () => {
       return items.map((item) => item.toUpperCase());
     });
     const first = runner.submit("board", "a");
-    await Promise.resolve(); // let the first batch start
-    await Promise.resolve();
+    while (batches.length === 0) await new Promise((resolve) => setImmediate(resolve)); // started
     const rest = ["b", "c", "d"].map((item) => runner.submit("board", item));
     expect(await Promise.all([first, ...rest])).toEqual(["A", "B", "C", "D"]);
     expect(batches).toEqual([["a"], ["b", "c", "d"]]);

@@ -30,8 +30,7 @@ export class KeyedSerialRunner<Item, Result> {
         return;
       }
       this.queues.set(key, [{ item, resolve, reject }]);
-      // Start on the next microtask so items submitted in the same tick share the first batch.
-      queueMicrotask(() => void this.drain(key));
+      void this.drain(key);
     });
   }
 
@@ -44,6 +43,10 @@ export class KeyedSerialRunner<Item, Result> {
     // The queue stays in the map while the key is busy, so new submissions join it.
     const waiting = this.queues.get(key);
     while (waiting && waiting.length > 0) {
+      // Let the event loop take in what has arrived (socket messages are separate I/O callbacks)
+      // before cutting the batch: work that runs without touching I/O (PGlite executes in
+      // process) would otherwise see one request at a time, and commit each on its own.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const batch = waiting.splice(0, this.maxBatch);
       try {
         const results = await this.processBatch(

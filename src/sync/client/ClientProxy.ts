@@ -211,8 +211,9 @@ export class ClientProxy<C extends InterceptorContext = InterceptorContext> {
   }
 
   /**
-   * R1-R4: takes the master's answer to the flush in flight: moves the base forward (diff or
-   * snapshot), reports refused commands, and replays the still-unsent ones on the new base.
+   * R1-R4: takes the master's answer to the flush in flight: moves the base forward (by the
+   * batch's own applied commands, a diff or a snapshot), reports refused commands, and replays
+   * the still-unsent ones on the new base.
    */
   endFlush(response: FlushResponse): void {
     const request = this.unacked;
@@ -224,7 +225,7 @@ export class ClientProxy<C extends InterceptorContext = InterceptorContext> {
     if (response.sync?.kind === "diff") inStep = this.advanceBase(response.sync);
     else if (response.sync?.kind === "snapshot") {
       this.base = { version: response.sync.version, document: response.sync.document };
-    }
+    } else inStep = this.advanceBase(response.applied); // S1: the batch sat right on our base
     if (response.errors.length > 0) {
       this.emit({
         type: "rejected",

@@ -42,11 +42,8 @@ describe("Master", () => {
       from: 0,
       completions: inBatch("a", 1, createList("l1"), createList("l2")),
     });
-    expect(response.sync).toEqual({
-      kind: "diff",
-      from: 0,
-      completions: inBatch("a", 1, createList("l1"), createList("l2")),
-    });
+    // S1: the batch sat right on the client's base, so `applied` alone moves it.
+    expect(response.sync).toBeUndefined();
     expect(response.errors).toEqual([]);
     expect(response.mappedPaths).toEqual([]);
   });
@@ -179,6 +176,20 @@ describe("Master", () => {
     const response = master.flush(flush("a", 2, 1, [{ action: "delete", path: ["nope"] }]), {});
     expect(response.sync).toBeUndefined();
     expect(response.version).toBe(1);
+  });
+
+  it("S1 no sync when the batch starts at the client's from: applied (stamped) moves its base", () => {
+    const stamp: Interceptor = (_document, command) => ({
+      props: { ...command.props, stamped: true },
+    });
+    const master = new Master({ document: doc(), interceptor: stamp });
+    master.flush(flush("a", 1, 0, [createList("l1")]), {});
+    const response = master.flush(flush("b", 1, 1, [createList("l2")]), {});
+    expect(response.sync).toBeUndefined();
+    expect(response.version).toBe(2);
+    expect(response.applied.completions[0]?.props).toEqual({ title: "l2", stamped: true });
+    // A retry of it gets the same answer, still without repeating the batch.
+    expect(master.flush(flush("b", 1, 1, [createList("l2")]), {})).toEqual(response);
   });
 
   it("S2 missing history is answered with a snapshot", () => {

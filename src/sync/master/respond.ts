@@ -25,7 +25,8 @@ export function answerRange(
 /**
  * S1/S2: the answer to a flush whose batch is recorded in `outcome`, from the completions of
  * `answerRange` (`span`, null when that history is gone). The client's base moves from
- * `clientFrom` to the batch's end by a diff when the history allows, else by a snapshot.
+ * `clientFrom` to the batch's end by `applied` alone when its base was the batch's start, else by
+ * a diff when the history allows, else by a snapshot.
  */
 export function assembleFlushResponse(
   clientFrom: number,
@@ -35,7 +36,9 @@ export function assembleFlushResponse(
 ): FlushResponse {
   const { from, to: end } = answerRange(clientFrom, outcome);
   let sync: SyncPayload | undefined;
-  if (clientFrom !== end) {
+  // S1: when nothing else was applied between the client's base and its batch, `applied` alone
+  // moves the client's base; no command is sent twice.
+  if (clientFrom !== end && clientFrom !== outcome.from) {
     sync =
       span && clientFrom < end
         ? { kind: "diff", from: clientFrom, completions: span.slice(clientFrom - from) }

@@ -55,6 +55,7 @@ export const boardRouter = createTRPCRouter({
         create: { boardId: input.boardId, userId: invitee.id, role: input.role },
         update: { role: input.role },
       });
+      await ctx.roles.changed(input.boardId);
       return { ok: true as const };
     }),
 

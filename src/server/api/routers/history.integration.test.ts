@@ -4,17 +4,17 @@ import { type Command, type Doc, newId, replayCompletions } from "@/sync";
 import { seededRandom } from "@/sync/testing/random";
 import { callerFor, createUsers, failure, newServices, type TestUser } from "../../../../test/api";
 import { addItem, addList, setItem } from "../../../../test/board-commands";
-import { describeEachDatabase } from "../../../../test/databases";
+import { describeEachTransport } from "../../../../test/transports";
 
 type Items = Record<string, { text: string; done: boolean }>;
 
-describeEachDatabase("history API", (db) => {
+describeEachTransport("history API", (db, transport) => {
   let services: Services;
   let ada: TestUser;
   let bob: TestUser;
   let vic: TestUser;
   const seq = new Map<string, number>();
-  const as = (user: TestUser | null) => callerFor(services, user);
+  const as = (user: TestUser | null) => transport.as(user);
 
   /** One user action (one actionId and label), flushed by `user` from their own client. */
   async function edit(user: TestUser, boardId: string, label: string, commands: Command[]) {
@@ -58,6 +58,7 @@ describeEachDatabase("history API", (db) => {
       TestUser,
       TestUser,
     ];
+    await transport.serve(services);
   });
   afterAll(() => services.close());
 

@@ -1,5 +1,6 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
+import { plainJson } from "@/lib/transformer";
 import { flushRequestSchema } from "@/sync";
 import { BoardNotFound } from "../../boards/errors";
 import { createWakeup } from "../signal";
@@ -7,13 +8,15 @@ import { boardProcedure, createTRPCRouter } from "../trpc";
 
 export const syncRouter = createTRPCRouter({
   /** The board's current version and document. */
-  load: boardProcedure("viewer").query(({ ctx, input }) => ctx.boards.load(input.boardId)),
+  load: boardProcedure("viewer").query(async ({ ctx, input }) =>
+    plainJson(await ctx.boards.load(input.boardId)),
+  ),
 
   /** Applies a client's batch of commands; answers as src/sync/SPEC.md describes (M2). */
   flush: boardProcedure("editor", "change this board")
     .input(flushRequestSchema)
-    .mutation(({ ctx, input: { boardId, ...request } }) =>
-      ctx.boards.flush(boardId, request, ctx.user.id),
+    .mutation(async ({ ctx, input: { boardId, ...request } }) =>
+      plainJson(await ctx.boards.flush(boardId, request, ctx.user.id)),
     ),
 
   /**
@@ -39,7 +42,8 @@ export const syncRouter = createTRPCRouter({
         while (!signal?.aborted) {
           if (latest > sent) {
             const to = latest;
-            yield tracked(String(to), await ctx.boards.changesSince(input.boardId, sent, to));
+            const changes = await ctx.boards.changesSince(input.boardId, sent, to);
+            yield tracked(String(to), plainJson(changes));
             sent = to;
             continue;
           }

@@ -7,7 +7,8 @@ function handler(req: Request) {
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: () => createTRPCContext({ headers: req.headers }),
+    createContext: ({ info }) =>
+      createTRPCContext({ headers: req.headers, connectionParams: info.connectionParams }),
     onError({ path, error }) {
       if (error.code === "INTERNAL_SERVER_ERROR") {
         console.error(`tRPC failed on ${path ?? "<no-path>"}:`, error);

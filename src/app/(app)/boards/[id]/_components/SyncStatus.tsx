@@ -14,6 +14,8 @@ function text(status: Status): string {
       return `Offline · ${status.unsaved} unsaved ${status.unsaved === 1 ? "change" : "changes"}`;
     case "not-found":
       return "Not found";
+    case "outdated":
+      return "Rewind was updated: reload the page";
   }
 }
 

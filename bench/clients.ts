@@ -1,0 +1,83 @@
+import {
+  createTRPCClient,
+  createWSClient,
+  httpLink,
+  httpSubscriptionLink,
+  splitLink,
+  type TRPCClient,
+  wsLink,
+} from "@trpc/client";
+import { EventSource } from "eventsource";
+import superjson from "superjson";
+import { WebSocket } from "ws";
+import type { AppRouter } from "../src/server/api/root";
+import { PROTOCOL_VERSION } from "../src/sync";
+
+export type Api = TRPCClient<AppRouter>;
+export type Transport = "websocket" | "http";
+
+/** Signs a new account up over HTTP and returns its session cookie. */
+export async function signUp(url: string, name: string): Promise<string> {
+  const response = await fetch(`${url}/api/auth/sign-up/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: url },
+    body: JSON.stringify({
+      name,
+      email: `${name}-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`,
+      password: "bench password",
+    }),
+  });
+  if (!response.ok) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
+  return response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(";")[0])
+    .join("; ");
+}
+
+/**
+ * A tRPC client as a page would have one: one WebSocket for everything, or HTTP (one request per
+ * call, no batching) with server-sent events for subscriptions. Both send the session cookie.
+ */
+export function apiClient(url: string, cookie: string, transport: Transport) {
+  if (transport === "websocket") {
+    class CookieSocket extends WebSocket {
+      constructor(address: string | URL, protocols?: string | string[]) {
+        super(address, protocols, { headers: { cookie } });
+      }
+    }
+    const socket = createWSClient({
+      url: `${url.replace(/^http/, "ws")}/api/trpc`,
+      WebSocket: CookieSocket as unknown as typeof globalThis.WebSocket,
+      connectionParams: { protocol: String(PROTOCOL_VERSION) },
+    });
+    const api: Api = createTRPCClient<AppRouter>({
+      links: [wsLink({ client: socket, transformer: superjson })],
+    });
+    return { api, close: () => socket.close() };
+  }
+  const withCookie: typeof fetch = (input, init) =>
+    fetch(input, { ...init, headers: { ...(init?.headers as object), cookie } });
+  class CookieEventSource extends EventSource {
+    constructor(address: string | URL, init?: EventSourceInit) {
+      super(address, { ...init, fetch: withCookie });
+    }
+  }
+  const api: Api = createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        true: httpSubscriptionLink({
+          url: `${url}/api/trpc`,
+          transformer: superjson,
+          EventSource: CookieEventSource as unknown as typeof globalThis.EventSource,
+        }),
+        false: httpLink({
+          url: `${url}/api/trpc`,
+          transformer: superjson,
+          headers: { cookie, "x-rewind-protocol": String(PROTOCOL_VERSION) },
+        }),
+      }),
+    ],
+  });
+  return { api, close: async () => {} };
+}

@@ -1,0 +1,282 @@
+// npm run bench:wire — Rewind through its front door: a production server (`npm start`) in its own
+// process, on PGlite and on a throwaway PostgreSQL (when installed), driven by Node clients over a
+// WebSocket and over HTTP + server-sent events in the same run. Needs `npm run build`.
+//
+// For each database and transport: the 1-command flush round trip on an idle server (p50/p99),
+// the server's own CPU time per flush and the edits/s with 50 writers at one edit per round trip,
+// and edit → event for 1 writer and 50 subscribers (p50/p99); for each database the /api/health
+// round trip (the floor, measured in the same run) and the server's RSS, idle and after.
+import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
+import { type ServerProcess, startServer } from "../test/server-process";
+import { type Api, apiClient, signUp, type Transport } from "./clients";
+import { median, percentile } from "./stats";
+
+const PORT = 3230;
+const WRITERS = 50;
+const SUBSCRIBERS = 50;
+const IDLE_FLUSHES = 300;
+const SATURATION_MS = 10_000;
+const FAN_OUT_EDITS = 100;
+
+const TARGETS = {
+  pglite: { wsRtt: 5, wsCpu: 2.5, wsRate: 600 },
+  postgresql: { wsRtt: 3, wsCpu: 1, wsRate: 1_500 },
+} as const;
+
+type Kind = keyof typeof TARGETS;
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const mark = (ok: boolean) => (ok ? "✓" : "✗");
+
+function row(name: string, value: string, note = "") {
+  console.log(`  ${name.padEnd(50)} ${value.padEnd(22)} ${note}`);
+}
+
+const ITEMS = 100;
+
+/** A board with one list of ITEMS items, owned by the cookie's account. */
+export async function newBoard(api: Api): Promise<string> {
+  const { id } = await api.board.create.mutate({ title: "Wire bench" });
+  await api.sync.flush.mutate({
+    boardId: id,
+    clientId: `setup-${id}`,
+    batchSeq: 1,
+    from: 0,
+    commands: [
+      { action: "create", path: ["lists"], createdId: "l", props: { title: "L" } },
+      ...Array.from({ length: ITEMS }, (_, i) => ({
+        action: "create" as const,
+        path: ["lists", "l", "items"],
+        createdId: `i${i}`,
+        props: { text: `item ${i}`, done: false, order: `a${i}` },
+      })),
+    ],
+  });
+  return id;
+}
+
+/** One writer: flushes one edit per round trip, like a page whose flush answers arrive. */
+export function writer(api: Api, boardId: string, name: string) {
+  let batchSeq = 0;
+  let from = 0;
+  let n = 0;
+  return {
+    async start() {
+      from = (await api.sync.load.query({ boardId })).version;
+    },
+    async edit() {
+      n += 1;
+      batchSeq += 1;
+      const answer = await api.sync.flush.mutate({
+        boardId,
+        clientId: name,
+        batchSeq,
+        from,
+        commands: [
+          {
+            action: "update",
+            path: ["lists", "l", "items", `i${n % ITEMS}`],
+            props: { text: `${name} edit ${n}`, done: n % 2 === 0 },
+          },
+        ],
+      });
+      if (answer.errors.length > 0) throw new Error(answer.errors[0]?.message);
+      from = answer.version;
+      return answer.version;
+    },
+  };
+}
+
+async function healthFloor(url: string): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const start = performance.now();
+    const response = await fetch(`${url}/api/health`);
+    await response.arrayBuffer();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+async function idleRoundTrip(url: string, cookie: string, transport: Transport) {
+  const { api, close } = apiClient(url, cookie, transport);
+  const boardId = await newBoard(api);
+  const one = writer(api, boardId, `idle-${transport}`);
+  await one.start();
+  for (let i = 0; i < 20; i++) await one.edit(); // warm-up
+  const samples: number[] = [];
+  for (let i = 0; i < IDLE_FLUSHES; i++) {
+    const start = performance.now();
+    await one.edit();
+    samples.push(performance.now() - start);
+  }
+  await close();
+  return samples;
+}
+
+export async function saturation(server: ServerProcess, cookie: string, transport: Transport) {
+  const owner = apiClient(server.url, cookie, transport);
+  const boardId = await newBoard(owner.api);
+  const clients = Array.from({ length: WRITERS }, () => apiClient(server.url, cookie, transport));
+  const writers = clients.map((c, i) => writer(c.api, boardId, `w${i}-${transport}`));
+  await Promise.all(writers.map((w) => w.start()));
+  await Promise.all(writers.map((w) => w.edit())); // warm-up: every connection open
+  let flushes = 0;
+  const cpuBefore = server.cpuMs();
+  // The system's monotonic clock, which V8's CPU profiles of the server use too (profile:wire).
+  const window = { from: process.hrtime.bigint() / 1000n, to: 0n };
+  const start = performance.now();
+  const until = start + SATURATION_MS;
+  await Promise.all(
+    writers.map(async (w) => {
+      while (performance.now() < until) {
+        await w.edit();
+        flushes += 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  window.to = process.hrtime.bigint() / 1000n;
+  const cpu = server.cpuMs() - cpuBefore;
+  await Promise.all([...clients, owner].map((c) => c.close()));
+  return { rate: flushes / seconds, cpuPerFlush: cpu / flushes, flushes, window };
+}
+
+async function fanOut(url: string, cookie: string, transport: Transport) {
+  const owner = apiClient(url, cookie, transport);
+  const boardId = await newBoard(owner.api);
+  const { version } = await owner.api.sync.load.query({ boardId });
+  const sentAt = new Map<number, number>();
+  const latencies: number[] = [];
+  const pending = new Map<number, number>(); // version → subscribers yet to hear it
+  let ready = 0;
+  let allHeard: (() => void) | null = null;
+  const subscribers = Array.from({ length: SUBSCRIBERS }, () => apiClient(url, cookie, transport));
+  const subscriptions = subscribers.map(({ api }) =>
+    api.sync.subscribe.subscribe(
+      { boardId, lastEventId: String(version) },
+      {
+        onStarted: () => {
+          ready += 1;
+        },
+        onData: (event) => {
+          const at = performance.now();
+          const to = Number(event.id);
+          const sent = sentAt.get(to);
+          if (sent === undefined) return;
+          latencies.push(at - sent);
+          const left = (pending.get(to) ?? 0) - 1;
+          pending.set(to, left);
+          if (left === 0) allHeard?.();
+        },
+      },
+    ),
+  );
+  while (ready < SUBSCRIBERS) await new Promise((resolve) => setTimeout(resolve, 20));
+  await new Promise((resolve) => setTimeout(resolve, 200)); // every stream registered
+  const one = writer(owner.api, boardId, `fan-${transport}`);
+  await one.start();
+  for (let i = 0; i < FAN_OUT_EDITS; i++) {
+    const expected = version + 1 + i;
+    pending.set(expected, SUBSCRIBERS);
+    const heard = new Promise<void>((resolve) => {
+      allHeard = resolve;
+    });
+    sentAt.set(expected, performance.now());
+    const got = await one.edit();
+    if (got !== expected) throw new Error(`expected version ${expected}, got ${got}`);
+    await Promise.race([heard, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  }
+  for (const s of subscriptions) s.unsubscribe();
+  await Promise.all([...subscribers, owner].map((c) => c.close()));
+  return latencies;
+}
+
+async function benchServer(kind: Kind, label: string, env: Record<string, string>) {
+  const server = await startServer({ port: PORT, dataDir: `.data/bench-wire-${kind}`, env });
+  try {
+    const cookie = await signUp(server.url, "wire");
+    const warm = apiClient(server.url, cookie, "websocket");
+    await newBoard(warm.api);
+    await warm.close();
+    const rssIdle = server.rssMb();
+    const floor = await healthFloor(server.url);
+    console.log(`\n${label}: production server, Node clients on loopback`);
+    row("/api/health round trip p50 (the floor)", ms(floor));
+    const target = TARGETS[kind];
+    for (const transport of ["websocket", "http"] as const) {
+      const name = transport === "websocket" ? "WebSocket" : "HTTP + SSE";
+      const idle = await idleRoundTrip(server.url, cookie, transport);
+      const p50 = median(idle);
+      const rttNote =
+        transport === "websocket"
+          ? `${mark(p50 <= target.wsRtt)} target p50 ≤ ${target.wsRtt} ms`
+          : `${mark(p50 <= 2 * floor)} target p50 ≤ 2 × health (${ms(2 * floor)})`;
+      row(
+        `${name}: 1-command flush round trip p50 / p99`,
+        `${ms(p50)} / ${ms(percentile(idle, 99))}`,
+        rttNote,
+      );
+      const load = await saturation(server, cookie, transport);
+      row(
+        `${name}: server CPU per flush, ${WRITERS} writers saturating`,
+        ms(load.cpuPerFlush),
+        transport === "websocket"
+          ? `${mark(load.cpuPerFlush <= target.wsCpu)} target ≤ ${target.wsCpu} ms`
+          : "",
+      );
+      row(
+        `${name}: ${WRITERS} writers, 1 edit per round trip`,
+        `${Math.round(load.rate).toLocaleString("en-US")} edits/s`,
+        transport === "websocket"
+          ? `${mark(load.rate >= target.wsRate)} target ≥ ${target.wsRate.toLocaleString("en-US")}/s`
+          : "",
+      );
+      const fan = await fanOut(server.url, cookie, transport);
+      const f50 = percentile(fan, 50);
+      const f99 = percentile(fan, 99);
+      row(
+        `${name}: 1 writer → ${SUBSCRIBERS} subscribers, edit → event p50 / p99`,
+        `${ms(f50)} / ${ms(f99)}`,
+        transport === "websocket" ? `${mark(f50 < 5 && f99 < 20)} target < 5 / < 20 ms` : "",
+      );
+    }
+    const rssLimit = kind === "pglite" ? 350 : 200;
+    row(
+      "server RSS idle / after",
+      `${Math.round(rssIdle)} / ${Math.round(server.rssMb())} MB`,
+      `${mark(rssIdle < rssLimit)} target idle < ${rssLimit} MB`,
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main() {
+  console.log(`Wire benchmarks (node ${process.version})`);
+  await benchServer("pglite", "PGlite (embedded)", {});
+  const bin = findPostgresBin();
+  if (!bin && !process.env.TEST_DATABASE_URL) {
+    console.log("\nPostgreSQL: skipped (no server binaries installed and TEST_DATABASE_URL unset)");
+    return;
+  }
+  const cluster = process.env.TEST_DATABASE_URL ? null : await startPostgresCluster(bin as string);
+  try {
+    const { createPostgresDatabase } = await import("../test/databases");
+    const url = await createPostgresDatabase(
+      process.env.TEST_DATABASE_URL ?? (cluster?.url as string),
+    );
+    await benchServer("postgresql", "PostgreSQL", { DATABASE_URL: url });
+  } finally {
+    cluster?.stop();
+  }
+}
+
+if (process.argv[1]?.endsWith("wire.bench.ts"))
+  void main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );

@@ -1,0 +1,63 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { Duplex } from "node:stream";
+import next from "next";
+import { WebSocketServer } from "ws";
+import { createWSContext } from "./ws-context";
+import { MAX_MESSAGE_BYTES, serveTRPC } from "./ws-handler";
+
+/** Where tRPC answers, over HTTP (Next's route) and over a WebSocket (here). */
+export const TRPC_PATH = "/api/trpc";
+
+export interface RewindServerOptions {
+  dev: boolean;
+  port: number;
+  hostname?: string;
+}
+
+export interface RewindServer {
+  server: Server;
+  /** Clients connected over a WebSocket right now. */
+  sockets(): number;
+  /** Tells socket clients to reconnect, stops accepting, and waits for open requests to end. */
+  close(): Promise<void>;
+}
+
+/**
+ * Next.js behind a Node HTTP server that also takes WebSocket upgrades at /api/trpc: the same
+ * tRPC router answers over HTTP (Next's route handler), server-sent events and WebSockets. Every
+ * other upgrade (Next's development reload socket) goes to Next.
+ */
+export async function startRewindServer(options: RewindServerOptions): Promise<RewindServer> {
+  const app = next({ dev: options.dev, hostname: options.hostname, port: options.port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const nextUpgrade = app.getUpgradeHandler();
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const trpc = serveTRPC(wss, createWSContext);
+
+  const server = createServer((req, res) => void handle(req, res));
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const { pathname } = new URL(req.url ?? "/", "http://localhost");
+    if (pathname === TRPC_PATH) {
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+    } else {
+      void nextUpgrade(req, socket, head);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, options.hostname, resolve));
+
+  return {
+    server,
+    sockets: () => wss.clients.size,
+    async close() {
+      trpc.broadcastReconnectNotification();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of wss.clients) socket.close(1012, "Server restarting");
+      wss.close();
+      server.closeIdleConnections();
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      server.closeAllConnections();
+    },
+  };
+}

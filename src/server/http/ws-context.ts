@@ -1,0 +1,51 @@
+import type { CreateWSSContextFnOptions } from "@trpc/server/adapters/ws";
+import { createInnerContext, type InnerContext, protocolOf } from "../api/context";
+import { getSessionCache } from "../auth";
+import type { SessionCache } from "../auth/SessionCache";
+import { getServices, type Services } from "../services";
+
+/** An incoming request's headers as a Fetch `Headers` (what better-auth reads cookies from). */
+export function headersOf(raw: CreateWSSContextFnOptions["req"]["headers"]): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return headers;
+}
+
+/**
+ * How each WebSocket connection gets its context, made once when it opens: the session comes
+ * from the upgrade request's cookie (never from input), and is then watched, so a socket whose
+ * session is signed out or expires gets UNAUTHORIZED within a second and is closed (which ends its
+ * subscriptions; the client reconnects and finds itself signed out).
+ */
+export function wsContext(deps: {
+  services: () => Promise<Services>;
+  sessions: () => Promise<SessionCache>;
+}) {
+  return async function createWSContext({
+    req,
+    res: socket,
+    info,
+  }: CreateWSSContextFnOptions): Promise<InnerContext> {
+    const [services, sessions] = await Promise.all([deps.services(), deps.sessions()]);
+    const session = await sessions.get(headersOf(req.headers));
+    const ctx = createInnerContext({
+      ...services,
+      session,
+      clientProtocol: protocolOf(info.connectionParams?.protocol),
+    });
+    if (session) {
+      const watch = sessions.watch(session, () => {
+        ctx.session = null;
+        socket.close(4401, "Session ended");
+      });
+      socket.once("close", watch.stop);
+    }
+    return ctx;
+  };
+}
+
+/** The process's: its services and its session cache. */
+export const createWSContext = wsContext({ services: getServices, sessions: getSessionCache });

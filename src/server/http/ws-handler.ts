@@ -1,0 +1,24 @@
+import { applyWSSHandler, type CreateWSSContextFn } from "@trpc/server/adapters/ws";
+import type { WebSocketServer } from "ws";
+import { type AppRouter, appRouter } from "../api/root";
+
+/** Pings every 30 s; a client that does not answer within 5 s is dropped. */
+const KEEP_ALIVE = { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 } as const;
+
+/** The tRPC router on a WebSocket server: queries, mutations and subscriptions on one socket. */
+export function serveTRPC(wss: WebSocketServer, createContext: CreateWSSContextFn<AppRouter>) {
+  return applyWSSHandler({
+    wss,
+    router: appRouter,
+    createContext,
+    keepAlive: KEEP_ALIVE,
+    onError({ error, path }) {
+      if (error.code === "INTERNAL_SERVER_ERROR") {
+        console.error(`tRPC (WebSocket) failed on ${path ?? "<no-path>"}:`, error);
+      }
+    },
+  });
+}
+
+/** A WebSocket server that takes upgrades handed to it (one HTTP server, several paths). */
+export const MAX_MESSAGE_BYTES = 1024 * 1024; // a flush is at most 256 KB of commands

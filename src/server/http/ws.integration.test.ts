@@ -1,0 +1,155 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createInnerContext } from "@/server/api/context";
+import { appRouter } from "@/server/api/root";
+import type { Services } from "@/server/services";
+import { type FlushResponse, PROTOCOL_VERSION } from "@/sync";
+import { callerFor, codeOfError, createUsers, newServices, type TestUser } from "../../../test/api";
+import { addItem, addList } from "../../../test/board-commands";
+import { describeEachDatabase } from "../../../test/databases";
+import {
+  type SocketServer,
+  signedIn,
+  signOut,
+  socketClient,
+  startSocketServer,
+} from "../../../test/socket";
+
+describeEachDatabase("tRPC over a WebSocket", (db) => {
+  let services: Services;
+  let server: SocketServer;
+  let ada: TestUser;
+  let boardId: string;
+  const open: { close(): Promise<void> }[] = [];
+
+  /** A socket client for `cookie`, closed after the suite. */
+  const connect = (cookie: string | null, protocol?: number) => {
+    const socket = socketClient(server.url, cookie, protocol);
+    open.push(socket);
+    return socket.client;
+  };
+
+  /** The same API over HTTP: the request the Next route handler gets, answered by the same router. */
+  async function overHttp(cookie: string, path: string, input: unknown): Promise<unknown> {
+    const request = new Request(`http://localhost/api/trpc/${path}`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/json" },
+      body: JSON.stringify({ json: input }),
+    });
+    const response = await fetchRequestHandler({
+      endpoint: "/api/trpc",
+      req: request,
+      router: appRouter,
+      createContext: async () =>
+        createInnerContext({ ...services, session: await server.sessions.get(request.headers) }),
+    });
+    const body = (await response.json()) as { result?: { data: { json: unknown } } };
+    if (!body.result) throw new Error(`HTTP ${response.status}: ${JSON.stringify(body)}`);
+    return body.result.data.json;
+  }
+
+  beforeAll(async () => {
+    services = newServices(db());
+    server = await startSocketServer(services);
+    [ada] = (await createUsers(db(), "ada")) as [TestUser];
+    ({ id: boardId } = await callerFor(services, ada).board.create({ title: "Wire" }));
+    await callerFor(services, ada).sync.flush({
+      boardId,
+      clientId: "setup",
+      batchSeq: 1,
+      from: 0,
+      commands: [addList("l1")],
+    });
+  });
+  afterAll(async () => {
+    for (const socket of open) await socket.close();
+    await server.close();
+    await services.close();
+  });
+
+  it("a socket without a valid session gets UNAUTHORIZED on every call", async () => {
+    const anonymous = connect(null);
+    const forged = connect("better-auth.session_token=not-a-session");
+    for (const client of [anonymous, forged]) {
+      const errors = await Promise.all([
+        client.board.list.query().catch((e: unknown) => e),
+        client.sync.load.query({ boardId }).catch((e: unknown) => e),
+      ]);
+      expect(errors.map(codeOfError)).toEqual(["UNAUTHORIZED", "UNAUTHORIZED"]);
+    }
+  });
+
+  it("queries, mutations and subscriptions share one socket; the user comes from the session", async () => {
+    const client = connect(await signedIn(db(), ada));
+    expect((await client.board.list.query()).map((b) => b.id)).toContain(boardId);
+    const { version } = await client.sync.load.query({ boardId });
+    const events: number[] = [];
+    const subscription = client.sync.subscribe.subscribe(
+      { boardId, lastEventId: String(version) },
+      { onData: (event) => events.push(Number(event.id)) },
+    );
+    const answer = await client.sync.flush.mutate({
+      boardId,
+      clientId: "ws-1",
+      batchSeq: 1,
+      from: version,
+      commands: [addItem("l1", "i1", "over the wire")],
+    });
+    expect(answer.applied.completions[0]?.props?.createdBy).toBe(ada.id);
+    await expect.poll(() => events).toEqual([version + 1]);
+    subscription.unsubscribe();
+  });
+
+  it("a signed-out session's socket gets UNAUTHORIZED within a second", async () => {
+    const cookie = await signedIn(db(), ada);
+    const client = connect(cookie);
+    expect(await client.board.list.query()).not.toHaveLength(0);
+    await signOut(db(), cookie);
+    const signedOutAt = performance.now();
+    let code: string | null = null;
+    while (code !== "UNAUTHORIZED" && performance.now() - signedOutAt < 10_000) {
+      code = await client.board.list.query().then(
+        () => "OK",
+        (error: unknown) => codeOfError(error),
+      );
+      if (code !== "UNAUTHORIZED") await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(code).toBe("UNAUTHORIZED");
+    // The check runs every second; the rest is the time to notice, close and reconnect.
+    expect(performance.now() - signedOutAt).toBeLessThan(2_000);
+  });
+
+  it("F4 a retried flush is answered, not applied twice, whichever transport sends it first", async () => {
+    const cookie = await signedIn(db(), ada);
+    const client = connect(cookie);
+    for (const [first, retry] of [
+      ["websocket", "http"],
+      ["http", "websocket"],
+    ] as const) {
+      const { version } = await client.sync.load.query({ boardId });
+      const flush = {
+        boardId,
+        clientId: `retry-${first}`,
+        batchSeq: 1,
+        from: version,
+        commands: [addItem("l1", `r-${first}`, `first over ${first}`)],
+      };
+      const send = (transport: "websocket" | "http") =>
+        transport === "websocket"
+          ? client.sync.flush.mutate(flush)
+          : (overHttp(cookie, "sync.flush", flush) as Promise<FlushResponse>);
+      const answer = await send(first);
+      const again = await send(retry);
+      expect(JSON.parse(JSON.stringify(again))).toEqual(JSON.parse(JSON.stringify(answer)));
+      expect((await client.sync.load.query({ boardId })).version).toBe(version + 1);
+    }
+  });
+
+  it("a client speaking another protocol is told to reload at once", async () => {
+    const client = connect(await signedIn(db(), ada), PROTOCOL_VERSION + 1);
+    const error = await client.board.list.query().catch((e: unknown) => e);
+    expect(codeOfError(error)).toBe("PRECONDITION_FAILED");
+    expect((error as { data?: { outdated?: boolean } }).data?.outdated).toBe(true);
+    expect((error as Error).message).toMatch(/reload the page/);
+  });
+});

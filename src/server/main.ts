@@ -1,0 +1,22 @@
+// `npm run dev` and `npm start`: Rewind's Node server (Next.js and the tRPC WebSocket on one port).
+// Usage: tsx src/server/main.ts dev|start
+const mode = process.argv[2] === "start" ? "start" : "dev";
+// Next and React read NODE_ENV when they load, so it is set before anything is imported.
+(process.env as Record<string, string>).NODE_ENV = mode === "start" ? "production" : "development";
+
+const { startRewindServer } = await import("./http/server");
+const port = Number(process.env.PORT ?? 3000);
+const rewind = await startRewindServer({ dev: mode === "dev", port });
+console.log(`Rewind${mode === "dev" ? " (development)" : ""} on http://localhost:${port}`);
+
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.once(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[server] ${signal}: telling clients to reconnect, finishing open requests`);
+    void rewind.close().finally(() => process.exit(0));
+  });
+}
+
+export {};

@@ -1,0 +1,105 @@
+import {
+  createWSClient,
+  httpBatchStreamLink,
+  httpSubscriptionLink,
+  splitLink,
+  type TRPCLink,
+  wsLink,
+} from "@trpc/client";
+import { observable } from "@trpc/server/observable";
+import { transformer } from "@/lib/transformer";
+import type { AppRouter } from "@/server/api/root";
+import { PROTOCOL_VERSION } from "@/sync";
+
+export type Transport = "websocket" | "sse";
+
+/** How long the first WebSocket may take to open before the page settles on HTTP and SSE. */
+const OPEN_TIMEOUT_MS = 3_000;
+
+/** Reconnect delays: exponential up to 10 s, with jitter, so restarted servers are not stampeded. */
+export function reconnectDelay(attempt: number): number {
+  const ceiling = Math.min(10_000, 250 * 2 ** attempt);
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+/** HTTP for queries and mutations (batched), server-sent events for subscriptions. */
+function httpLinks(url: string): TRPCLink<AppRouter> {
+  return splitLink({
+    condition: (op) => op.type === "subscription",
+    // Event streams cannot send headers: the protocol goes as a connection parameter.
+    true: httpSubscriptionLink({
+      url,
+      transformer,
+      connectionParams: { protocol: String(PROTOCOL_VERSION) },
+    }),
+    false: httpBatchStreamLink({
+      url,
+      transformer,
+      headers: { "x-rewind-protocol": String(PROTOCOL_VERSION) },
+    }),
+  });
+}
+
+/**
+ * The page's link to the server: one WebSocket for everything (queries, mutations and
+ * subscriptions) while it can be opened, reconnecting with backoff and jitter and resuming
+ * subscriptions from their last event id; HTTP and server-sent events when no socket can be
+ * opened (a proxy that refuses upgrades) or when `NEXT_PUBLIC_TRANSPORT=sse`. Which one is
+ * decided once, by the first attempt to open a socket; calls made meanwhile wait for it.
+ */
+export function serverLink(
+  origin: string,
+  options: { force?: Transport; onTransport?: (transport: Transport) => void } = {},
+): TRPCLink<AppRouter> {
+  const url = `${origin}/api/trpc`;
+  const http = httpLinks(url);
+  if (options.force === "sse" || typeof WebSocket === "undefined") {
+    options.onTransport?.("sse");
+    return http;
+  }
+  let decide: (transport: Transport) => void = () => {};
+  const chosen = new Promise<Transport>((resolve) => {
+    decide = (transport) => {
+      resolve(transport);
+      options.onTransport?.(transport);
+    };
+  });
+  let opened = false;
+  const client = createWSClient({
+    url: url.replace(/^http/, "ws"),
+    connectionParams: { protocol: String(PROTOCOL_VERSION) },
+    retryDelayMs: reconnectDelay,
+    keepAlive: { enabled: true, intervalMs: 10_000, pongTimeoutMs: 5_000 },
+    onOpen() {
+      opened = true;
+      decide("websocket");
+    },
+    onClose() {
+      if (opened) return; // reconnects on its own, resuming subscriptions
+      decide("sse");
+      void client.close();
+    },
+  });
+  setTimeout(() => {
+    if (opened) return;
+    decide("sse");
+    void client.close();
+  }, OPEN_TIMEOUT_MS);
+  const ws = wsLink<AppRouter>({ client, transformer });
+  return (runtime) => {
+    const links = { websocket: ws(runtime), sse: http(runtime) };
+    return ({ op, next }) =>
+      observable((observer) => {
+        let subscription: { unsubscribe(): void } | null = null;
+        let cancelled = false;
+        void chosen.then((transport) => {
+          if (cancelled) return;
+          subscription = links[transport]({ op, next }).subscribe(observer);
+        });
+        return () => {
+          cancelled = true;
+          subscription?.unsubscribe();
+        };
+      });
+  };
+}

@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+
+/** A production Rewind server in its own process, watched from outside (CPU time, memory). */
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  /** CPU time the server process has used so far (user + system), in milliseconds. */
+  cpuMs(): number;
+  /** Resident memory of the server process, in MB. */
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+const TICKS_PER_SECOND = 100; // Linux's USER_HZ
+
+/**
+ * Starts `npm start`'s server (`src/server/main.ts start`: Next.js and the tRPC WebSocket on one
+ * port) on a fresh data folder, and waits until /api/health answers. Needs `npm run build`.
+ */
+export async function startServer(options: {
+  port: number;
+  dataDir: string;
+  /** Keep what the data folder holds (a restart); by default it starts empty. */
+  keepData?: boolean;
+  env?: Record<string, string>;
+  /** Extra flags for node, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+}): Promise<ServerProcess> {
+  if (!existsSync(".next/BUILD_ID")) throw new Error("Run `npm run build` first.");
+  const url = `http://localhost:${options.port}`;
+  const answering = await fetch(`${url}/api/health`).then(
+    () => true,
+    () => false,
+  );
+  if (answering) throw new Error(`Port ${options.port} is in use: stop whatever serves it first.`);
+  if (!options.keepData) rmSync(options.dataDir, { recursive: true, force: true });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), "--import", "tsx", "src/server/main.ts", "start"],
+    {
+      env: {
+        ...process.env,
+        PORT: String(options.port),
+        DATA_DIR: options.dataDir,
+        AUTH_SECRET: "bench-only-secret-0123456789abcdef0123",
+        AUTH_RATE_LIMIT: "0",
+        NEXT_TELEMETRY_DISABLED: "1",
+        ...options.env,
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  const pid = child.pid as number;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  for (let i = 0; i < 600; i++) {
+    const ok = await fetch(`${url}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) {
+      return {
+        url,
+        pid,
+        cpuMs() {
+          const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+          // utime and stime are fields 14 and 15 of /proc/<pid>/stat (11 and 12 after the name).
+          return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+        },
+        rssMb() {
+          const line = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
+          return Number(line?.[1] ?? 0) / 1024;
+        },
+        async stop() {
+          child.kill("SIGTERM");
+          await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+          child.kill("SIGKILL");
+        },
+      };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill("SIGKILL");
+  throw new Error("The server did not start");
+}
