@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter, useSearchParams } from "next/navigation";
+import { useSearchParams } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { authClient } from "@/lib/auth-client";
 
@@ -22,7 +22,6 @@ const copy = {
 
 /** Email + password form for signing in or up; errors from the server are shown as they come. */
 export function AuthForm({ mode }: { mode: Mode }) {
-  const router = useRouter();
   const params = useSearchParams();
   // Only a path on this site: never an open redirect to another origin.
   const next = params.get("next");
@@ -51,8 +50,9 @@ export function AuthForm({ mode }: { mode: Mode }) {
       setPending(false);
       return;
     }
-    router.replace(destination);
-    router.refresh();
+    // A full page load, so the page's WebSocket opens signed in (a socket is authenticated once,
+    // when it opens, from the session cookie).
+    window.location.replace(destination);
   }
 
   return (

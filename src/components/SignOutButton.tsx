@@ -1,18 +1,16 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { authClient } from "@/lib/auth-client";
 
 export function SignOutButton() {
-  const router = useRouter();
   const [pending, setPending] = useState(false);
 
   async function signOut() {
     setPending(true);
     await authClient.signOut();
-    router.replace("/sign-in");
-    router.refresh();
+    // A full page load: the page's WebSocket was authenticated as this user when it opened.
+    window.location.replace("/sign-in");
   }
 
   return (

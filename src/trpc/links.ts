@@ -13,6 +13,9 @@ import { PROTOCOL_VERSION } from "@/sync";
 
 export type Transport = "websocket" | "sse";
 
+/** The close code of a socket whose session ended (see src/server/http/ws-context.ts). */
+const SESSION_ENDED = 4401;
+
 /** How long the first WebSocket may take to open before the page settles on HTTP and SSE. */
 const OPEN_TIMEOUT_MS = 3_000;
 
@@ -49,7 +52,12 @@ function httpLinks(url: string): TRPCLink<AppRouter> {
  */
 export function serverLink(
   origin: string,
-  options: { force?: Transport; onTransport?: (transport: Transport) => void } = {},
+  options: {
+    force?: Transport;
+    onTransport?: (transport: Transport) => void;
+    /** The server closed the socket because its session ended (signed out, expired). */
+    onSessionEnded?: () => void;
+  } = {},
 ): TRPCLink<AppRouter> {
   const url = `${origin}/api/trpc`;
   const http = httpLinks(url);
@@ -74,7 +82,8 @@ export function serverLink(
       opened = true;
       decide("websocket");
     },
-    onClose() {
+    onClose(cause) {
+      if (cause?.code === SESSION_ENDED) options.onSessionEnded?.();
       if (opened) return; // reconnects on its own, resuming subscriptions
       decide("sse");
       void client.close();

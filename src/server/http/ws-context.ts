@@ -39,7 +39,7 @@ export function wsContext(deps: {
     if (session) {
       const watch = sessions.watch(session, () => {
         ctx.session = null;
-        socket.close(4401, "Session ended");
+        socket.close(4401, "Session ended"); // the page then asks the person to sign in again
       });
       socket.once("close", watch.stop);
     }
