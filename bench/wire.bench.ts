@@ -6,6 +6,8 @@
 // the server's own CPU time per flush and the edits/s with 50 writers at one edit per round trip,
 // and edit → event for 1 writer and 50 subscribers (p50/p99); for each database the /api/health
 // round trip (the floor, measured in the same run) and the server's RSS, idle and after.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
 import { type ServerProcess, startServer } from "../test/server-process";
 import { type Api, apiClient, signUp, type Transport } from "./clients";
@@ -125,6 +127,7 @@ export async function saturation(server: ServerProcess, cookie: string, transpor
   const cpuBefore = server.cpuMs();
   // The system's monotonic clock, which V8's CPU profiles of the server use too (profile:wire).
   const window = { from: process.hrtime.bigint() / 1000n, to: 0n };
+  const clientCpu = process.cpuUsage();
   const start = performance.now();
   const until = start + SATURATION_MS;
   await Promise.all(
@@ -138,8 +141,11 @@ export async function saturation(server: ServerProcess, cookie: string, transpor
   const seconds = (performance.now() - start) / 1000;
   window.to = process.hrtime.bigint() / 1000n;
   const cpu = server.cpuMs() - cpuBefore;
+  const used = process.cpuUsage(clientCpu);
+  // The clients' own CPU share: near 100 % means the figure is bound by the client process.
+  const clientShare = (used.user + used.system) / 1000 / (seconds * 1000);
   await Promise.all([...clients, owner].map((c) => c.close()));
-  return { rate: flushes / seconds, cpuPerFlush: cpu / flushes, flushes, window };
+  return { rate: flushes / seconds, cpuPerFlush: cpu / flushes, flushes, window, clientShare };
 }
 
 async function fanOut(url: string, cookie: string, transport: Transport) {
@@ -192,7 +198,19 @@ async function fanOut(url: string, cookie: string, transport: Transport) {
   return latencies;
 }
 
-async function benchServer(kind: Kind, label: string, env: Record<string, string>) {
+/** The raw database ceiling of this machine, now (../shared/tools/raw-pg-ceiling.mjs), if present. */
+function rawCeiling(url: string): string | null {
+  const tool = "../shared/tools/raw-pg-ceiling.mjs";
+  if (!existsSync(tool)) return null;
+  return execFileSync(process.execPath, [tool, url, "50", "1", "5"], { encoding: "utf8" }).trim();
+}
+
+async function benchServer(
+  kind: Kind,
+  label: string,
+  env: Record<string, string>,
+  ceiling: string | null = null,
+) {
   const server = await startServer({ port: PORT, dataDir: `.data/bench-wire-${kind}`, env });
   try {
     const cookie = await signUp(server.url, "wire");
@@ -203,6 +221,8 @@ async function benchServer(kind: Kind, label: string, env: Record<string, string
     const floor = await healthFloor(server.url);
     console.log(`\n${label}: production server, Node clients on loopback`);
     row("/api/health round trip p50 (the floor)", ms(floor));
+    if (ceiling)
+      row("raw PostgreSQL ceiling (same machine, same run)", ceiling.replace(/^raw ceiling: /, ""));
     const target = TARGETS[kind];
     for (const transport of ["websocket", "http"] as const) {
       const name = transport === "websocket" ? "WebSocket" : "HTTP + SSE";
@@ -227,7 +247,7 @@ async function benchServer(kind: Kind, label: string, env: Record<string, string
       );
       row(
         `${name}: ${WRITERS} writers, 1 edit per round trip`,
-        `${Math.round(load.rate).toLocaleString("en-US")} edits/s`,
+        `${Math.round(load.rate).toLocaleString("en-US")} edits/s (clients at ${Math.round(100 * load.clientShare)} % CPU)`,
         transport === "websocket"
           ? `${mark(load.rate >= target.wsRate)} target ≥ ${target.wsRate.toLocaleString("en-US")}/s`
           : "",

@@ -3,7 +3,13 @@ import pg from "pg";
 
 /** Tells every server instance that a board reached a new version. */
 export interface BoardEvents {
-  /** Called after a board's new commands are committed. */
+  /**
+   * The notification a writer's transaction carries to announce `version` (delivered by the
+   * database when it commits: never lost, never early), or null when the writer announces with
+   * `publish` after committing.
+   */
+  notification(boardId: string, version: number): { channel: string; payload: string } | null;
+  /** Called after a board's new commands are committed, when `notification` gave null. */
   publish(boardId: string, version: number): Promise<void>;
   /** Calls `listener` with each new version of `boardId`; returns the unsubscribe function. */
   subscribe(boardId: string, listener: (version: number) => void): () => void;
@@ -20,6 +26,10 @@ const membersEvent = "\nmembers";
 /** One process (PGlite, tests): an in-memory emitter. */
 export class LocalBoardEvents implements BoardEvents {
   protected readonly emitter = new EventEmitter().setMaxListeners(0);
+
+  notification(_boardId: string, _version: number): { channel: string; payload: string } | null {
+    return null;
+  }
 
   async publish(boardId: string, version: number): Promise<void> {
     this.emit(boardId, version);
@@ -91,6 +101,10 @@ export class PostgresBoardEvents extends LocalBoardEvents {
       this.client = client;
     })();
     return this.ready;
+  }
+
+  override notification(boardId: string, version: number) {
+    return { channel: CHANNEL, payload: `${boardId}\n${version}` };
   }
 
   override async publish(boardId: string, version: number): Promise<void> {

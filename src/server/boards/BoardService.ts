@@ -15,7 +15,7 @@ import {
 } from "@/sync";
 import type { Db } from "../db/database";
 import type { BoardEvents } from "./BoardEvents";
-import { BoardStore, type StoredBatch } from "./BoardStore";
+import { type BoardLock, BoardStore, type StoredBatch } from "./BoardStore";
 import type { AppendedEntry, BoardLog, EntryPlanner } from "./entries";
 import { BoardNotFound, HistoryRefused } from "./errors";
 import { KeyedSerialRunner } from "./KeyedSerialRunner";
@@ -30,11 +30,21 @@ interface BoardState {
 
 /** A hot board kept in memory: its state and its most recent commands. */
 interface BoardRuntime extends BoardState {
-  /** Completions of versions recentFrom + 1 .. version. */
+  /** Commands of versions recentFrom + 1 .. version. */
   recent: Command[];
   recentFrom: number;
   lastUsed: number;
+  /**
+   * The last recorded outcome of clients that flushed to this board, valid while the board row
+   * was last written by `writtenBy` (this instance's last transaction on it): then no one else
+   * can have recorded an outcome since, and a group needs no read of the clients' outcomes.
+   */
+  outcomes: Map<string, BatchOutcome>;
+  writtenBy: string | null;
 }
+
+/** Clients' outcomes kept per hot board (the oldest go first). */
+const MAX_KNOWN_CLIENTS = 10_000;
 
 interface FlushJob {
   kind: "flush";
@@ -189,6 +199,8 @@ export class BoardService implements BoardLog {
           recent: [],
           recentFrom: loaded.version,
           lastUsed: Date.now(),
+          outcomes: new Map(),
+          writtenBy: null,
         };
         this.runtimes.set(boardId, runtime);
       }
@@ -255,7 +267,7 @@ export class BoardService implements BoardLog {
   private async processEntry(boardId: string, job: EntryJob): Promise<JobResult> {
     const runtime = await this.runtime(boardId);
     const at = new Date();
-    const { entry, missing, commands, fromVersion, state } = await this.locked(
+    const { entry, missing, commands, fromVersion, state, written } = await this.locked(
       boardId,
       runtime,
       async (tx, base) => {
@@ -280,7 +292,7 @@ export class BoardService implements BoardLog {
         if (itemCount > BOARD_LIMITS.items && itemCount > base.itemCount) {
           throw new HistoryRefused("PRECONDITION_FAILED", BOARD_FULL_MESSAGE);
         }
-        await this.store.write(
+        const written = await this.store.write(
           tx,
           boardId,
           base.version,
@@ -293,11 +305,14 @@ export class BoardService implements BoardLog {
             },
           ],
           at,
+          this.announcement(boardId, base.version, result.version),
         );
         const state: BoardState = { version: result.version, document: result.document, itemCount };
-        return { entry, commands: result.completions, fromVersion: base.version, state };
+        return { entry, commands: result.completions, fromVersion: base.version, state, written };
       },
     );
+    // What this instance knows of the clients' outcomes stays true: an entry records none.
+    runtime.writtenBy = written.writtenBy;
     await this.committed(boardId, runtime, missing, commands, state);
     return { ok: true, appended: { entry, fromVersion, version: state.version, commands, at } };
   }
@@ -313,11 +328,7 @@ export class BoardService implements BoardLog {
     }
     const now = new Date();
     const outcome = await this.locked(boardId, runtime, async (tx, base) => {
-      const known = await this.store.clientOutcomes(
-        boardId,
-        jobs.map((job) => job.request.clientId),
-        tx,
-      );
+      const known = await this.clientOutcomes(boardId, runtime, jobs, tx);
       const steps: Step[] = [];
       const stored: StoredBatch[] = [];
       let state = base;
@@ -344,15 +355,25 @@ export class BoardService implements BoardLog {
         known.set(request.clientId, step.outcome);
         state = { ...step.state, itemCount: context.itemCount };
       }
-      if (stored.length > 0) await this.store.write(tx, boardId, base.version, stored, now);
-      return { steps, stored, state };
+      let written: BoardLock | null = null;
+      if (stored.length > 0) {
+        const notify = this.announcement(boardId, base.version, state.version);
+        written = await this.store.write(tx, boardId, base.version, stored, now, notify);
+      }
+      return { steps, stored, state, written };
     }).catch((error: unknown) => {
       if (error instanceof BoardNotFound) return error;
       throw error;
     });
     if (outcome instanceof BoardNotFound) return jobs.map(() => ({ ok: false, error: outcome }));
 
-    const { steps, stored, missing, state } = outcome;
+    const { steps, stored, missing, state, written } = outcome;
+    if (written) {
+      for (const batch of stored) {
+        if (batch.outcome) this.rememberOutcome(runtime, batch.meta.clientId, batch.outcome);
+      }
+      runtime.writtenBy = written.writtenBy;
+    }
     const applied = stored.flatMap((batch) => batch.completions);
     await this.committed(boardId, runtime, missing, applied, state);
     return Promise.all(
@@ -378,16 +399,63 @@ export class BoardService implements BoardLog {
   ): Promise<T & { missing: Command[] }> {
     return this.prisma.$transaction(
       async (tx) => {
-        const head = await this.store.lockVersion(tx, boardId);
-        if (head === null) throw new BoardNotFound(`Board ${boardId} not found`);
+        const lock = await this.store.lockVersion(tx, boardId);
+        if (lock === null) throw new BoardNotFound(`Board ${boardId} not found`);
+        if (lock.writtenBy !== runtime.writtenBy) {
+          // Someone else wrote the board since this instance did: what it knows of the clients'
+          // outcomes may be stale.
+          runtime.outcomes.clear();
+          runtime.writtenBy = null;
+        }
         let base: BoardState = runtime;
         let missing: Command[] = [];
-        if (head > runtime.version)
-          ({ missing, ...base } = await this.advance(boardId, runtime, head, tx));
+        if (lock.version > runtime.version)
+          ({ missing, ...base } = await this.advance(boardId, runtime, lock.version, tx));
         return { ...(await work(tx, base)), missing };
       },
       { maxWait: 10_000, timeout: 30_000 },
     );
+  }
+
+  /**
+   * The last recorded outcome of each client of `jobs`: from memory while nobody but this
+   * instance wrote the board since its last write (`locked` forgets them otherwise), from the
+   * database for the clients it has not seen.
+   */
+  private async clientOutcomes(
+    boardId: string,
+    runtime: BoardRuntime,
+    jobs: FlushJob[],
+    tx: Prisma.TransactionClient,
+  ): Promise<Map<string, BatchOutcome>> {
+    const known = new Map<string, BatchOutcome>();
+    const unseen: string[] = [];
+    for (const { request } of jobs) {
+      const outcome = runtime.outcomes.get(request.clientId);
+      if (outcome) known.set(request.clientId, outcome);
+      else unseen.push(request.clientId);
+    }
+    if (unseen.length > 0) {
+      for (const [clientId, outcome] of await this.store.clientOutcomes(boardId, unseen, tx)) {
+        known.set(clientId, outcome);
+        this.rememberOutcome(runtime, clientId, outcome);
+      }
+    }
+    return known;
+  }
+
+  private rememberOutcome(runtime: BoardRuntime, clientId: string, outcome: BatchOutcome) {
+    runtime.outcomes.delete(clientId); // re-inserted last: the map's order is least recent first
+    runtime.outcomes.set(clientId, outcome);
+    if (runtime.outcomes.size > MAX_KNOWN_CLIENTS) {
+      const oldest = runtime.outcomes.keys().next().value;
+      if (oldest !== undefined) runtime.outcomes.delete(oldest);
+    }
+  }
+
+  /** The notification a group's transaction carries when it moves the board from `from` to `to`. */
+  private announcement(boardId: string, from: number, to: number) {
+    return to > from ? this.events.notification(boardId, to) : null;
   }
 
   /** Moves the cache and tells subscribers, once committed (a failed transaction changes nothing). */
@@ -402,6 +470,7 @@ export class BoardService implements BoardLog {
     runtime.document = state.document;
     runtime.itemCount = state.itemCount;
     if (applied.length === 0) return;
+    if (this.events.notification(boardId, state.version)) return; // the transaction announced it
     await this.events.publish(boardId, state.version).catch((error: Error) => {
       // Subscribers catch up from the database at the next version they hear of.
       console.error(`[boards] could not announce ${boardId}@${state.version}:`, error.message);

@@ -73,7 +73,7 @@ describeEachDatabase("BoardStore", (db) => {
         ]),
         flush(master, "c2", i, [addList(`b${i}`), { action: "delete", path: ["nope"] }]),
       ];
-      version = await append("b2", version, batches);
+      ({ version } = await append("b2", version, batches));
     }
     expect(version).toBe(12);
     expect(await store.load("b2")).toEqual({ version: 12, document: master.document() });

@@ -30,6 +30,16 @@ function actionOf(command: Command, meta: BatchMeta): string {
   return command.actionId ?? batchActionId(meta);
 }
 
+/**
+ * A board row as its lock holder finds it: the committed version, and the transaction that last
+ * wrote the row (its `xmin`). Every write moves the row, so an unchanged `writtenBy` means nobody
+ * wrote the board since that transaction.
+ */
+export interface BoardLock {
+  version: number;
+  writtenBy: string;
+}
+
 export class VersionConflict extends Error {
   override readonly name = "VersionConflict";
 }
@@ -148,10 +158,10 @@ export class BoardStore {
    * Locks the board's row until the transaction ends and returns its committed version (null: no
    * such board). Writers on every instance take this lock first, so they take turns per board.
    */
-  async lockVersion(tx: Prisma.TransactionClient, boardId: string): Promise<number | null> {
-    const rows = await tx.$queryRaw<{ version: number }[]>`
-      SELECT version FROM board WHERE id = ${boardId} FOR UPDATE`;
-    return rows[0]?.version ?? null;
+  async lockVersion(tx: Prisma.TransactionClient, boardId: string): Promise<BoardLock | null> {
+    const rows = await tx.$queryRaw<BoardLock[]>`
+      SELECT version, xmin::text AS "writtenBy" FROM board WHERE id = ${boardId} FOR UPDATE`;
+    return rows[0] ?? null;
   }
 
   /**
@@ -166,7 +176,9 @@ export class BoardStore {
     batches: StoredBatch[],
     /** When the group happened: the time of its history entries. */
     at: Date = new Date(),
-  ): Promise<number> {
+    /** A NOTIFY the transaction carries (delivered when it commits), if any. */
+    notify?: { channel: string; payload: string } | null,
+  ): Promise<BoardLock> {
     // Column arrays for one multi-row INSERT (unnest): one round trip and one statement to plan,
     // however many commands the group holds.
     const cols = {
@@ -203,19 +215,24 @@ export class BoardStore {
     }
     // The board's title lives in its document; board.list reads the copy on the board row.
     const title = lastRootTitle(batches);
-    const moved = await tx.$executeRaw`
-      UPDATE board SET version = ${version}, title = COALESCE(${title}, title), "updatedAt" = now()
-      WHERE id = ${boardId} AND version = ${fromVersion}`;
-    if (moved !== 1) {
-      throw new VersionConflict(`Board ${boardId} is no longer at version ${fromVersion}`);
-    }
-    // One statement for the group's command rows, history entries (H1: an action continued from
-    // an earlier flush of the same author only moves its end) and batch outcomes (the key refuses
-    // a (client, batchSeq) recorded before, so a batch can never be applied twice).
     const entries = entryRows(batches, fromVersion);
     const flushes = batches.filter((b) => b.outcome !== undefined);
-    await tx.$executeRaw`
-      WITH commands AS (
+    // H7: an undo or redo entry switches its target.
+    const switches = entries.filter((e) => e.kind === "undo" || e.kind === "redo");
+    const checkpoints = checkpointsIn(batches, fromVersion, this.checkpointEvery);
+    // The whole group in one statement (one round trip, one plan): the board's new version (only
+    // if still `fromVersion`; everything else is written only then), the command rows (the
+    // (board, version) key refuses any version written twice), the batch outcomes (the key
+    // refuses a (client, batchSeq) recorded before, so a batch can never be applied twice), the
+    // history entries (H1: an action continued from an earlier flush of the same author only
+    // moves its end), the undone flags an undo or redo switches, the checkpoints the group
+    // crosses, and the notification other instances hear once the transaction commits.
+    const [result] = await tx.$queryRaw<{ moved: number; writtenBy: string }[]>`
+      WITH moved AS (
+        UPDATE board SET version = ${version}, title = COALESCE(${title}, title), "updatedAt" = now()
+        WHERE id = ${boardId} AND version = ${fromVersion}
+        RETURNING id, xmin::text AS "writtenBy"
+      ), commands AS (
         INSERT INTO board_command ("boardId", version, action, path, props, "parentDefault",
           "createdId", "actionId", label, "userId", "clientId", "batchSeq")
         SELECT ${boardId}, v, a, p::jsonb, pr::jsonb, pd::jsonb, ci, ai, l, u, cl, bs
@@ -224,35 +241,48 @@ export class BoardStore {
           ${cols.actionId}::text[], ${cols.label}::text[], ${cols.userId}::text[],
           ${cols.clientId}::text[], ${cols.batchSeq}::int[])
           AS t(v, a, p, pr, pd, ci, ai, l, u, cl, bs)
+        WHERE EXISTS (SELECT FROM moved)
       ), outcomes AS (
         INSERT INTO board_batch ("boardId", "clientId", "batchSeq", outcome)
         SELECT ${boardId}, c, s, o::jsonb
         FROM unnest(${flushes.map((b) => b.meta.clientId)}::text[],
           ${flushes.map((b) => b.meta.batchSeq)}::int[],
           ${flushes.map((b) => JSON.stringify(b.outcome))}::text[]) AS t(c, s, o)
+        WHERE EXISTS (SELECT FROM moved)
+      ), entries AS (
+        INSERT INTO board_action ("boardId", "actionId", kind, label, "userId", "fromVersion",
+          "toVersion", "targetActionId", "createdAt")
+        SELECT ${boardId}, a, k, l, u, f, t, g, ${at.toISOString()}::timestamp(3)
+        FROM unnest(${entries.map((r) => r.actionId)}::text[], ${entries.map((r) => r.kind)}::text[],
+          ${entries.map((r) => r.label)}::text[], ${entries.map((r) => r.userId)}::text[],
+          ${entries.map((r) => r.fromVersion)}::int[], ${entries.map((r) => r.toVersion)}::int[],
+          ${entries.map((r) => r.targetActionId)}::text[]) WITH ORDINALITY AS x(a, k, l, u, f, t, g, n)
+        WHERE EXISTS (SELECT FROM moved)
+        ORDER BY n
+        ON CONFLICT ("boardId", "actionId") DO UPDATE SET "toVersion" = EXCLUDED."toVersion"
+        WHERE board_action."userId" = EXCLUDED."userId" AND board_action.kind = 'edit'
+      ), switched AS (
+        UPDATE board_action SET undone = s.undone
+        FROM unnest(${switches.map((e) => e.targetActionId)}::text[],
+          ${switches.map((e) => e.kind === "undo")}::boolean[]) AS s(target, undone)
+        WHERE board_action."boardId" = ${boardId} AND board_action."actionId" = s.target
+          AND EXISTS (SELECT FROM moved)
+      ), checkpoints AS (
+        INSERT INTO board_checkpoint ("boardId", version, document)
+        SELECT ${boardId}, v, d::jsonb
+        FROM unnest(${checkpoints.map((c) => c.version)}::int[],
+          ${checkpoints.map((c) => JSON.stringify(c.document))}::text[]) AS c(v, d)
+        WHERE EXISTS (SELECT FROM moved)
+      ), notified AS (
+        SELECT pg_notify(${notify?.channel ?? null}::text, ${notify?.payload ?? null}::text)
+        FROM moved WHERE ${notify?.channel ?? null}::text IS NOT NULL
       )
-      INSERT INTO board_action ("boardId", "actionId", kind, label, "userId", "fromVersion",
-        "toVersion", "targetActionId", "createdAt")
-      SELECT ${boardId}, a, k, l, u, f, t, g, ${at.toISOString()}::timestamp(3)
-      FROM unnest(${entries.map((r) => r.actionId)}::text[], ${entries.map((r) => r.kind)}::text[],
-        ${entries.map((r) => r.label)}::text[], ${entries.map((r) => r.userId)}::text[],
-        ${entries.map((r) => r.fromVersion)}::int[], ${entries.map((r) => r.toVersion)}::int[],
-        ${entries.map((r) => r.targetActionId)}::text[]) WITH ORDINALITY AS x(a, k, l, u, f, t, g, n)
-      ORDER BY n
-      ON CONFLICT ("boardId", "actionId") DO UPDATE SET "toVersion" = EXCLUDED."toVersion"
-      WHERE board_action."userId" = EXCLUDED."userId" AND board_action.kind = 'edit'`;
-    // H7: an undo or redo entry switches its target.
-    for (const entry of entries) {
-      if (entry.kind !== "undo" && entry.kind !== "redo") continue;
-      await tx.$executeRaw`
-        UPDATE board_action SET undone = ${entry.kind === "undo"}
-        WHERE "boardId" = ${boardId} AND "actionId" = ${entry.targetActionId}`;
+      SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM notified)::int AS notified,
+        (SELECT "writtenBy" FROM moved) AS "writtenBy"`;
+    if (result?.moved !== 1) {
+      throw new VersionConflict(`Board ${boardId} is no longer at version ${fromVersion}`);
     }
-    const checkpoints = checkpointsIn(batches, fromVersion, this.checkpointEvery);
-    if (checkpoints.length > 0) {
-      await tx.boardCheckpoint.createMany({ data: checkpoints.map((c) => ({ boardId, ...c })) });
-    }
-    return version;
+    return { version, writtenBy: result.writtenBy };
   }
 }
 

@@ -149,6 +149,34 @@ describeEachTransport("sync API", (db, transport) => {
     expect((await as(ada).sync.load({ boardId })).version).toBe(version);
   });
 
+  it("F2 F4 what an instance remembers of a client's flushes holds only until another instance writes", async () => {
+    const other = newServices(db());
+    try {
+      const onOther = callerFor(other, ada);
+      const flush = (batchSeq: number, commands: Command[]) => ({
+        boardId,
+        clientId: "two-instances",
+        batchSeq,
+        from: 0,
+        commands,
+      });
+      await as(ada).sync.flush(flush(1, [addList("two"), addItem("two", "t1", "one")])); // remembered
+      // The next flush goes to another instance and changes nothing (refused), so the board's
+      // version stays; this instance must still learn of it.
+      const refused = await onOther.sync.flush(
+        flush(2, [{ action: "update", path: ["lists", "two"], props: { color: "red" } }]),
+      );
+      expect(refused.errors).toHaveLength(1);
+      const third = await as(ada).sync.flush(flush(3, [addItem("two", "t3", "three")]));
+      expect(third.errors).toEqual([]);
+      // Its retry on the other instance (which last saw batch 2) is answered, not applied again.
+      const retried = await onOther.sync.flush(flush(3, [addItem("two", "t3", "three")]));
+      expect(JSON.parse(JSON.stringify(retried))).toEqual(JSON.parse(JSON.stringify(third)));
+    } finally {
+      await other.close();
+    }
+  });
+
   it("F4 a retried flush is not applied twice and gets the same answer, also after a restart", async () => {
     const { version } = await as(ada).sync.load({ boardId });
     const flush = request("ada-retry", version, [addItem("l1", "r1", "retry me")]);
