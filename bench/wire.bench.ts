@@ -283,10 +283,10 @@ async function main() {
   const cluster = process.env.TEST_DATABASE_URL ? null : await startPostgresCluster(bin as string);
   try {
     const { createPostgresDatabase } = await import("../test/databases");
-    const url = await createPostgresDatabase(
-      process.env.TEST_DATABASE_URL ?? (cluster?.url as string),
-    );
-    await benchServer("postgresql", "PostgreSQL", { DATABASE_URL: url });
+    const admin = process.env.TEST_DATABASE_URL ?? (cluster?.url as string);
+    const ceiling = rawCeiling(await createPostgresDatabase(admin));
+    const url = await createPostgresDatabase(admin);
+    await benchServer("postgresql", "PostgreSQL", { DATABASE_URL: url }, ceiling);
   } finally {
     cluster?.stop();
   }
