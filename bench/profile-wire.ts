@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
 import { startServer } from "../test/server-process";
-import { apiClient, signUp } from "./clients";
+import { signUp } from "./clients";
 import { saturation } from "./wire.bench";
 
 interface ProfileNode {
