@@ -1,10 +1,11 @@
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 import {
   addItem,
   addList,
   createBoard,
   person,
   share,
+  test,
   twoOnOneList,
   visibleBoard,
 } from "./board-fixtures";

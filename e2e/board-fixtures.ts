@@ -1,4 +1,10 @@
-import { type Browser, expect, type Page } from "@playwright/test";
+import {
+  type Browser,
+  type BrowserContext,
+  test as base,
+  expect,
+  type Page,
+} from "@playwright/test";
 import { newUser, signUp, type TestUser } from "./fixtures";
 
 export interface Person {
@@ -7,6 +13,24 @@ export interface Person {
   /** How their pages reach the server: a WebSocket, or HTTP and SSE when sockets are refused. */
   transport: "websocket" | "sse";
 }
+
+/** Contexts opened by `person` in the running test (a worker runs one test at a time). */
+const opened: BrowserContext[] = [];
+
+/**
+ * Playwright's `test`, closing every person's browser context when the test ends: pages left
+ * open keep their sockets, subscriptions and timers running, and slow every later test.
+ */
+export const test = base.extend<{ closePeople: void }>({
+  closePeople: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies this way.
+    async ({}, use) => {
+      await use();
+      await Promise.all(opened.splice(0).map((context) => context.close()));
+    },
+    { auto: true },
+  ],
+});
 
 /**
  * A signed-up user in their own browser context (their own cookies and storage). With
@@ -19,6 +43,7 @@ export async function person(
   options: { transport?: Person["transport"] } = {},
 ): Promise<Person> {
   const context = await browser.newContext({ baseURL });
+  opened.push(context);
   const transport = options.transport ?? "websocket";
   if (transport === "sse") {
     await context.routeWebSocket(/\/api\/trpc/, (socket) => socket.close());

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { addItem, addList, createBoard, person, share, visibleBoard } from "./board-fixtures";
+import { expect } from "@playwright/test";
+import { addItem, addList, createBoard, person, share, test, visibleBoard } from "./board-fixtures";
 
 test("A adds a list and three items; B sees them live, within 2 seconds", async ({
   browser,

@@ -1,5 +1,5 @@
-import { expect, type Page, test } from "@playwright/test";
-import { addItem, addList, createBoard, person, share } from "./board-fixtures";
+import { expect, type Page } from "@playwright/test";
+import { addItem, addList, createBoard, person, share, test } from "./board-fixtures";
 
 /** The item texts of list "Groceries", in order. */
 const groceries = (page: Page) =>
@@ -87,6 +87,7 @@ test("undo, redo, timeline, time travel and restore, with two people on one boar
 });
 
 test("the timeline loads older entries as it scrolls", async ({ browser, baseURL }) => {
+  test.setTimeout(60_000); // 35 edits made one by one through the page: ~10 s here
   const a = await person(browser, baseURL, "Ada");
   await createBoard(a, "Long story");
   await addList(a.page, "Groceries");

@@ -1,6 +1,6 @@
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 import { startServer } from "../test/server-process";
-import { addItem, addList, createBoard, type Person, person, share } from "./board-fixtures";
+import { addItem, addList, createBoard, type Person, person, share, test } from "./board-fixtures";
 
 const items = (who: Person, list: string) =>
   who.page.getByRole("region", { name: list }).locator(".item-text");
