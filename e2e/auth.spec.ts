@@ -47,6 +47,7 @@ test("signing up with a taken email is explained", async ({ page, browser, baseU
   const context = await browser.newContext({ baseURL });
   const other = await context.newPage();
   await other.goto("/sign-up");
+  await expect(other.getByRole("button", { name: "Sign up" })).toBeEnabled(); // hydrated
   await other.getByRole("textbox", { name: "Name" }).fill("Someone Else");
   await other.getByRole("textbox", { name: "Email" }).fill(user.email);
   await other.getByRole("textbox", { name: "Password" }).fill("another password");

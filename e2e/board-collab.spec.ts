@@ -268,6 +268,7 @@ test("an expired session sends the user to sign in, and their unsent edit surviv
   expect(signedOut.ok()).toBe(true);
   await addItem(a.page, "Ideas", "keep me");
   await expect(a.page).toHaveURL(/\/sign-in\?next=/);
+  await expect(a.page.getByRole("button", { name: "Sign in" })).toBeEnabled(); // hydrated
   await a.page.getByRole("textbox", { name: "Email" }).fill(a.user.email);
   await a.page.getByRole("textbox", { name: "Password" }).fill(a.user.password);
   await a.page.getByRole("button", { name: "Sign in" }).click();

@@ -57,8 +57,10 @@ export async function person(
 /** `owner` creates a board from "Your boards" and opens it; returns its URL path. */
 export async function createBoard(owner: Person, title: string): Promise<string> {
   const { page } = owner;
+  const create = page.getByRole("button", { name: "Create board" });
+  await expect(create).toBeEnabled(); // the page is live (hydrated): typing now is kept
   await page.getByRole("textbox", { name: "Board title" }).fill(title);
-  await page.getByRole("button", { name: "Create board" }).click();
+  await create.click();
   await page.getByRole("link", { name: title }).click();
   await expect(page.getByRole("heading", { name: title, level: 1 })).toBeVisible();
   await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();

@@ -14,6 +14,7 @@ export function newUser(name = "Test User"): TestUser {
 
 export async function signUp(page: Page, user: TestUser) {
   await page.goto("/sign-up");
+  await expect(page.getByRole("button", { name: "Sign up" })).toBeEnabled(); // hydrated
   await page.getByRole("textbox", { name: "Name" }).fill(user.name);
   await page.getByRole("textbox", { name: "Email" }).fill(user.email);
   await page.getByRole("textbox", { name: "Password" }).fill(user.password);
@@ -23,6 +24,7 @@ export async function signUp(page: Page, user: TestUser) {
 
 export async function signIn(page: Page, user: Pick<TestUser, "email" | "password">) {
   await page.goto("/sign-in");
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled(); // hydrated
   await page.getByRole("textbox", { name: "Email" }).fill(user.email);
   await page.getByRole("textbox", { name: "Password" }).fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { type FormEvent, useState } from "react";
+import { useHydrated } from "@/hooks/useHydrated";
 import { authClient } from "@/lib/auth-client";
 
 type Mode = "sign-in" | "sign-up";
@@ -28,6 +29,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
   const destination = next?.startsWith("/") && !next.startsWith("//") ? next : "/";
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const hydrated = useHydrated();
   const text = copy[mode];
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -86,7 +88,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
             {error}
           </p>
         )}
-        <button type="submit" className="button primary" disabled={pending}>
+        <button type="submit" className="button primary" disabled={!hydrated || pending}>
           {text.submit}
         </button>
         <p className="muted">

@@ -1,10 +1,12 @@
 "use client";
 
 import { useState } from "react";
+import { useHydrated } from "@/hooks/useHydrated";
 import { authClient } from "@/lib/auth-client";
 
 export function SignOutButton() {
   const [pending, setPending] = useState(false);
+  const hydrated = useHydrated();
 
   async function signOut() {
     setPending(true);
@@ -14,7 +16,12 @@ export function SignOutButton() {
   }
 
   return (
-    <button type="button" className="button secondary" onClick={signOut} disabled={pending}>
+    <button
+      type="button"
+      className="button secondary"
+      onClick={signOut}
+      disabled={!hydrated || pending}
+    >
       Sign out
     </button>
   );

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { useHydrated } from "@/hooks/useHydrated";
 import { useTRPC } from "@/trpc/react";
 
 const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
@@ -21,6 +22,7 @@ export function BoardList() {
   const queryClient = useQueryClient();
   const boards = useQuery(trpc.board.list.queryOptions());
   const [title, setTitle] = useState("");
+  const hydrated = useHydrated();
   const create = useMutation(
     trpc.board.create.mutationOptions({
       onSuccess: () => {
@@ -48,7 +50,7 @@ export function BoardList() {
             required
           />
         </label>
-        <button type="submit" className="button primary" disabled={create.isPending}>
+        <button type="submit" className="button primary" disabled={!hydrated || create.isPending}>
           Create board
         </button>
       </form>
