@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { LocalBoardEvents } from "@/server/boards/BoardEvents";
 import type { Services } from "@/server/services";
 import { callerFor, codeOf, createUsers, newServices, type TestUser } from "../../../../test/api";
 import { describeEachDatabase } from "../../../../test/databases";
@@ -71,5 +72,41 @@ describeEachDatabase("board router", (db) => {
     ]);
     expect(await codeOf(as(eve).board.members({ boardId: id }))).toBe("NOT_FOUND");
     expect((await as(bob).board.list()).map((b) => b.role)).toEqual(["editor"]);
+  });
+
+  it("a role kept in memory is dropped on every instance as soon as the board's members change", async () => {
+    // Two instances on one database, hearing each other (as LISTEN/NOTIFY does across processes).
+    const bus = new LocalBoardEvents();
+    const [one, two] = [newServices(db(), { events: bus }), newServices(db(), { events: bus })];
+    try {
+      const { id: boardId } = await callerFor(one, ada).board.create({ title: "Roles" });
+      // Both instances learn (and keep) that Eve is not a member.
+      expect(await codeOf(callerFor(one, eve).sync.load({ boardId }))).toBe("NOT_FOUND");
+      expect(await codeOf(callerFor(two, eve).sync.load({ boardId }))).toBe("NOT_FOUND");
+      await callerFor(one, ada).board.invite({ boardId, email: eve.email, role: "viewer" });
+      expect((await callerFor(two, eve).sync.load({ boardId })).version).toBe(0);
+      expect(
+        await codeOf(
+          callerFor(two, eve).sync.flush({
+            boardId,
+            clientId: "e",
+            batchSeq: 1,
+            from: 0,
+            commands: [],
+          }),
+        ),
+      ).toBe("FORBIDDEN");
+      await callerFor(two, ada).board.invite({ boardId, email: eve.email, role: "editor" });
+      const answer = await callerFor(one, eve).sync.flush({
+        boardId,
+        clientId: "e",
+        batchSeq: 1,
+        from: 0,
+        commands: [],
+      });
+      expect(answer.version).toBe(0);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
   });
 });
