@@ -20,5 +20,5 @@ export function serveTRPC(wss: WebSocketServer, createContext: CreateWSSContextF
   });
 }
 
-/** A WebSocket server that takes upgrades handed to it (one HTTP server, several paths). */
-export const MAX_MESSAGE_BYTES = 1024 * 1024; // a flush is at most 256 KB of commands
+/** The largest message a socket may send: a flush is at most 256 KB of commands, plus envelope. */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
