@@ -1,17 +1,15 @@
 import {
   createTRPCClient,
-  createWSClient,
   httpLink,
   httpSubscriptionLink,
   splitLink,
   type TRPCClient,
-  wsLink,
 } from "@trpc/client";
 import { EventSource } from "eventsource";
 import superjson from "superjson";
-import { WebSocket } from "ws";
 import type { AppRouter } from "../src/server/api/root";
 import { PROTOCOL_VERSION } from "../src/sync";
+import { socketClient } from "../test/socket";
 
 export type Api = TRPCClient<AppRouter>;
 export type Transport = "websocket" | "http";
@@ -40,20 +38,8 @@ export async function signUp(url: string, name: string): Promise<string> {
  */
 export function apiClient(url: string, cookie: string, transport: Transport) {
   if (transport === "websocket") {
-    class CookieSocket extends WebSocket {
-      constructor(address: string | URL, protocols?: string | string[]) {
-        super(address, protocols, { headers: { cookie } });
-      }
-    }
-    const socket = createWSClient({
-      url: `${url.replace(/^http/, "ws")}/api/trpc`,
-      WebSocket: CookieSocket as unknown as typeof globalThis.WebSocket,
-      connectionParams: { protocol: String(PROTOCOL_VERSION) },
-    });
-    const api: Api = createTRPCClient<AppRouter>({
-      links: [wsLink({ client: socket, transformer: superjson })],
-    });
-    return { api, close: () => socket.close() };
+    const { client: api, close } = socketClient(`${url.replace(/^http/, "ws")}/api/trpc`, cookie);
+    return { api, close };
   }
   const withCookie: typeof fetch = (input, init) =>
     fetch(input, { ...init, headers: { ...(init?.headers as object), cookie } });

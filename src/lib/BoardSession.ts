@@ -146,7 +146,7 @@ export class BoardSession {
       if (unacked) {
         const answer = await this.options.transport.flush(unacked);
         mappedPaths = answer.mappedPaths;
-        this.reportRejected(answer);
+        this.reportRejected(answer.errors);
         this.adopted = { ...(this.adopted as Pending), unacked: null };
       }
       base = await this.options.transport.load();
@@ -380,7 +380,7 @@ export class BoardSession {
         this.update({ document: event.document });
         return;
       case "rejected":
-        for (const error of event.errors) this.alert(`Not saved: ${error.message}`);
+        this.reportRejected(event.errors);
         return;
       case "dropped":
         for (const { command } of event.dropped) {
@@ -395,8 +395,9 @@ export class BoardSession {
     }
   }
 
-  private reportRejected(answer: FlushResponse) {
-    for (const error of answer.errors) this.alert(`Not saved: ${error.message}`);
+  /** R4: tells the user which of their commands the master refused, and why. */
+  private reportRejected(errors: FlushResponse["errors"]) {
+    for (const error of errors) this.alert(`Not saved: ${error.message}`);
   }
 
   private refreshStatus() {

@@ -28,7 +28,17 @@ export function retryUnknownOutcome(failureCount: number, error: unknown): boole
   return failureCount < UNKNOWN_OUTCOME_ATTEMPTS - 1 && classifyFailure(error) === "offline";
 }
 
-/** Backoff with jitter between those attempts: about 0.3 s, 0.6 s, 1.2 s. */
+/**
+ * Exponential backoff with jitter for attempt `n` (0, 1, 2…): `baseMs` doubled each time up to
+ * `maxMs`, then a random half to all of it, so clients that failed together do not come back
+ * together.
+ */
+export function backoff(n: number, baseMs: number, maxMs: number): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** n);
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+/** Delays between those attempts: up to about 0.6 s, 1.2 s, 2.4 s. */
 export function retryDelay(failureCount: number): number {
-  return 300 * 2 ** failureCount * (0.75 + Math.random() / 2);
+  return backoff(failureCount, 600, 5_000);
 }

@@ -10,6 +10,7 @@ import { observable } from "@trpc/server/observable";
 import { transformer } from "@/lib/transformer";
 import type { AppRouter } from "@/server/api/root";
 import { PROTOCOL_VERSION } from "@/sync";
+import { backoff } from "./failure";
 
 export type Transport = "websocket" | "sse";
 
@@ -20,10 +21,7 @@ const SESSION_ENDED = 4401;
 const OPEN_TIMEOUT_MS = 3_000;
 
 /** Reconnect delays: exponential up to 10 s, with jitter, so restarted servers are not stampeded. */
-export function reconnectDelay(attempt: number): number {
-  const ceiling = Math.min(10_000, 250 * 2 ** attempt);
-  return ceiling / 2 + Math.random() * (ceiling / 2);
-}
+const reconnectDelay = (attempt: number) => backoff(attempt, 250, 10_000);
 
 /** HTTP for queries and mutations (batched), server-sent events for subscriptions. */
 function httpLinks(url: string): TRPCLink<AppRouter> {
