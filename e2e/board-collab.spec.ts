@@ -261,11 +261,16 @@ test("an expired session sends the user to sign in, and their unsent edit surviv
   await expect(a.page.getByRole("status")).toHaveText("Saved");
   // The session ends while the page is open (signed out elsewhere: the session row goes, and the
   // page's socket with it); an edit made now must survive until the user signs in again.
+  // The page's socket (a reload opens a fresh one we can watch) is dropped once its session ends.
+  const socket = a.page.waitForEvent("websocket", (ws) => ws.url().includes("/api/trpc"));
+  await a.page.reload();
+  const dropped = (await socket).waitForEvent("close", { timeout: 10_000 });
   const signedOut = await a.page.request.post("/api/auth/sign-out", {
     headers: { origin: baseURL ?? "" },
     data: {},
   });
   expect(signedOut.ok()).toBe(true);
+  await dropped;
   await addItem(a.page, "Ideas", "keep me");
   await expect(a.page).toHaveURL(/\/sign-in\?next=/);
   await expect(a.page.getByRole("button", { name: "Sign in" })).toBeEnabled(); // hydrated

@@ -14,9 +14,6 @@ import { backoff } from "./failure";
 
 export type Transport = "websocket" | "sse";
 
-/** The close code of a socket whose session ended (see src/server/http/ws-context.ts). */
-const SESSION_ENDED = 4401;
-
 /** How long the first WebSocket may take to open before the page settles on HTTP and SSE. */
 const OPEN_TIMEOUT_MS = 3_000;
 
@@ -53,8 +50,6 @@ export function serverLink(
   options: {
     force?: Transport;
     onTransport?: (transport: Transport) => void;
-    /** The server closed the socket because its session ended (signed out, expired). */
-    onSessionEnded?: () => void;
   } = {},
 ): TRPCLink<AppRouter> {
   const url = `${origin}/api/trpc`;
@@ -80,9 +75,10 @@ export function serverLink(
       opened = true;
       decide("websocket");
     },
-    onClose(cause) {
-      if (cause?.code === SESSION_ENDED) options.onSessionEnded?.();
-      if (opened) return; // reconnects on its own, resuming subscriptions
+    onClose() {
+      // Reconnects on its own, resuming subscriptions. (A socket closed because its session
+      // ended comes back unauthenticated: the page's next call is refused and it asks to sign in.)
+      if (opened) return;
       decide("sse");
       void client.close();
     },

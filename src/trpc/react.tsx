@@ -38,11 +38,6 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
         serverLink(baseUrl(), {
           force: process.env.NEXT_PUBLIC_TRANSPORT === "sse" ? "sse" : undefined,
           // Shown on <html data-transport>, for people debugging and for the e2e tests.
-          // Signed out elsewhere (or expired): sign in again, then come back here.
-          onSessionEnded: () => {
-            const here = window.location.pathname + window.location.search;
-            window.location.assign(`/sign-in?next=${encodeURIComponent(here)}`);
-          },
           onTransport: (transport) => {
             if (typeof document !== "undefined")
               document.documentElement.dataset.transport = transport;

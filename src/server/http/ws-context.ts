@@ -39,7 +39,9 @@ export function wsContext(deps: {
     if (session) {
       const watch = sessions.watch(session, () => {
         ctx.session = null;
-        socket.close(4401, "Session ended"); // the page then asks the person to sign in again
+        // Its subscriptions end with it; the client reconnects unauthenticated, so its next call
+        // is refused (UNAUTHORIZED) and the page asks the person to sign in again.
+        socket.close(4401, "Session ended");
       });
       socket.once("close", watch.stop);
     }
