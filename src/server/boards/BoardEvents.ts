@@ -11,6 +11,12 @@ export interface BoardEvents {
   notification(boardId: string, version: number): { channel: string; payload: string } | null;
   /** Called after a board's new commands are committed, when `notification` gave null. */
   publish(boardId: string, version: number): Promise<void>;
+  /**
+   * Called after a commit whose transaction carried `notification`: tells this instance's
+   * subscribers at once, without waiting for the database to echo it (they hear it twice; a
+   * version no newer than what they sent is nothing to them).
+   */
+  announceHere(boardId: string, version: number): void;
   /** Calls `listener` with each new version of `boardId`; returns the unsubscribe function. */
   subscribe(boardId: string, listener: (version: number) => void): () => void;
   /** Called after a board's members or their roles changed. */
@@ -32,6 +38,10 @@ export class LocalBoardEvents implements BoardEvents {
   }
 
   async publish(boardId: string, version: number): Promise<void> {
+    this.emit(boardId, version);
+  }
+
+  announceHere(boardId: string, version: number): void {
     this.emit(boardId, version);
   }
 
@@ -67,8 +77,8 @@ const MEMBERS_CHANNEL = "rewind_members";
 
 /**
  * Several instances on one PostgreSQL: NOTIFY on commit, LISTEN on one dedicated connection per
- * instance. Every instance (the publisher too) hears each version through the database, so there
- * is one path for all subscribers.
+ * instance. Other instances hear each version through the database; the writer's own subscribers
+ * hear it at once (`announceHere`) and again, harmlessly, through the database.
  */
 export class PostgresBoardEvents extends LocalBoardEvents {
   private client: pg.Client | null = null;

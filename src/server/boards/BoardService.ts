@@ -15,7 +15,7 @@ import {
 } from "@/sync";
 import type { Db } from "../db/database";
 import type { BoardEvents } from "./BoardEvents";
-import { type BoardLock, BoardStore, type StoredBatch } from "./BoardStore";
+import { type BoardLock, BoardStore, type StoredBatch, VersionConflict } from "./BoardStore";
 import type { AppendedEntry, BoardLog, EntryPlanner } from "./entries";
 import { BoardNotFound, HistoryRefused } from "./errors";
 import { KeyedSerialRunner } from "./KeyedSerialRunner";
@@ -41,6 +41,11 @@ interface BoardRuntime extends BoardState {
    */
   outcomes: Map<string, BatchOutcome>;
   writtenBy: string | null;
+}
+
+/** A group that ran outside the lock (BoardService.inTurn) and must run again under it. */
+class Unconfirmed extends Error {
+  override readonly name = "Unconfirmed";
 }
 
 /** Clients' outcomes kept per hot board (the oldest go first). */
@@ -78,9 +83,11 @@ export interface BoardServiceOptions {
 
 /**
  * The master of every board, persisted. Flushes for one board run one group at a time in this
- * process (the keyed serial runner); each group runs in one transaction that first locks the
- * board's row, so instances sharing a PostgreSQL take turns per board: whoever comes second
- * catches up with the commands the first wrote, then applies its group on top. No version is ever
+ * process (the keyed serial runner). While this instance wrote a board last, a group is one
+ * statement that writes only if the board's row is still as that write left it; otherwise it runs
+ * in one transaction that first locks the row, so instances sharing a PostgreSQL take turns per
+ * board: whoever comes second catches up with the commands the first wrote, then applies its
+ * group on top. No version is ever
  * written twice (the (board, version) key would refuse it anyway), and no board waits for another.
  */
 export class BoardService implements BoardLog {
@@ -327,8 +334,8 @@ export class BoardService implements BoardLog {
       throw error;
     }
     const now = new Date();
-    const outcome = await this.locked(boardId, runtime, async (tx, base) => {
-      const known = await this.clientOutcomes(boardId, runtime, jobs, tx);
+    const outcome = await this.inTurn(boardId, runtime, async (db, base, lastWrite) => {
+      const known = await this.clientOutcomes(boardId, runtime, jobs, db);
       const steps: Step[] = [];
       const stored: StoredBatch[] = [];
       let state = base;
@@ -355,10 +362,14 @@ export class BoardService implements BoardLog {
         known.set(request.clientId, step.outcome);
         state = { ...step.state, itemCount: context.itemCount };
       }
+      // A refusal may come from what this instance remembers of a client: without the lock,
+      // nothing (no write) confirms that memory, so the group runs again under the lock.
+      if (lastWrite !== null && steps.some((step) => step.kind === "error"))
+        throw new Unconfirmed();
       let written: BoardLock | null = null;
       if (stored.length > 0) {
         const notify = this.announcement(boardId, base.version, state.version);
-        written = await this.store.write(tx, boardId, base.version, stored, now, notify);
+        written = await this.store.write(db, boardId, base.version, stored, now, notify, lastWrite);
       }
       return { steps, stored, state, written };
     }).catch((error: unknown) => {
@@ -388,9 +399,32 @@ export class BoardService implements BoardLog {
   }
 
   /**
+   * Runs `work` in the board's turn, on the committed head: `base` is that state, `missing` the
+   * commands other instances wrote that it caught up on. While this instance wrote the board
+   * last, `work` runs straight on the client and its write (one statement) goes through only if
+   * the row is still as that write left it; otherwise, or when that check fails, `work` runs in a
+   * transaction that first locks the board's row (waiting for another instance's turn inside).
+   */
+  private async inTurn<T>(
+    boardId: string,
+    runtime: BoardRuntime,
+    work: (db: Db, base: BoardState, writtenBy: string | null) => Promise<T>,
+  ): Promise<T & { missing: Command[] }> {
+    const lastWrite = runtime.writtenBy;
+    if (lastWrite !== null) {
+      try {
+        return { ...(await work(this.prisma, runtime, lastWrite)), missing: [] };
+      } catch (error) {
+        if (!(error instanceof VersionConflict || error instanceof Unconfirmed)) throw error;
+        // Another instance wrote since, or the group must be confirmed: take the lock.
+      }
+    }
+    return this.locked(boardId, runtime, (tx, base) => work(tx, base, null));
+  }
+
+  /**
    * Runs `work` in one transaction that first locks the board's row and brings the cached state
-   * to the committed head, catching up on what other instances wrote (`base` is that state,
-   * `missing` the commands caught up on). Waiting for another instance's turn happens inside.
+   * to the committed head, catching up on what other instances wrote.
    */
   private async locked<T>(
     boardId: string,
@@ -426,7 +460,7 @@ export class BoardService implements BoardLog {
     boardId: string,
     runtime: BoardRuntime,
     jobs: FlushJob[],
-    tx: Prisma.TransactionClient,
+    db: Db,
   ): Promise<Map<string, BatchOutcome>> {
     const known = new Map<string, BatchOutcome>();
     const unseen: string[] = [];
@@ -436,7 +470,7 @@ export class BoardService implements BoardLog {
       else unseen.push(request.clientId);
     }
     if (unseen.length > 0) {
-      for (const [clientId, outcome] of await this.store.clientOutcomes(boardId, unseen, tx)) {
+      for (const [clientId, outcome] of await this.store.clientOutcomes(boardId, unseen, db)) {
         known.set(clientId, outcome);
         this.rememberOutcome(runtime, clientId, outcome);
       }
@@ -470,7 +504,10 @@ export class BoardService implements BoardLog {
     runtime.document = state.document;
     runtime.itemCount = state.itemCount;
     if (applied.length === 0) return;
-    if (this.events.notification(boardId, state.version)) return; // the transaction announced it
+    if (this.events.notification(boardId, state.version)) {
+      this.events.announceHere(boardId, state.version); // the transaction told the others
+      return;
+    }
     await this.events.publish(boardId, state.version).catch((error: Error) => {
       // Subscribers catch up from the database at the next version they hear of.
       console.error(`[boards] could not announce ${boardId}@${state.version}:`, error.message);

@@ -120,6 +120,44 @@ describeEachDatabase("BoardStore", (db) => {
     expect(await clientOutcome("b3", "c2")).toBeUndefined();
   });
 
+  it("a write outside a transaction goes through only while its writer wrote the row last", async () => {
+    await store.createBoard({ id: "b3w", title: "T", ownerId: owner.id });
+    const master = new Master({ document: { title: "T", lists: {} } });
+    const mine = await store.write(db().prisma, "b3w", 0, [flush(master, "c1", 1, [addList("x")])]);
+    // Another writer records a batch that applied nothing: the version stays, the row moves.
+    const other = new Master({ document: master.document(), version: 1 });
+    await append("b3w", 1, [flush(other, "c2", 1, [])]);
+    const error = await store
+      .write(
+        db().prisma,
+        "b3w",
+        1,
+        [flush(master, "c1", 2, [addList("y")])],
+        new Date(),
+        null,
+        mine.writtenBy,
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VersionConflict);
+    expect((await store.load("b3w"))?.version).toBe(1);
+    expect(await clientOutcome("b3w", "c1")).toMatchObject({ batchSeq: 1 });
+    // Unchanged since its own write, the writer's next write goes through.
+    const again = await store.write(db().prisma, "b3w", 1, [
+      flush(master, "c1", 2, [addList("y")]),
+    ]);
+    await expect(
+      store.write(
+        db().prisma,
+        "b3w",
+        2,
+        [flush(master, "c1", 3, [addList("z")])],
+        new Date(),
+        null,
+        again.writtenBy,
+      ),
+    ).resolves.toMatchObject({ version: 3 });
+  });
+
   it("the database itself refuses a second command at the same version", async () => {
     const row = {
       boardId: "b3",

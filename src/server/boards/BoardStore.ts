@@ -2,7 +2,7 @@ import { emptyBoard, placeOf } from "@/board";
 import type { Prisma, PrismaClient } from "@/generated/prisma/client";
 import type { BatchOutcome, Command, Doc, EntryKind } from "@/sync";
 import { batchActionId, replayCompletions } from "@/sync";
-import type { Db } from "../db/database";
+import { type Db, PREPARED } from "../db/database";
 import type { EntryMeta } from "./entries";
 
 /** Who made a batch, stored on each of its commands (the history is authored). */
@@ -147,7 +147,7 @@ export class BoardStore {
     clientIds: string[],
     db: Db = this.prisma,
   ): Promise<Map<string, BatchOutcome>> {
-    const rows = await db.$queryRaw<{ clientId: string; outcome: BatchOutcome }[]>`
+    const rows = await db.$queryRaw<{ clientId: string; outcome: BatchOutcome }[]>`${PREPARED}
       SELECT DISTINCT ON ("clientId") "clientId", outcome FROM board_batch
       WHERE "boardId" = ${boardId} AND "clientId" = ANY(${[...new Set(clientIds)]}::text[])
       ORDER BY "clientId", "batchSeq" DESC`;
@@ -159,18 +159,20 @@ export class BoardStore {
    * such board). Writers on every instance take this lock first, so they take turns per board.
    */
   async lockVersion(tx: Prisma.TransactionClient, boardId: string): Promise<BoardLock | null> {
-    const rows = await tx.$queryRaw<BoardLock[]>`
+    const rows = await tx.$queryRaw<BoardLock[]>`${PREPARED}
       SELECT version, xmin::text AS "writtenBy" FROM board WHERE id = ${boardId} FOR UPDATE`;
     return rows[0] ?? null;
   }
 
   /**
-   * Writes a group of batches at `fromVersion` inside `tx`: the command rows (the (board, version)
-   * key refuses any version written twice), the board's new version (only if still `fromVersion`),
+   * Writes a group of batches at `fromVersion` in `db` (an open transaction holding the board's
+   * lock, or the client: the statement is its own transaction): the command rows (the (board,
+   * version) key refuses any version written twice), the board's new version (only if still
+   * `fromVersion`, and, given `writtenBy`, only if that transaction wrote the row last),
    * each batch's outcome, and a checkpoint when the group crosses a multiple of K.
    */
   async write(
-    tx: Prisma.TransactionClient,
+    db: Db,
     boardId: string,
     fromVersion: number,
     batches: StoredBatch[],
@@ -178,6 +180,8 @@ export class BoardStore {
     at: Date = new Date(),
     /** A NOTIFY the transaction carries (delivered when it commits), if any. */
     notify?: { channel: string; payload: string } | null,
+    /** Write only if the row still is as this transaction (a BoardLock's) left it. */
+    writtenBy?: string | null,
   ): Promise<BoardLock> {
     // Column arrays for one multi-row INSERT (unnest): one round trip and one statement to plan,
     // however many commands the group holds.
@@ -227,10 +231,11 @@ export class BoardStore {
     // history entries (H1: an action continued from an earlier flush of the same author only
     // moves its end), the undone flags an undo or redo switches, the checkpoints the group
     // crosses, and the notification other instances hear once the transaction commits.
-    const [result] = await tx.$queryRaw<{ moved: number; writtenBy: string }[]>`
+    const [result] = await db.$queryRaw<{ moved: number; writtenBy: string }[]>`${PREPARED}
       WITH moved AS (
         UPDATE board SET version = ${version}, title = COALESCE(${title}, title), "updatedAt" = now()
         WHERE id = ${boardId} AND version = ${fromVersion}
+          AND (${writtenBy ?? null}::text IS NULL OR xmin::text = ${writtenBy ?? null}::text)
         RETURNING id, xmin::text AS "writtenBy"
       ), commands AS (
         INSERT INTO board_command ("boardId", version, action, path, props, "parentDefault",
