@@ -1,12 +1,13 @@
 // npm run profile:wire — where a production server spends its CPU under the 50-writer WebSocket
-// load of bench:wire: runs it with `node --cpu-prof`, then prints the top functions by self time.
-// Usage: npm run build && npm run profile:wire [-- postgresql]   (needs PostgreSQL binaries for it)
+// load of bench:wire (or, with `fanout`, 1 writer and 50 subscribers): runs it with
+// `node --cpu-prof`, then prints the top functions by self time.
+// Usage: npm run build && npm run profile:wire [-- postgresql] [fanout]   (PostgreSQL needs its binaries)
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
 import { startServer } from "../test/server-process";
 import { signUp } from "./clients";
-import { saturation } from "./wire.bench";
+import { fanOut, saturation } from "./wire.bench";
 
 interface ProfileNode {
   id: number;
@@ -46,7 +47,8 @@ export function topSelfTime(profile: Profile, window: { from: bigint; to: bigint
 }
 
 async function main() {
-  const kind = process.argv[2] === "postgresql" ? "postgresql" : "pglite";
+  const kind = process.argv.includes("postgresql") ? "postgresql" : "pglite";
+  const phase = process.argv.includes("fanout") ? "fanout" : "saturation";
   const dir = path.resolve(".data/profile");
   rmSync(dir, { recursive: true, force: true });
   let env: Record<string, string> = {};
@@ -67,11 +69,21 @@ async function main() {
   let window = { from: 0n, to: 0n };
   try {
     const cookie = await signUp(server.url, "profile");
-    const load = await saturation(server, cookie, "websocket");
-    window = load.window;
-    console.log(
-      `${kind}: ${load.flushes} flushes, ${Math.round(load.rate)} edits/s, server CPU ${load.cpuPerFlush.toFixed(2)} ms per flush`,
-    );
+    if (phase === "fanout") {
+      const from = process.hrtime.bigint() / 1000n;
+      const cpu = server.cpuMs();
+      const latencies = await fanOut(server.url, cookie, "websocket");
+      window = { from, to: process.hrtime.bigint() / 1000n };
+      console.log(
+        `${kind}: 1 writer → 50 subscribers, ${latencies.length} events, server CPU ${(server.cpuMs() - cpu).toFixed(0)} ms`,
+      );
+    } else {
+      const load = await saturation(server, cookie, "websocket");
+      window = load.window;
+      console.log(
+        `${kind}: ${load.flushes} flushes, ${Math.round(load.rate)} edits/s, server CPU ${load.cpuPerFlush.toFixed(2)} ms per flush`,
+      );
+    }
   } finally {
     await server.stop();
     cluster?.stop();

@@ -148,7 +148,7 @@ export async function saturation(server: ServerProcess, cookie: string, transpor
   return { rate: flushes / seconds, cpuPerFlush: cpu / flushes, flushes, window, clientShare };
 }
 
-async function fanOut(url: string, cookie: string, transport: Transport) {
+export async function fanOut(url: string, cookie: string, transport: Transport) {
   const owner = apiClient(url, cookie, transport);
   const boardId = await newBoard(owner.api);
   const { version } = await owner.api.sync.load.query({ boardId });

@@ -44,7 +44,9 @@ function preparedStatementName(query: { sql: string }): string {
  */
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.kind === "pglite") {
-    const pglite = await PGlite.create(config.dataDir);
+    // PostgreSQL's default 128 MB of shared buffers is sized for a server of its own; embedded,
+    // they sit in this process's memory, and a board's working set is a few pages.
+    const pglite = await PGlite.create(config.dataDir, { postgresqlconf: "shared_buffers = 32MB" });
     const adapterFactory = new PrismaPGlite(pglite);
     const prisma = new PrismaClient({ adapter: adapterFactory });
     return {

@@ -1,6 +1,6 @@
 import { openConfiguredDatabase } from "./configured";
 import type { Database } from "./database";
-import { applyMigrations } from "./migrate";
+import { applyMigrations, migrationsPending } from "./migrate";
 
 // One database per process, kept on globalThis: Next may load this module more than once (dev
 // reloads, separate bundles for instrumentation and routes), and PGlite must never open its
@@ -11,6 +11,7 @@ const globalForDb = globalThis as { __rewindDatabase?: Promise<Database> };
 export function getDatabase(): Promise<Database> {
   globalForDb.__rewindDatabase ??= (async () => {
     const database = await openConfiguredDatabase();
+    if (!(await migrationsPending(database.prisma))) return database;
     const applied = await applyMigrations(database.adapterFactory);
     if (applied.length > 0) console.log(`[db] ${database.kind}: applied ${applied.join(", ")}`);
     return database;

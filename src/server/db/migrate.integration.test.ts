@@ -9,6 +9,7 @@ import {
   createMigration,
   defaultMigrationPaths,
   diffSchemaAgainstMigrations,
+  migrationsPending,
 } from "./migrate";
 
 const migrationNames = readdirSync(defaultMigrationPaths().migrationsDir, { withFileTypes: true })
@@ -30,6 +31,22 @@ describeEachDatabase("migrations", (db) => {
 
   it("applies nothing the second time", async () => {
     expect(await applyMigrations(db().adapterFactory)).toEqual([]);
+  });
+
+  it("tells pending migrations from none without the schema engine", async () => {
+    expect(await migrationsPending(db().prisma)).toBe(false);
+    const fresh = await openDatabase({ kind: "pglite", dataDir: "memory://" });
+    try {
+      expect(await migrationsPending(fresh.prisma)).toBe(true);
+      await applyMigrations(fresh.adapterFactory);
+      expect(await migrationsPending(fresh.prisma)).toBe(false);
+      // A migration recorded as rolled back is pending again.
+      await fresh.prisma.$executeRaw`UPDATE _prisma_migrations SET rolled_back_at = now()
+        WHERE migration_name = ${migrationNames.at(-1)}`;
+      expect(await migrationsPending(fresh.prisma)).toBe(true);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("creates the tables the app queries", async () => {

@@ -5,6 +5,7 @@ import { PGlite } from "@electric-sql/pglite";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaFilter } from "@prisma/schema-engine-wasm";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { Db } from "./database";
 import { withSchemaEngine } from "./schema-engine";
 
 export interface MigrationPaths {
@@ -55,6 +56,26 @@ export async function readMigrationList(migrationsDir: string): Promise<Migratio
 
 async function readSchema(schemaPath: string) {
   return { path: schemaPath, content: await readFile(schemaPath, "utf8") };
+}
+
+/**
+ * Whether prisma/migrations holds a migration the database has not finished applying, read from
+ * `_prisma_migrations` with one query. A server that starts on an up-to-date database then never
+ * loads the schema engine, whose WebAssembly memory would stay in the process for good.
+ */
+export async function migrationsPending(
+  prisma: Db,
+  paths: MigrationPaths = defaultMigrationPaths(),
+): Promise<boolean> {
+  const list = await readMigrationList(paths.migrationsDir);
+  const [table] = await prisma.$queryRaw<{ exists: boolean }[]>`
+    SELECT to_regclass('_prisma_migrations') IS NOT NULL AS exists`;
+  if (!table?.exists) return list.migrationDirectories.length > 0;
+  const rows = await prisma.$queryRaw<{ name: string }[]>`
+    SELECT migration_name AS name FROM _prisma_migrations
+    WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+  const applied = new Set(rows.map((row) => row.name));
+  return list.migrationDirectories.some((folder) => !applied.has(folder.path));
 }
 
 /**
