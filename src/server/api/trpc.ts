@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import { transformer } from "@/lib/transformer";
 import { PROTOCOL_VERSION } from "@/sync";
-import type { HistoryRefused } from "../boards/errors";
+import type { HistoryRefused, MembershipRefused } from "../boards/errors";
 import { atLeast, type Role } from "../boards/MemberRoles";
 import type { InnerContext } from "./context";
 import { boardId } from "./inputs";
@@ -48,8 +48,9 @@ function asTRPCError(error: unknown): TRPCError | null {
     case "ProtocolError":
       return new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
     case "HistoryRefused":
+    case "MembershipRefused":
       return new TRPCError({
-        code: (error as HistoryRefused).code,
+        code: (error as HistoryRefused | MembershipRefused).code,
         message: error.message,
         cause: error,
       });

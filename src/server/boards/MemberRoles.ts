@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { BoardEvents } from "./BoardEvents";
+import { MembershipRefused } from "./errors";
 
 /** Roles on a board, from the most to the least allowed. */
 export const ROLES = ["owner", "editor", "viewer"] as const;
@@ -42,6 +43,51 @@ export class MemberRoles {
     const role = (member?.role as Role | undefined) ?? null;
     if ((this.generations.get(boardId) ?? 0) === generation) this.remember(boardId, userId, role);
     return role;
+  }
+
+  /**
+   * Gives a member another role, or takes them off the board (`role` null), and tells every
+   * instance. The board's last owner can do neither to themself.
+   */
+  async change(
+    boardId: string,
+    userId: string,
+    role: Exclude<Role, "owner"> | null,
+  ): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      // Owners' rows locked first: two owners stepping down at once cannot leave none.
+      const owners = await tx.$queryRaw<{ userId: string }[]>`
+        SELECT "userId" FROM board_member WHERE "boardId" = ${boardId} AND role = 'owner' FOR UPDATE`;
+      const member = await tx.boardMember.findUnique({
+        where: { boardId_userId: { boardId, userId } },
+        select: { role: true },
+      });
+      if (!member) throw new MembershipRefused("NOT_FOUND", "No such member on this board");
+      if (member.role === "owner" && owners.length <= 1) {
+        throw new MembershipRefused(
+          "PRECONDITION_FAILED",
+          role === null
+            ? "The board's last owner cannot leave it"
+            : "The board's last owner cannot give up ownership",
+        );
+      }
+      if (role === null) {
+        await tx.boardMember.delete({ where: { boardId_userId: { boardId, userId } } });
+      } else {
+        await tx.boardMember.update({
+          where: { boardId_userId: { boardId, userId } },
+          data: { role },
+        });
+      }
+    });
+    await this.changed(boardId);
+  }
+
+  /** Calls `listener` whenever the board's members change, on any instance. */
+  watch(boardId: string, listener: () => void): () => void {
+    return this.events.subscribeMembers((changed) => {
+      if (changed === boardId) listener();
+    });
   }
 
   /** Tells every instance (this one at once) that the board's members changed. */

@@ -13,3 +13,14 @@ export class HistoryRefused extends Error {
     super(message);
   }
 }
+
+/** A change of a board's members that cannot be made, with the reason for the owner. */
+export class MembershipRefused extends Error {
+  override readonly name = "MembershipRefused";
+  constructor(
+    readonly code: "NOT_FOUND" | "PRECONDITION_FAILED",
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -74,6 +74,41 @@ describeEachDatabase("board router", (db) => {
     expect((await as(bob).board.list()).map((b) => b.role)).toEqual(["editor"]);
   });
 
+  it("setRole and removeMember: owner only, members only, never the last owner, bad input named", async () => {
+    const { id: boardId } = await as(ada).board.create({ title: "Team" });
+    await as(ada).board.invite({ boardId, email: bob.email, role: "editor" });
+    await as(ada).board.invite({ boardId, email: eve.email, role: "viewer" });
+    expect(await codeOf(as(bob).board.setRole({ boardId, userId: eve.id, role: "editor" }))).toBe(
+      "FORBIDDEN",
+    );
+    expect(await codeOf(as(bob).board.removeMember({ boardId, userId: eve.id }))).toBe("FORBIDDEN");
+    expect(await as(ada).board.setRole({ boardId, userId: bob.id, role: "viewer" })).toEqual({
+      ok: true,
+    });
+    await expect(
+      as(ada).board.setRole({ boardId, userId: ada.id, role: "viewer" }),
+    ).rejects.toThrow("The board's last owner cannot give up ownership");
+    await expect(as(ada).board.removeMember({ boardId, userId: ada.id })).rejects.toThrow(
+      "The board's last owner cannot leave it",
+    );
+    expect(await codeOf(as(ada).board.removeMember({ boardId, userId: "nobody" }))).toBe(
+      "NOT_FOUND",
+    );
+    await expect(
+      as(ada).board.setRole({ boardId, userId: eve.id, role: "owner" as "editor" }),
+    ).rejects.toThrow(/^role: /);
+    await expect(as(ada).board.removeMember({ boardId, userId: "" })).rejects.toThrow(
+      "userId: must not be empty",
+    );
+    expect(await as(ada).board.removeMember({ boardId, userId: eve.id })).toEqual({ ok: true });
+    const members = await as(ada).board.members({ boardId });
+    expect(members.map(({ name, role }) => ({ name, role }))).toEqual([
+      { name: "ada", role: "owner" },
+      { name: "bob", role: "viewer" },
+    ]);
+    expect(await codeOf(as(eve).board.members({ boardId }))).toBe("NOT_FOUND");
+  });
+
   it("a role kept in memory is dropped on every instance as soon as the board's members change", async () => {
     // Two instances on one database, hearing each other (as LISTEN/NOTIFY does across processes).
     const bus = new LocalBoardEvents();

@@ -1,7 +1,9 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { newId } from "@/sync";
-import { title } from "../inputs";
+import type { Role } from "../../boards/MemberRoles";
+import { id, title } from "../inputs";
+import { createWakeup } from "../signal";
 import { boardProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
 
 export const boardRouter = createTRPCRouter({
@@ -58,6 +60,43 @@ export const boardRouter = createTRPCRouter({
       await ctx.roles.changed(input.boardId);
       return { ok: true as const };
     }),
+
+  /** Owner only: changes a member's role; the last owner cannot step down. */
+  setRole: boardProcedure("owner", "change roles")
+    .input(z.object({ userId: id, role: z.enum(["editor", "viewer"]) }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.roles.change(input.boardId, input.userId, input.role);
+      return { ok: true as const };
+    }),
+
+  /** Owner only: takes a member off the board; the last owner cannot leave. */
+  removeMember: boardProcedure("owner", "remove people")
+    .input(z.object({ userId: id }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.roles.change(input.boardId, input.userId, null);
+      return { ok: true as const };
+    }),
+
+  /**
+   * The caller's role on the board: now, then at every change (on any instance). Ends with
+   * NOT_FOUND once they are no longer a member.
+   */
+  access: boardProcedure("viewer").subscription(async function* ({ ctx, input, signal }) {
+    const wakeup = createWakeup(signal);
+    const off = ctx.roles.watch(input.boardId, () => wakeup.notify());
+    try {
+      let sent: Role | null = null;
+      while (!signal?.aborted) {
+        const role = await ctx.roles.of(input.boardId, ctx.user.id);
+        if (!role) throw new TRPCError({ code: "NOT_FOUND", message: "Board not found" });
+        if (role !== sent) yield { role };
+        sent = role;
+        await wakeup.wait();
+      }
+    } finally {
+      off();
+    }
+  }),
 
   /** Everyone on the board, with their role. */
   members: boardProcedure("viewer").query(async ({ ctx, input }) => {

@@ -1,4 +1,4 @@
-import { tracked } from "@trpc/server";
+import { TRPCError, tracked } from "@trpc/server";
 import { z } from "zod";
 import { plainJson } from "@/lib/transformer";
 import { flushRequestSchema } from "@/sync";
@@ -34,12 +34,24 @@ export const syncRouter = createTRPCRouter({
         latest = Math.max(latest, version);
         wakeup.notify();
       });
+      // A member taken off the board (on any instance) stops hearing of it at once.
+      let membersChanged = false;
+      const offMembers = ctx.roles.watch(input.boardId, () => {
+        membersChanged = true;
+        wakeup.notify();
+      });
       try {
         const head = await ctx.boards.head(input.boardId);
         if (head === null) throw new BoardNotFound(`Board ${input.boardId} not found`);
         latest = Math.max(latest, head);
         let sent = input.lastEventId != null ? Number(input.lastEventId) : head;
         while (!signal?.aborted) {
+          if (membersChanged) {
+            membersChanged = false;
+            if (!(await ctx.roles.of(input.boardId, ctx.user.id))) {
+              throw new TRPCError({ code: "NOT_FOUND", message: "Board not found" });
+            }
+          }
           if (latest > sent) {
             const to = latest;
             const changes = await ctx.boards.changesSince(input.boardId, sent, to);
@@ -51,6 +63,7 @@ export const syncRouter = createTRPCRouter({
         }
       } finally {
         off();
+        offMembers();
       }
     }),
 });
