@@ -288,3 +288,34 @@ test("an expired session sends the user to sign in, and their unsent edit surviv
     a.page.getByRole("region", { name: "Ideas" }).getByRole("checkbox", { name: "keep me" }),
   ).toBeVisible();
 });
+
+test("an owner makes an editor viewer, then removes them: the editor's open page follows live", async ({
+  browser,
+  baseURL,
+}) => {
+  const { a, b } = await twoOnOneList(browser, baseURL, {
+    owner: "Olga",
+    editor: "Ivan",
+    board: "Access",
+    list: "Tasks",
+  });
+  const tasks = b.page.getByRole("region", { name: "Tasks" });
+  await expect(tasks.getByRole("textbox", { name: "New item" })).toBeEnabled();
+
+  await a.page.getByRole("button", { name: "Share" }).click();
+  const dialog = a.page.getByRole("dialog");
+  await expect(dialog.getByText("Owner")).toBeVisible();
+  await dialog.getByRole("combobox", { name: "Role of Ivan" }).selectOption("Viewer");
+  // Ivan's page turns read-only without a reload.
+  await expect(tasks.getByRole("textbox", { name: "New item" })).toBeDisabled();
+  await expect(b.page.getByText("You can view this board.")).toBeVisible();
+  await expect(dialog.getByRole("combobox", { name: "Role of Ivan" })).toHaveValue("viewer");
+
+  await dialog.getByRole("button", { name: "Remove Ivan" }).click();
+  await expect(dialog.getByRole("button", { name: "Remove Ivan" })).toHaveCount(0);
+  await expect(b.page.getByRole("heading", { name: "Board not found" })).toBeVisible();
+  // The owner keeps their board.
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await addItem(a.page, "Tasks", "still mine");
+  await expect(a.page.getByRole("status")).toHaveText("Saved");
+});

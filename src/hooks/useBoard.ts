@@ -30,10 +30,10 @@ export function useBoard(boardId: string, userId: string) {
       transport: {
         load: () => client.sync.load.query({ boardId }),
         flush: (request) => client.sync.flush.mutate({ boardId, ...request }),
-        subscribe: (lastEventId, onData) => {
+        subscribe: (lastEventId, onData, onError) => {
           const subscription = client.sync.subscribe.subscribe(
             { boardId, lastEventId: String(lastEventId) },
-            { onData: (event) => onData(event.data) },
+            { onData: (event) => onData(event.data), onError },
           );
           return () => subscription.unsubscribe();
         },

@@ -15,8 +15,15 @@ import { countPending, type Pending, UnsentEdits } from "./UnsentEdits";
 export interface BoardTransport {
   load(): Promise<{ version: number; document: Doc }>;
   flush(request: FlushRequest): Promise<FlushResponse>;
-  /** Pushes others' changes from `lastEventId` (a version) on; returns a stop function. */
-  subscribe(lastEventId: number, onData: (changes: RemoteChanges) => void): () => void;
+  /**
+   * Pushes others' changes from `lastEventId` (a version) on; `onError` when the server ends the
+   * stream with a refusal. Returns a stop function.
+   */
+  subscribe(
+    lastEventId: number,
+    onData: (changes: RemoteChanges) => void,
+    onError?: (error: unknown) => void,
+  ): () => void;
 }
 
 /**
@@ -269,9 +276,16 @@ export class BoardSession {
   private subscribe() {
     if (!this.proxy) return;
     this.stopSubscription?.();
-    this.stopSubscription = this.options.transport.subscribe(this.proxy.version, (changes) => {
-      this.proxy?.receive(changes);
-    });
+    this.stopSubscription = this.options.transport.subscribe(
+      this.proxy.version,
+      (changes) => this.proxy?.receive(changes),
+      (error) => {
+        // Taken off the board (or it is gone): nothing more will come, and nothing can be sent.
+        const kind = this.options.classify(error);
+        if (kind === "not-found") this.update({ status: { kind: "not-found" } });
+        else if (kind === "unauthorized") this.options.onUnauthorized?.();
+      },
+    );
   }
 
   private flushSoon(delay = this.options.flushDelayMs ?? 0) {

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { asBoard, BOARD_LIMITS, boardPath, ordered } from "@/board";
+import { useAccess } from "@/hooks/useAccess";
 import { useBoard } from "@/hooks/useBoard";
 import { useTimeTravel } from "@/hooks/useTimeTravel";
 import { useUndoRedo } from "@/hooks/useUndoRedo";
@@ -21,7 +22,8 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
   const { session, document, status, alerts } = useBoard(boardId, userId);
   const trpc = useTRPC();
   const members = useQuery(trpc.board.members.queryOptions({ boardId }, { retry: false }));
-  const role = members.data?.find((m) => m.userId === userId)?.role;
+  const access = useAccess(boardId);
+  const role = access.role ?? members.data?.find((m) => m.userId === userId)?.role;
   const canEdit = role === "owner" || role === "editor";
   const [historyOpen, setHistoryOpen] = useState(false);
   const travel = useTimeTravel(boardId, session);
@@ -33,7 +35,7 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
     enabled: canEdit && !travelling && session !== null,
   });
 
-  if (status.kind === "not-found" || members.error?.data?.code === "NOT_FOUND") {
+  if (status.kind === "not-found" || access.removed || members.error?.data?.code === "NOT_FOUND") {
     return (
       <section className="empty-state">
         <h1>Board not found</h1>

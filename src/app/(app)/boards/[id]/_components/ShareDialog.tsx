@@ -1,17 +1,19 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { useTRPC } from "@/trpc/react";
 
-/** Owner only: invite an existing account as editor or viewer. */
+type Message = { ok: boolean; text: string };
+
+/** Owner only: invite an existing account as editor or viewer; change roles; remove members. */
 export function ShareDialog({ boardId }: { boardId: string }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<"editor" | "viewer">("editor");
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
   const invite = useMutation(
     trpc.board.invite.mutationOptions({
       onSuccess: () => {
@@ -73,6 +75,7 @@ export function ShareDialog({ boardId }: { boardId: string }) {
               {message.text}
             </p>
           )}
+          <MemberList boardId={boardId} onMessage={setMessage} />
           <div className="dialog-actions">
             <button
               type="button"
@@ -88,5 +91,76 @@ export function ShareDialog({ boardId }: { boardId: string }) {
         </form>
       </dialog>
     </>
+  );
+}
+
+/** Everyone on the board: owners as they are, others with a role select and a remove button. */
+function MemberList({
+  boardId,
+  onMessage,
+}: {
+  boardId: string;
+  onMessage: (message: Message) => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const members = useQuery(trpc.board.members.queryOptions({ boardId }));
+  const refresh = () =>
+    queryClient.invalidateQueries({ queryKey: trpc.board.members.queryKey({ boardId }) });
+  const setRole = useMutation(
+    trpc.board.setRole.mutationOptions({
+      onSuccess: () => void refresh(),
+      onError: (error) => onMessage({ ok: false, text: error.message }),
+    }),
+  );
+  const remove = useMutation(
+    trpc.board.removeMember.mutationOptions({
+      onSuccess: () => void refresh(),
+      onError: (error) => onMessage({ ok: false, text: error.message }),
+    }),
+  );
+  if (!members.data) return null;
+  return (
+    <section aria-labelledby="members-title">
+      <h3 id="members-title">People with access</h3>
+      <ul className="member-list">
+        {members.data.map((member) => (
+          <li key={member.userId} className="member-row">
+            <span>
+              {member.name} <span className="muted">{member.email}</span>
+            </span>
+            {member.role === "owner" ? (
+              <span className="muted">Owner</span>
+            ) : (
+              <span className="member-actions">
+                <select
+                  aria-label={`Role of ${member.name}`}
+                  value={member.role}
+                  disabled={setRole.isPending}
+                  onChange={(event) =>
+                    setRole.mutate({
+                      boardId,
+                      userId: member.userId,
+                      role: event.target.value as "editor" | "viewer",
+                    })
+                  }
+                >
+                  <option value="editor">Editor</option>
+                  <option value="viewer">Viewer</option>
+                </select>
+                <button
+                  type="button"
+                  className="button secondary"
+                  disabled={remove.isPending}
+                  onClick={() => remove.mutate({ boardId, userId: member.userId })}
+                >
+                  Remove {member.name}
+                </button>
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
