@@ -28,7 +28,8 @@ export interface ServicesOptions extends BoardServiceOptions {
 
 /** Builds the services for `db`: the board server, the history on top of it, and presence. */
 export function createServices(db: Database, options: ServicesOptions = {}): Services {
-  const { events = defaultEvents(db), ...boardOptions } = options;
+  const { events: given, ...boardOptions } = options;
+  const events = given ?? defaultEvents(db);
   const boards = new BoardService(db.prisma, events, boardOptions);
   const history = new HistoryService(boards, new HistoryStore(db.prisma));
   const presence = new Presence();
@@ -42,6 +43,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     async close() {
       roles.close();
       await boards.close();
+      if (!given) await events.close(); // events handed in belong to the caller
     },
   };
 }

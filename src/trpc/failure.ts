@@ -1,5 +1,6 @@
 import { TRPCClientError } from "@trpc/client";
 import type { FailureKind } from "@/lib/BoardSession";
+import { backoff } from "@/lib/backoff";
 
 /** Why a tRPC call failed: a refusal the server answered with, or no answer at all ("offline"). */
 export function classifyFailure(error: unknown): FailureKind {
@@ -26,16 +27,6 @@ const UNKNOWN_OUTCOME_ATTEMPTS = 4;
  */
 export function retryUnknownOutcome(failureCount: number, error: unknown): boolean {
   return failureCount < UNKNOWN_OUTCOME_ATTEMPTS - 1 && classifyFailure(error) === "offline";
-}
-
-/**
- * Exponential backoff with jitter for attempt `n` (0, 1, 2…): `baseMs` doubled each time up to
- * `maxMs`, then a random half to all of it, so clients that failed together do not come back
- * together.
- */
-export function backoff(n: number, baseMs: number, maxMs: number): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** n);
-  return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
 /** Delays between those attempts: up to about 0.6 s, 1.2 s, 2.4 s. */

@@ -7,10 +7,10 @@ import {
   wsLink,
 } from "@trpc/client";
 import { observable } from "@trpc/server/observable";
+import { backoff } from "@/lib/backoff";
 import { transformer } from "@/lib/transformer";
 import type { AppRouter } from "@/server/api/root";
 import { PROTOCOL_VERSION } from "@/sync";
-import { backoff } from "./failure";
 
 export type Transport = "websocket" | "sse";
 

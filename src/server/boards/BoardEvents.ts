@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import pg from "pg";
+import { backoff } from "@/lib/backoff";
 
 /** Tells every server instance that a board reached a new version. */
 export interface BoardEvents {
@@ -54,6 +55,13 @@ export class LocalBoardEvents implements BoardEvents {
     return () => this.emitter.off(boardId, listener);
   }
 
+  /** Boards someone here listens to. */
+  protected boardsWithListeners(): string[] {
+    return this.emitter
+      .eventNames()
+      .filter((name): name is string => typeof name === "string" && name !== membersEvent);
+  }
+
   async publishMembers(boardId: string): Promise<void> {
     this.emitter.emit(membersEvent, boardId);
   }
@@ -75,42 +83,109 @@ export class LocalBoardEvents implements BoardEvents {
 const CHANNEL = "rewind_board";
 const MEMBERS_CHANNEL = "rewind_members";
 
+/** The members event that means "any board": sent after a gap in what this instance heard. */
+export const ALL_BOARDS = "*";
+
 /**
  * Several instances on one PostgreSQL: NOTIFY on commit, LISTEN on one dedicated connection per
  * instance. Other instances hear each version through the database; the writer's own subscribers
  * hear it at once (`announceHere`) and again, harmlessly, through the database.
+ *
+ * The LISTEN connection comes back on its own after any failure, with backoff. Whatever was
+ * announced while it was down is lost, so once it is back every board with subscribers here is
+ * told its current version (they catch up from the last version they sent) and every kept role
+ * is dropped.
  */
 export class PostgresBoardEvents extends LocalBoardEvents {
+  /** The LISTEN connection, once listening. */
   private client: pg.Client | null = null;
+  /** The connection being opened or open: only its failure counts. */
+  private current: pg.Client | null = null;
   private ready: Promise<void> | null = null;
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+  /** Times the LISTEN connection was lost and opened again. */
+  reconnects = 0;
 
-  constructor(private readonly url: string) {
+  constructor(
+    private readonly url: string,
+    private readonly retry = { baseMs: 100, maxMs: 5_000 },
+  ) {
     super();
   }
 
-  /** Opens the LISTEN connection (lazily, on first subscribe or publish). */
+  /** Opens the LISTEN connection (lazily, on first use); resolves once listening. */
   private connect(): Promise<void> {
-    this.ready ??= (async () => {
-      const client = new pg.Client({ connectionString: this.url });
-      client.on("notification", (message) => {
-        if (message.channel === MEMBERS_CHANNEL) {
-          if (message.payload) this.emitMembers(message.payload);
-          return;
-        }
-        const [boardId, version] = (message.payload ?? "").split("\n");
-        if (boardId && version) this.emit(boardId, Number(version));
-      });
-      client.on("error", (error) => {
-        console.error("[board-events] LISTEN connection failed:", error.message);
-        this.client = null;
-        this.ready = null;
-      });
+    this.ready ??= this.open();
+    return this.ready;
+  }
+
+  private async open(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url });
+    this.current = client;
+    client.on("notification", (message) => {
+      if (message.channel === MEMBERS_CHANNEL) {
+        if (message.payload) this.emitMembers(message.payload);
+        return;
+      }
+      const [boardId, version] = (message.payload ?? "").split("\n");
+      if (boardId && version) this.emit(boardId, Number(version));
+    });
+    // Errors after connecting (the backend terminated, the network gone) end the connection.
+    client.on("error", (error) => this.lost(client, error));
+    client.on("end", () => this.lost(client, new Error("connection ended")));
+    try {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
       await client.query(`LISTEN ${MEMBERS_CHANNEL}`);
-      this.client = client;
-    })();
-    return this.ready;
+    } catch (error) {
+      this.lost(client, error as Error);
+      throw error;
+    }
+    if (this.closed) {
+      await client.end().catch(() => {});
+      return;
+    }
+    const wasLost = this.attempt > 0;
+    this.client = client;
+    this.attempt = 0;
+    if (wasLost) await this.catchUp();
+  }
+
+  /** The connection failed: forget it and try again after a backoff. */
+  private lost(client: pg.Client, error: Error) {
+    if (client !== this.current) return; // handled already, or an old connection's echo
+    this.current = null;
+    this.client = null;
+    this.ready = null;
+    client.removeAllListeners("end");
+    void client.end().catch(() => {});
+    if (this.closed) return;
+    if (this.attempt === 0) {
+      this.reconnects += 1;
+      console.error("[board-events] LISTEN connection lost:", error.message);
+    }
+    const delay = backoff(this.attempt, this.retry.baseMs, this.retry.maxMs);
+    this.attempt += 1;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.connect().catch(() => {}); // `lost` schedules the next try
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  /** After a gap: every board with subscribers here hears its current version, roles are dropped. */
+  private async catchUp() {
+    this.emitMembers(ALL_BOARDS);
+    const boards = this.boardsWithListeners();
+    if (boards.length === 0 || !this.client) return;
+    const { rows } = await this.client.query<{ id: string; version: number }>(
+      "SELECT id, version FROM board WHERE id = ANY($1)",
+      [boards],
+    );
+    for (const row of rows) this.emit(row.id, row.version);
   }
 
   override notification(boardId: string, version: number) {
@@ -128,12 +203,12 @@ export class PostgresBoardEvents extends LocalBoardEvents {
   }
 
   override subscribeMembers(listener: (boardId: string) => void): () => void {
-    void this.connect().catch((error: Error) => console.error("[board-events]", error.message));
+    void this.connect().catch(() => {}); // retried by `lost`
     return super.subscribeMembers(listener);
   }
 
   override subscribe(boardId: string, listener: (version: number) => void): () => void {
-    void this.connect().catch((error: Error) => console.error("[board-events]", error.message));
+    void this.connect().catch(() => {}); // retried by `lost`
     return super.subscribe(boardId, listener);
   }
 
@@ -142,10 +217,22 @@ export class PostgresBoardEvents extends LocalBoardEvents {
     return this.connect();
   }
 
+  /** The backend process id of the LISTEN connection (tests terminate it), null when down. */
+  async backendPid(): Promise<number | null> {
+    if (!this.client) return null;
+    const { rows } = await this.client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+    return rows[0]?.pid ?? null;
+  }
+
   override async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     await super.close();
-    await this.client?.end();
+    const client = this.current;
+    this.current = null;
     this.client = null;
     this.ready = null;
+    client?.removeAllListeners("end");
+    await client?.end().catch(() => {});
   }
 }

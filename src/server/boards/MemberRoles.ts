@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@/generated/prisma/client";
-import type { BoardEvents } from "./BoardEvents";
+import { ALL_BOARDS, type BoardEvents } from "./BoardEvents";
 import { MembershipRefused } from "./errors";
 
 /** Roles on a board, from the most to the least allowed. */
@@ -21,6 +21,8 @@ export class MemberRoles {
   private readonly boards = new Map<string, Map<string, Role | null>>();
   /** Bumped at every change of a board, so a read that raced with it is not kept. */
   private readonly generations = new Map<string, number>();
+  /** Bumped when every board may have changed (after a gap in the notifications). */
+  private epoch = 0;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -28,7 +30,10 @@ export class MemberRoles {
     private readonly events: BoardEvents,
     private readonly maxBoards = 10_000,
   ) {
-    this.unsubscribe = events.subscribeMembers((boardId) => this.forget(boardId));
+    this.unsubscribe = events.subscribeMembers((boardId) => {
+      if (boardId === ALL_BOARDS) this.forgetAll();
+      else this.forget(boardId);
+    });
   }
 
   /** The user's role on the board, or null when they are not a member. */
@@ -36,12 +41,15 @@ export class MemberRoles {
     const known = this.boards.get(boardId);
     if (known?.has(userId)) return known.get(userId) ?? null;
     const generation = this.generations.get(boardId) ?? 0;
+    const epoch = this.epoch;
     const member = await this.prisma.boardMember.findUnique({
       where: { boardId_userId: { boardId, userId } },
       select: { role: true },
     });
     const role = (member?.role as Role | undefined) ?? null;
-    if ((this.generations.get(boardId) ?? 0) === generation) this.remember(boardId, userId, role);
+    if ((this.generations.get(boardId) ?? 0) === generation && this.epoch === epoch) {
+      this.remember(boardId, userId, role);
+    }
     return role;
   }
 
@@ -86,7 +94,7 @@ export class MemberRoles {
   /** Calls `listener` whenever the board's members change, on any instance. */
   watch(boardId: string, listener: () => void): () => void {
     return this.events.subscribeMembers((changed) => {
-      if (changed === boardId) listener();
+      if (changed === boardId || changed === ALL_BOARDS) listener();
     });
   }
 
@@ -98,6 +106,11 @@ export class MemberRoles {
 
   close(): void {
     this.unsubscribe();
+  }
+
+  private forgetAll() {
+    this.boards.clear();
+    this.epoch += 1;
   }
 
   private forget(boardId: string) {
