@@ -22,6 +22,18 @@ const envSchema = z.object({
     .min(10, "must be at least 10")
     .max(100_000, "must be at most 100000")
     .default(500),
+  HOT_BOARDS_MAX: z.coerce
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(1_000_000, "must be at most 1000000")
+    .default(1_000),
+  HOT_BOARDS_MAX_MB: z.coerce
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(1_000_000, "must be at most 1000000")
+    .default(256),
   AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
   AUTH_RATE_LIMIT: z.coerce
     .number()

@@ -60,7 +60,11 @@ const globalForServices = globalThis as { __rewindServices?: Promise<Services> }
 /** The process's services, on the process's database. */
 export function getServices(): Promise<Services> {
   globalForServices.__rewindServices ??= getDatabase().then((db) =>
-    createServices(db, { checkpointEvery: env().CHECKPOINT_EVERY }),
+    createServices(db, {
+      checkpointEvery: env().CHECKPOINT_EVERY,
+      maxBoards: env().HOT_BOARDS_MAX,
+      maxBytes: env().HOT_BOARDS_MAX_MB * 1024 * 1024,
+    }),
   );
   return globalForServices.__rewindServices;
 }

@@ -41,11 +41,18 @@ interface BoardRuntime extends BoardState {
    */
   outcomes: Map<string, BatchOutcome>;
   writtenBy: string | null;
+  /** Approximate bytes it holds: its document when loaded plus what commands added since. */
+  bytes: number;
 }
 
 /** A group that ran outside the lock (BoardService.inTurn) and must run again under it. */
 class Unconfirmed extends Error {
   override readonly name = "Unconfirmed";
+}
+
+/** What a value takes in memory, roughly: its JSON's length, counted twice for UTF-16. */
+function approximateBytes(value: unknown): number {
+  return 2 * (JSON.stringify(value)?.length ?? 0);
 }
 
 /** Clients' outcomes kept per hot board (the oldest go first). */
@@ -79,6 +86,10 @@ export interface BoardServiceOptions {
   recentLimit?: number;
   /** A board untouched this long is dropped from memory. */
   idleMs?: number;
+  /** Most boards kept in memory; the least recently used go first. */
+  maxBoards?: number;
+  /** Most approximate bytes of boards kept in memory (documents and recent commands). */
+  maxBytes?: number;
 }
 
 /**
@@ -92,7 +103,10 @@ export interface BoardServiceOptions {
  */
 export class BoardService implements BoardLog {
   readonly store: BoardStore;
+  /** Hot boards, least recently used first. */
   private readonly runtimes = new Map<string, BoardRuntime>();
+  /** Their approximate bytes, summed. */
+  private bytes = 0;
   private readonly runner: KeyedSerialRunner<Job, JobResult>;
   private readonly options: Required<BoardServiceOptions>;
   private readonly sweeper: ReturnType<typeof setInterval>;
@@ -106,6 +120,8 @@ export class BoardService implements BoardLog {
       checkpointEvery: options.checkpointEvery ?? 500,
       recentLimit: options.recentLimit ?? 2000,
       idleMs: options.idleMs ?? 10 * 60_000,
+      maxBoards: options.maxBoards ?? 1_000,
+      maxBytes: options.maxBytes ?? 256 * 1024 * 1024,
     };
     this.store = new BoardStore(prisma, this.options.checkpointEvery);
     this.runner = new KeyedSerialRunner((boardId, jobs) => this.processGroup(boardId, jobs), 200);
@@ -187,6 +203,16 @@ export class BoardService implements BoardLog {
     return this.runtimes.size;
   }
 
+  /** Approximate bytes of the boards kept in memory. */
+  get hotBytes(): number {
+    return this.bytes;
+  }
+
+  /** Whether the board is kept in memory (tests of the bound). */
+  isHot(boardId: string): boolean {
+    return this.runtimes.has(boardId);
+  }
+
   async close(): Promise<void> {
     clearInterval(this.sweeper);
   }
@@ -208,12 +234,39 @@ export class BoardService implements BoardLog {
           lastUsed: Date.now(),
           outcomes: new Map(),
           writtenBy: null,
+          bytes: approximateBytes(loaded.document),
         };
         this.runtimes.set(boardId, runtime);
+        this.bytes += runtime.bytes;
+        this.keepWithinBounds(boardId);
       }
+    } else {
+      // The map's order is least recently used first.
+      this.runtimes.delete(boardId);
+      this.runtimes.set(boardId, runtime);
     }
     runtime.lastUsed = Date.now();
     return runtime;
+  }
+
+  /**
+   * Drops the least recently used boards until both bounds hold (never `keep`, the board in
+   * hand). A dropped board is loaded again on its next use; a group still running on it finishes
+   * on its own copy, and the database holds everything it wrote.
+   */
+  private keepWithinBounds(keep: string) {
+    const { maxBoards, maxBytes } = this.options;
+    for (const [boardId, runtime] of this.runtimes) {
+      if (this.runtimes.size <= maxBoards && this.bytes <= maxBytes) return;
+      if (boardId === keep) continue;
+      this.drop(boardId, runtime);
+    }
+  }
+
+  private drop(boardId: string, runtime: BoardRuntime) {
+    if (this.runtimes.get(boardId) !== runtime) return;
+    this.runtimes.delete(boardId);
+    this.bytes -= runtime.bytes;
   }
 
   /** `state` moved forward to `head` by the commands stored after it (cost follows those commands). */
@@ -236,13 +289,24 @@ export class BoardService implements BoardLog {
     };
   }
 
-  private remember(runtime: BoardRuntime, commands: Command[], version: number) {
-    for (const command of commands) runtime.recent.push(command);
+  private remember(boardId: string, runtime: BoardRuntime, commands: Command[], version: number) {
+    // Each command is kept twice over: in the recent list, and what it added to the document.
+    let added = 0;
+    for (const command of commands) {
+      runtime.recent.push(command);
+      added += 2 * approximateBytes(command);
+    }
     runtime.version = version;
     const excess = runtime.recent.length - this.options.recentLimit;
     if (excess > 0) {
+      for (const dropped of runtime.recent.slice(0, excess)) added -= approximateBytes(dropped);
       runtime.recent = runtime.recent.slice(excess);
       runtime.recentFrom = version - runtime.recent.length;
+    }
+    runtime.bytes += added;
+    if (this.runtimes.get(boardId) === runtime) {
+      this.bytes += added;
+      this.keepWithinBounds(boardId);
     }
   }
 
@@ -500,7 +564,7 @@ export class BoardService implements BoardLog {
     applied: Command[],
     state: BoardState,
   ): Promise<void> {
-    this.remember(runtime, [...missing, ...applied], state.version);
+    this.remember(boardId, runtime, [...missing, ...applied], state.version);
     runtime.document = state.document;
     runtime.itemCount = state.itemCount;
     if (applied.length === 0) return;
@@ -533,7 +597,7 @@ export class BoardService implements BoardLog {
   private evictIdle() {
     const cutoff = Date.now() - this.options.idleMs;
     for (const [boardId, runtime] of this.runtimes) {
-      if (runtime.lastUsed < cutoff) this.runtimes.delete(boardId);
+      if (runtime.lastUsed < cutoff) this.drop(boardId, runtime);
     }
   }
 }
