@@ -3,7 +3,7 @@ import { BoardService, type BoardServiceOptions } from "./boards/BoardService";
 import { HistoryService } from "./boards/HistoryService";
 import { HistoryStore } from "./boards/HistoryStore";
 import { MemberRoles } from "./boards/MemberRoles";
-import { Presence } from "./boards/Presence";
+import { Presence, type PresenceOptions } from "./boards/Presence";
 import { type Database, getDatabase } from "./db";
 import { env } from "./env";
 
@@ -14,7 +14,7 @@ export interface Services {
   boards: BoardService;
   /** Timeline, time travel, undo, redo and restore (SPEC H1-H12). */
   history: HistoryService;
-  /** Who has each board open on this instance. */
+  /** Who has each board open, on every instance. */
   presence: Presence;
   /** Each member's role per board, kept until the board's members change on any instance. */
   roles: MemberRoles;
@@ -24,15 +24,17 @@ export interface Services {
 export interface ServicesOptions extends BoardServiceOptions {
   /** How instances hear of new versions; by default in-process (PGlite) or LISTEN/NOTIFY. */
   events?: BoardEvents;
+  /** Presence heartbeats and expiry across instances. */
+  presence?: PresenceOptions;
 }
 
 /** Builds the services for `db`: the board server, the history on top of it, and presence. */
 export function createServices(db: Database, options: ServicesOptions = {}): Services {
-  const { events: given, ...boardOptions } = options;
+  const { events: given, presence: presenceOptions, ...boardOptions } = options;
   const events = given ?? defaultEvents(db);
   const boards = new BoardService(db.prisma, events, boardOptions);
   const history = new HistoryService(boards, new HistoryStore(db.prisma));
-  const presence = new Presence();
+  const presence = new Presence(events, presenceOptions);
   const roles = new MemberRoles(db.prisma, events);
   return {
     db,
@@ -42,6 +44,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     roles,
     async close() {
       roles.close();
+      presence.close();
       await boards.close();
       if (!given) await events.close(); // events handed in belong to the caller
     },

@@ -24,11 +24,16 @@ export interface BoardEvents {
   publishMembers(boardId: string): Promise<void>;
   /** Calls `listener` with each board whose members changed; returns the unsubscribe function. */
   subscribeMembers(listener: (boardId: string) => void): () => void;
+  /** Sends a presence message to every instance (this one included). */
+  publishPresence(payload: string): Promise<void>;
+  /** Calls `listener` with each presence message; returns the unsubscribe function. */
+  subscribePresence(listener: (payload: string) => void): () => void;
   close(): Promise<void>;
 }
 
-/** The emitter event for a board's members (a board id never starts with a newline). */
+/** Emitter events of their own (a board id never starts with a newline). */
 const membersEvent = "\nmembers";
+const presenceEvent = "\npresence";
 
 /** One process (PGlite, tests): an in-memory emitter. */
 export class LocalBoardEvents implements BoardEvents {
@@ -59,7 +64,7 @@ export class LocalBoardEvents implements BoardEvents {
   protected boardsWithListeners(): string[] {
     return this.emitter
       .eventNames()
-      .filter((name): name is string => typeof name === "string" && name !== membersEvent);
+      .filter((name): name is string => typeof name === "string" && !name.startsWith("\n"));
   }
 
   async publishMembers(boardId: string): Promise<void> {
@@ -75,6 +80,19 @@ export class LocalBoardEvents implements BoardEvents {
     return () => this.emitter.off(membersEvent, listener);
   }
 
+  async publishPresence(payload: string): Promise<void> {
+    this.emitPresence(payload);
+  }
+
+  protected emitPresence(payload: string) {
+    this.emitter.emit(presenceEvent, payload);
+  }
+
+  subscribePresence(listener: (payload: string) => void): () => void {
+    this.emitter.on(presenceEvent, listener);
+    return () => this.emitter.off(presenceEvent, listener);
+  }
+
   async close(): Promise<void> {
     this.emitter.removeAllListeners();
   }
@@ -82,6 +100,7 @@ export class LocalBoardEvents implements BoardEvents {
 
 const CHANNEL = "rewind_board";
 const MEMBERS_CHANNEL = "rewind_members";
+const PRESENCE_CHANNEL = "rewind_presence";
 
 /** The members event that means "any board": sent after a gap in what this instance heard. */
 export const ALL_BOARDS = "*";
@@ -129,6 +148,10 @@ export class PostgresBoardEvents extends LocalBoardEvents {
         if (message.payload) this.emitMembers(message.payload);
         return;
       }
+      if (message.channel === PRESENCE_CHANNEL) {
+        if (message.payload) this.emitPresence(message.payload);
+        return;
+      }
       const [boardId, version] = (message.payload ?? "").split("\n");
       if (boardId && version) this.emit(boardId, Number(version));
     });
@@ -139,6 +162,7 @@ export class PostgresBoardEvents extends LocalBoardEvents {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
       await client.query(`LISTEN ${MEMBERS_CHANNEL}`);
+      await client.query(`LISTEN ${PRESENCE_CHANNEL}`);
     } catch (error) {
       this.lost(client, error as Error);
       throw error;
@@ -200,6 +224,16 @@ export class PostgresBoardEvents extends LocalBoardEvents {
   override async publishMembers(boardId: string): Promise<void> {
     await this.connect();
     await this.client?.query("SELECT pg_notify($1, $2)", [MEMBERS_CHANNEL, boardId]);
+  }
+
+  override async publishPresence(payload: string): Promise<void> {
+    await this.connect();
+    await this.client?.query("SELECT pg_notify($1, $2)", [PRESENCE_CHANNEL, payload]);
+  }
+
+  override subscribePresence(listener: (payload: string) => void): () => void {
+    void this.connect().catch(() => {}); // retried by `lost`
+    return super.subscribePresence(listener);
   }
 
   override subscribeMembers(listener: (boardId: string) => void): () => void {
