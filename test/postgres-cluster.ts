@@ -7,6 +7,8 @@ import path from "node:path";
 /** A throwaway PostgreSQL server in a temporary folder, for tests. */
 export interface PostgresCluster {
   url: string;
+  /** Stops the server (fast: open connections are cut) and starts it again. */
+  restart(): void;
   stop(): void;
 }
 
@@ -59,18 +61,14 @@ export async function startPostgresCluster(bin: string): Promise<PostgresCluster
     execFileSync(file, argv, { stdio: ["ignore", "pipe", "pipe"], cwd: dir });
   };
   run("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
-  run("pg_ctl", [
-    "-D",
-    dataDir,
-    "-l",
-    path.join(dir, "server.log"),
-    "-o",
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
-    "-w",
-    "start",
-  ]);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  const log = path.join(dir, "server.log");
+  run("pg_ctl", ["-D", dataDir, "-l", log, "-o", options, "-w", "start"]);
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    restart() {
+      run("pg_ctl", ["-D", dataDir, "-l", log, "-o", options, "-m", "fast", "-w", "restart"]);
+    },
     stop() {
       try {
         run("pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "stop"]);

@@ -9,7 +9,8 @@ export interface ServerProcess {
   cpuMs(): number;
   /** Resident memory of the server process, in MB. */
   rssMb(): number;
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after 10 s; resolves with the exit code (null: killed). */
+  stop(): Promise<number | null>;
 }
 
 const TICKS_PER_SECOND = 100; // Linux's USER_HZ
@@ -52,7 +53,9 @@ export async function startServer(options: {
     },
   );
   const pid = child.pid as number;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
   for (let i = 0; i < 600; i++) {
     const ok = await fetch(`${url}/api/health`).then(
       (r) => r.ok,
@@ -73,8 +76,10 @@ export async function startServer(options: {
         },
         async stop() {
           child.kill("SIGTERM");
-          await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-          child.kill("SIGKILL");
+          const timeout = setTimeout(() => child.kill("SIGKILL"), 10_000);
+          const code = await exited;
+          clearTimeout(timeout);
+          return code;
         },
       };
     }

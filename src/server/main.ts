@@ -5,6 +5,7 @@ const mode = process.argv[2] === "start" ? "start" : "dev";
 (process.env as Record<string, string>).NODE_ENV = mode === "start" ? "production" : "development";
 
 const { startRewindServer } = await import("./http/server");
+const { closeServices } = await import("./services");
 const port = Number(process.env.PORT ?? 3000);
 const rewind = await startRewindServer({ dev: mode === "dev", port });
 console.log(`Rewind${mode === "dev" ? " (development)" : ""} on http://localhost:${port}`);
@@ -15,7 +16,16 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     if (stopping) return;
     stopping = true;
     console.log(`[server] ${signal}: telling clients to reconnect, finishing open requests`);
-    void rewind.close().finally(() => process.exit(0));
+    void rewind
+      .close()
+      .then(closeServices) // in-flight groups finish, then the database closes
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error("[server] shutdown failed:", error);
+          process.exit(1);
+        },
+      );
   });
 }
 

@@ -71,3 +71,14 @@ export function getServices(): Promise<Services> {
   );
   return globalForServices.__rewindServices;
 }
+
+/**
+ * Closes the process's services, if they were built, and its database: in-flight groups finish
+ * first. For a shutdown, after the server stopped taking requests.
+ */
+export async function closeServices(): Promise<void> {
+  const services = await globalForServices.__rewindServices?.catch(() => null);
+  if (!services) return;
+  await services.close();
+  await services.db.close();
+}

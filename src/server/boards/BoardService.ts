@@ -213,8 +213,10 @@ export class BoardService implements BoardLog {
     return this.runtimes.has(boardId);
   }
 
+  /** Finishes the groups queued or running (their flushes are answered), then stops. */
   async close(): Promise<void> {
     clearInterval(this.sweeper);
+    await this.runner.idle();
   }
 
   // ---- internals --------------------------------------------------------------------------------

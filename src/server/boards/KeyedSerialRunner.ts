@@ -39,6 +39,11 @@ export class KeyedSerialRunner<Item, Result> {
     return this.queues.size;
   }
 
+  /** Resolves once no key has work queued or running (what was submitted has been answered). */
+  async idle(): Promise<void> {
+    while (this.queues.size > 0) await new Promise<void>((resolve) => setTimeout(resolve, 5));
+  }
+
   private async drain(key: string): Promise<void> {
     // The queue stays in the map while the key is busy, so new submissions join it.
     const waiting = this.queues.get(key);

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import next from "next";
 import { WebSocketServer } from "ws";
@@ -18,7 +18,10 @@ export interface RewindServer {
   server: Server;
   /** Clients connected over a WebSocket right now. */
   sockets(): number;
-  /** Tells socket clients to reconnect, stops accepting, and waits for open requests to end. */
+  /**
+   * Stops accepting, tells socket clients to reconnect, cuts event streams (their clients
+   * reconnect), and waits up to 10 s for the requests in progress to be answered.
+   */
   close(): Promise<void>;
 }
 
@@ -36,7 +39,16 @@ export async function startRewindServer(options: RewindServerOptions): Promise<R
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const trpc = serveTRPC(wss, createWSContext);
 
-  const server = createServer((req, res) => void handle(req, res));
+  // Requests in progress: on shutdown, event streams are cut at once (EventSource reconnects,
+  // from its last event id, to whichever instance answers) and the others are let finish.
+  const streams = new Set<ServerResponse>();
+  const requests = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    const set = req.headers.accept?.includes("text/event-stream") ? streams : requests;
+    set.add(res);
+    res.once("close", () => set.delete(res));
+    void handle(req, res);
+  });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const { pathname } = new URL(req.url ?? "/", "http://localhost");
     if (pathname === TRPC_PATH) {
@@ -51,13 +63,20 @@ export async function startRewindServer(options: RewindServerOptions): Promise<R
     server,
     sockets: () => wss.clients.size,
     async close() {
-      trpc.broadcastReconnectNotification();
+      // Stop taking connections; tell socket clients to reconnect (tRPC's reconnect message,
+      // then "service restart"); cut event streams; let requests in progress finish.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      trpc.broadcastReconnectNotification();
       for (const socket of wss.clients) socket.close(1012, "Server restarting");
       wss.close();
+      for (const stream of streams) stream.destroy();
       server.closeIdleConnections();
-      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      const deadline = Date.now() + 10_000;
+      while (requests.size > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       server.closeAllConnections();
+      await closed;
     },
   };
 }
