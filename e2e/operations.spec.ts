@@ -139,12 +139,13 @@ test("PostgreSQL restarted under load: nothing acknowledged is lost, and the ser
   const server = await startServer({ port: 3162, dataDir: ".data/e2e-pg-restart", env });
   const cookie = await signUp(server.url, "pg-restart");
   const clients = Array.from({ length: 6 }, () => apiClient(server.url, cookie, "websocket"));
+  const [first, second] = clients as [(typeof clients)[0], (typeof clients)[0]];
   try {
-    const boardId = await boardWithList(clients[0]?.api as Api);
+    const boardId = await boardWithList(first.api);
     // A subscriber on the same server: it must hear of everything, across the restart.
     const heard: number[] = [];
-    const { version: start } = await (clients[0]?.api as Api).sync.load.query({ boardId });
-    const subscription = (clients[0]?.api as Api).sync.subscribe.subscribe(
+    const { version: start } = await first.api.sync.load.query({ boardId });
+    const subscription = first.api.sync.subscribe.subscribe(
       { boardId, lastEventId: String(start) },
       { onData: (event) => heard.push(Number(event.id)) },
     );
@@ -155,12 +156,12 @@ test("PostgreSQL restarted under load: nothing acknowledged is lost, and the ser
     const before = ackedNow();
     await until(() => ackedNow() >= before + 60);
     for (const w of writers) await w.stop();
-    const texts = await itemTexts(clients[1]?.api as Api, boardId);
+    const texts = await itemTexts(second.api, boardId);
     const acked = writers.flatMap((w) => w.acked);
     expect(texts.length).toBe(acked.length);
     expect(new Set(texts)).toEqual(new Set(acked));
     // The subscriber caught up to the head without a restart of the server.
-    const { version: head } = await (clients[1]?.api as Api).sync.load.query({ boardId });
+    const { version: head } = await second.api.sync.load.query({ boardId });
     await until(() => heard.at(-1) === head, 10_000);
     subscription.unsubscribe();
     expect((await fetch(`${server.url}/api/health`)).ok).toBe(true);
