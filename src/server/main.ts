@@ -6,23 +6,27 @@ const mode = process.argv[2] === "start" ? "start" : "dev";
 
 const { startRewindServer } = await import("./http/server");
 const { closeServices } = await import("./services");
+const { log } = await import("./observability/log");
 const port = Number(process.env.PORT ?? 3000);
 const rewind = await startRewindServer({ dev: mode === "dev", port });
-console.log(`Rewind${mode === "dev" ? " (development)" : ""} on http://localhost:${port}`);
+log.info(
+  { port, mode },
+  `Rewind${mode === "dev" ? " (development)" : ""} on http://localhost:${port}`,
+);
 
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
     if (stopping) return;
     stopping = true;
-    console.log(`[server] ${signal}: telling clients to reconnect, finishing open requests`);
+    log.info({ signal }, "shutting down: telling clients to reconnect, finishing open requests");
     void rewind
       .close()
       .then(closeServices) // in-flight groups finish, then the database closes
       .then(
         () => process.exit(0),
         (error: unknown) => {
-          console.error("[server] shutdown failed:", error);
+          log.error({ err: error }, "shutdown failed");
           process.exit(1);
         },
       );

@@ -6,6 +6,7 @@ import { MemberRoles } from "./boards/MemberRoles";
 import { Presence, type PresenceOptions } from "./boards/Presence";
 import { type Database, getDatabase } from "./db";
 import { env } from "./env";
+import { metrics } from "./observability/metrics";
 
 /** The services a process runs for one database, built once, here, and handed to every call. */
 export interface Services {
@@ -36,6 +37,11 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
   const history = new HistoryService(boards, new HistoryStore(db.prisma));
   const presence = new Presence(events, presenceOptions);
   const roles = new MemberRoles(db.prisma, events);
+  metrics.sources.boardsInMemory = () => boards.hotBoards;
+  metrics.sources.boardBytesInMemory = () => boards.hotBytes;
+  if (events instanceof PostgresBoardEvents) {
+    metrics.sources.listenReconnects = () => events.reconnects;
+  }
   return {
     db,
     boards,

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { AuthSession } from "../auth";
 import { getSession } from "../auth";
 import { getServices, type Services } from "../services";
@@ -7,19 +8,23 @@ export interface InnerContext extends Omit<Services, "close"> {
   session: AuthSession | null;
   /** The protocol version the client speaks, when it said (`x-rewind-protocol`, socket params). */
   clientProtocol?: number | null;
+  /** Names the request (HTTP) or the socket (WebSocket) in logs. */
+  requestId?: string;
 }
 
 /** The context from services and a session; tests build it directly. */
 export function createInnerContext({
   session,
   clientProtocol = null,
+  requestId = randomUUID(),
   ...services
 }: Omit<Services, "close"> & {
   session: AuthSession | null;
   clientProtocol?: number | null;
+  requestId?: string;
 }): InnerContext {
   const { db, boards, history, presence, roles } = services;
-  return { db, boards, history, presence, roles, session, clientProtocol };
+  return { db, boards, history, presence, roles, session, clientProtocol, requestId };
 }
 
 /** The protocol version a client named (header or socket parameter), or null. */
@@ -45,5 +50,6 @@ export async function createTRPCContext({
     ...services,
     session,
     clientProtocol: protocolOf(headers.get("x-rewind-protocol") ?? connectionParams?.protocol),
+    requestId: headers.get("x-request-id") ?? undefined,
   });
 }

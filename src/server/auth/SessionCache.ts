@@ -1,4 +1,5 @@
 import type { Db } from "../db/database";
+import { log } from "../observability/log";
 import type { AuthSession } from "./create-auth";
 
 export interface SessionCacheOptions {
@@ -133,7 +134,7 @@ export class SessionCache {
       }
     } catch (error) {
       // The database is away: sockets keep their session until the next check succeeds.
-      console.error("[sessions] could not check open sessions:", (error as Error).message);
+      log.warn({ err: error }, "could not check open sessions");
     } finally {
       this.checking = false;
     }

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import pg from "pg";
 import { backoff } from "@/lib/backoff";
+import { log } from "../observability/log";
 
 /** Tells every server instance that a board reached a new version. */
 export interface BoardEvents {
@@ -188,7 +189,7 @@ export class PostgresBoardEvents extends LocalBoardEvents {
     if (this.closed) return;
     if (this.attempt === 0) {
       this.reconnects += 1;
-      console.error("[board-events] LISTEN connection lost:", error.message);
+      log.warn({ err: error }, "LISTEN connection lost; reconnecting");
     }
     const delay = backoff(this.attempt, this.retry.baseMs, this.retry.maxMs);
     this.attempt += 1;

@@ -14,6 +14,8 @@ import {
   type RemoteChanges,
 } from "@/sync";
 import type { Db } from "../db/database";
+import { log } from "../observability/log";
+import { metrics } from "../observability/metrics";
 import type { BoardEvents } from "./BoardEvents";
 import { type BoardLock, BoardStore, type StoredBatch, VersionConflict } from "./BoardStore";
 import type { AppendedEntry, BoardLog, EntryPlanner } from "./entries";
@@ -148,9 +150,14 @@ export class BoardService implements BoardLog {
 
   /** Applies a flush (once per clientId and batchSeq) and answers it. Throws ProtocolError. */
   async flush(boardId: string, request: FlushRequest, userId: string): Promise<FlushResponse> {
+    const stopTimer = metrics.flushSeconds.startTimer();
     const result = await this.runner.submit(boardId, { kind: "flush", request, userId });
+    stopTimer();
     if (!result.ok) throw result.error;
     if (!("response" in result)) throw new Error("A flush was answered with an entry");
+    if (result.response.errors.length > 0) {
+      metrics.refused.inc({ reason: "command" }, result.response.errors.length);
+    }
     return result.response;
   }
 
@@ -400,6 +407,7 @@ export class BoardService implements BoardLog {
       throw error;
     }
     const now = new Date();
+    metrics.groupSize.observe(jobs.length);
     const outcome = await this.inTurn(boardId, runtime, async (db, base, lastWrite) => {
       const known = await this.clientOutcomes(boardId, runtime, jobs, db);
       const steps: Step[] = [];
@@ -576,7 +584,7 @@ export class BoardService implements BoardLog {
     }
     await this.events.publish(boardId, state.version).catch((error: Error) => {
       // Subscribers catch up from the database at the next version they hear of.
-      console.error(`[boards] could not announce ${boardId}@${state.version}:`, error.message);
+      log.warn({ boardId, version: state.version, err: error }, "could not announce a version");
     });
   }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
+import { log } from "../observability/log";
 import type { BoardEvents } from "./BoardEvents";
 
 export interface PresentUser {
@@ -118,7 +119,7 @@ export class Presence {
     };
     this.events.publishPresence(JSON.stringify(message)).catch((error: Error) => {
       // The next heartbeat says it again.
-      console.error("[presence] could not tell other instances:", error.message);
+      log.warn({ boardId, err: error }, "could not tell other instances who is present");
     });
   }
 

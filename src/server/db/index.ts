@@ -1,3 +1,4 @@
+import { log } from "../observability/log";
 import { openConfiguredDatabase } from "./configured";
 import type { Database } from "./database";
 import { applyMigrations, migrationsPending } from "./migrate";
@@ -13,7 +14,7 @@ export function getDatabase(): Promise<Database> {
     const database = await openConfiguredDatabase();
     if (!(await migrationsPending(database.prisma))) return database;
     const applied = await applyMigrations(database.adapterFactory);
-    if (applied.length > 0) console.log(`[db] ${database.kind}: applied ${applied.join(", ")}`);
+    if (applied.length > 0) log.info({ db: database.kind, applied }, "migrations applied");
     return database;
   })().catch((error: unknown) => {
     globalForDb.__rewindDatabase = undefined; // let the next request try again

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from "node:stream";
 import next from "next";
 import { WebSocketServer } from "ws";
+import { metrics } from "../observability/metrics";
 import { createWSContext } from "./ws-context";
 import { MAX_MESSAGE_BYTES, serveTRPC } from "./ws-handler";
 
@@ -57,6 +58,8 @@ export async function startRewindServer(options: RewindServerOptions): Promise<R
       void nextUpgrade(req, socket, head);
     }
   });
+  metrics.sources.sockets = () => wss.clients.size;
+  metrics.sources.streams = () => streams.size;
   await new Promise<void>((resolve) => server.listen(options.port, options.hostname, resolve));
 
   return {

@@ -1,6 +1,7 @@
 import { applyWSSHandler, type CreateWSSContextFn } from "@trpc/server/adapters/ws";
 import type { WebSocketServer } from "ws";
 import { type AppRouter, appRouter } from "../api/root";
+import { reportFailedCall } from "../observability/calls";
 
 /** Pings every 30 s; a client that does not answer within 5 s is dropped. */
 const KEEP_ALIVE = { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 } as const;
@@ -12,11 +13,7 @@ export function serveTRPC(wss: WebSocketServer, createContext: CreateWSSContextF
     router: appRouter,
     createContext,
     keepAlive: KEEP_ALIVE,
-    onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") {
-        console.error(`tRPC (WebSocket) failed on ${path ?? "<no-path>"}:`, error);
-      }
-    },
+    onError: reportFailedCall,
   });
 }
 

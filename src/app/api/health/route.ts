@@ -1,4 +1,5 @@
 import { getDatabase } from "@/server/db";
+import { log } from "@/server/observability/log";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +10,7 @@ export async function GET() {
     await database.prisma.$queryRaw`SELECT 1`;
     return Response.json({ ok: true, db: database.kind });
   } catch (error) {
-    console.error("Health check failed:", error);
+    log.error({ err: error }, "health check failed");
     return Response.json({ ok: false, error: "Database unavailable" }, { status: 503 });
   }
 }

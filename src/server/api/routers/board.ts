@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { newId } from "@/sync";
 import type { Role } from "../../boards/MemberRoles";
+import { trackSubscription } from "../../observability/metrics";
 import { id, title } from "../inputs";
 import { createWakeup } from "../signal";
 import { boardProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
@@ -82,6 +83,7 @@ export const boardRouter = createTRPCRouter({
    * NOT_FOUND once they are no longer a member.
    */
   access: boardProcedure("viewer").subscription(async function* ({ ctx, input, signal }) {
+    const untrack = trackSubscription("board.access");
     const wakeup = createWakeup(signal);
     const off = ctx.roles.watch(input.boardId, () => wakeup.notify());
     try {
@@ -95,6 +97,7 @@ export const boardRouter = createTRPCRouter({
       }
     } finally {
       off();
+      untrack();
     }
   }),
 

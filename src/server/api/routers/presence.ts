@@ -1,3 +1,4 @@
+import { trackSubscription } from "../../observability/metrics";
 import { createWakeup } from "../signal";
 import { boardProcedure, createTRPCRouter } from "../trpc";
 
@@ -8,6 +9,7 @@ export const presenceRouter = createTRPCRouter({
    */
   subscribe: boardProcedure("viewer").subscription(async function* ({ ctx, input, signal }) {
     const { presence } = ctx;
+    const untrack = trackSubscription("presence.subscribe");
     const wakeup = createWakeup(signal);
     const off = presence.onChange(input.boardId, wakeup.notify);
     const leave = presence.join(input.boardId, { id: ctx.user.id, name: ctx.user.name });
@@ -25,6 +27,7 @@ export const presenceRouter = createTRPCRouter({
     } finally {
       leave();
       off();
+      untrack();
     }
   }),
 });

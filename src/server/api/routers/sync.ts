@@ -1,6 +1,7 @@
 import { TRPCError, tracked } from "@trpc/server";
 import { z } from "zod";
 import { plainJson } from "@/lib/transformer";
+import { trackSubscription } from "@/server/observability/metrics";
 import { flushRequestSchema } from "@/sync";
 import { BoardNotFound } from "../../boards/errors";
 import { createWakeup } from "../signal";
@@ -29,6 +30,7 @@ export const syncRouter = createTRPCRouter({
     )
     .subscription(async function* ({ ctx, input, signal }) {
       let latest = 0;
+      const untrack = trackSubscription("sync.subscribe");
       const wakeup = createWakeup(signal);
       const off = ctx.boards.events.subscribe(input.boardId, (version) => {
         latest = Math.max(latest, version);
@@ -64,6 +66,7 @@ export const syncRouter = createTRPCRouter({
       } finally {
         off();
         offMembers();
+        untrack();
       }
     }),
 });

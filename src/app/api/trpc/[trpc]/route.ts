@@ -1,6 +1,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createTRPCContext } from "@/server/api/context";
 import { appRouter } from "@/server/api/root";
+import { reportFailedCall } from "@/server/observability/calls";
 
 function handler(req: Request) {
   return fetchRequestHandler({
@@ -9,11 +10,7 @@ function handler(req: Request) {
     router: appRouter,
     createContext: ({ info }) =>
       createTRPCContext({ headers: req.headers, connectionParams: info.connectionParams }),
-    onError({ path, error }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") {
-        console.error(`tRPC failed on ${path ?? "<no-path>"}:`, error);
-      }
-    },
+    onError: reportFailedCall,
   });
 }
 
