@@ -13,6 +13,20 @@ export function plainJson<T extends object>(value: T): T {
   return value;
 }
 
+/** Marked plain, or a subscription's tracked event (`{ id, data }`, as tRPC wraps it) of plain data. */
+function isPlain(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (plain.has(value)) return true;
+  const event = value as { id?: unknown; data?: unknown };
+  return (
+    typeof event.id === "string" &&
+    typeof event.data === "object" &&
+    event.data !== null &&
+    plain.has(event.data) &&
+    Object.keys(value).length === 2
+  );
+}
+
 /**
  * tRPC's data transformer, on the server and in every client: superjson (dates and the like
  * survive the wire), except for values marked `plainJson`. What arrives was just parsed from the
@@ -20,7 +34,7 @@ export function plainJson<T extends object>(value: T): T {
  */
 export const transformer = {
   serialize(value: unknown) {
-    if (typeof value === "object" && value !== null && plain.has(value)) return { json: value };
+    if (isPlain(value)) return { json: value };
     return superjson.serialize(value);
   },
   deserialize(payload: unknown) {

@@ -1,3 +1,4 @@
+import { BoardBroadcast } from "./boards/BoardBroadcast";
 import { type BoardEvents, LocalBoardEvents, PostgresBoardEvents } from "./boards/BoardEvents";
 import { BoardService, type BoardServiceOptions } from "./boards/BoardService";
 import { HistoryService } from "./boards/HistoryService";
@@ -13,6 +14,8 @@ export interface Services {
   db: Database;
   /** Every board's master, persisted (flush, load, subscribe's catch-up). */
   boards: BoardService;
+  /** New versions sent once per board to WebSocket subscribers. */
+  broadcast: BoardBroadcast;
   /** Timeline, time travel, undo, redo and restore (SPEC H1-H12). */
   history: HistoryService;
   /** Who has each board open, on every instance. */
@@ -34,6 +37,9 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
   const { events: given, presence: presenceOptions, ...boardOptions } = options;
   const events = given ?? defaultEvents(db);
   const boards = new BoardService(db.prisma, events, boardOptions);
+  const broadcast = new BoardBroadcast(events, (boardId, from, to) =>
+    boards.changesSince(boardId, from, to),
+  );
   const history = new HistoryService(boards, new HistoryStore(db.prisma));
   const presence = new Presence(events, presenceOptions);
   const roles = new MemberRoles(db.prisma, events);
@@ -45,6 +51,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
   return {
     db,
     boards,
+    broadcast,
     history,
     presence,
     roles,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AuthSession } from "../auth";
 import { getSession } from "../auth";
+import type { DirectChannel } from "../http/direct-subscriptions";
 import { getServices, type Services } from "../services";
 
 /** What every procedure sees: the process's services side by side, and the caller's session. */
@@ -10,6 +11,8 @@ export interface InnerContext extends Omit<Services, "close"> {
   clientProtocol?: number | null;
   /** Names the request (HTTP) or the socket (WebSocket) in logs. */
   requestId?: string;
+  /** On a WebSocket: lets `sync.subscribe` send through the board's broadcast. */
+  direct?: DirectChannel;
 }
 
 /** The context from services and a session; tests build it directly. */
@@ -17,14 +20,27 @@ export function createInnerContext({
   session,
   clientProtocol = null,
   requestId = randomUUID(),
+  direct,
   ...services
 }: Omit<Services, "close"> & {
   session: AuthSession | null;
   clientProtocol?: number | null;
   requestId?: string;
+  direct?: DirectChannel;
 }): InnerContext {
-  const { db, boards, history, presence, roles } = services;
-  return { db, boards, history, presence, roles, session, clientProtocol, requestId };
+  const { db, boards, broadcast, history, presence, roles } = services;
+  return {
+    db,
+    boards,
+    broadcast,
+    history,
+    presence,
+    roles,
+    session,
+    clientProtocol,
+    requestId,
+    direct,
+  };
 }
 
 /** The protocol version a client named (header or socket parameter), or null. */

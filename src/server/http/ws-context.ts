@@ -3,6 +3,7 @@ import { createInnerContext, type InnerContext, protocolOf } from "../api/contex
 import { getSessionCache } from "../auth";
 import type { SessionCache } from "../auth/SessionCache";
 import { getServices, type Services } from "../services";
+import { directChannel } from "./direct-subscriptions";
 
 /** An incoming request's headers as a Fetch `Headers` (what better-auth reads cookies from). */
 export function headersOf(raw: CreateWSSContextFnOptions["req"]["headers"]): Headers {
@@ -35,6 +36,7 @@ export function wsContext(deps: {
       ...services,
       session,
       clientProtocol: protocolOf(info.connectionParams?.protocol),
+      direct: directChannel(socket),
     });
     if (session) {
       const watch = sessions.watch(session, () => {

@@ -100,6 +100,52 @@ describeEachDatabase("tRPC over a WebSocket", (db) => {
     subscription.unsubscribe();
   });
 
+  it("board events go out once per version to every socket subscriber, each under its own id, in order", async () => {
+    const cookie = await signedIn(db(), ada);
+    const { version } = await callerFor(services, ada).sync.load({ boardId });
+    // A refused subscription to the board first must not take the next one's place.
+    const refused = connect(cookie);
+    const failed = new Promise<unknown>((resolve) => {
+      refused.sync.subscribe.subscribe({ boardId, lastEventId: "x" }, { onError: resolve });
+    });
+    expect(codeOfError(await failed)).toBe("BAD_REQUEST");
+    const clients = [refused, connect(cookie), connect(cookie)];
+    const heard = clients.map(() => [] as { id: number; from: number; count: number }[]);
+    const subscriptions = clients.map((client, i) =>
+      client.sync.subscribe.subscribe(
+        { boardId, lastEventId: String(version) },
+        {
+          onData: (event) =>
+            heard[i]?.push({
+              id: Number(event.id),
+              from: event.data.from,
+              count: event.data.completions.length,
+            }),
+        },
+      ),
+    );
+    await expect.poll(() => services.broadcast.subscribers).toBe(3);
+    for (let n = 1; n <= 3; n++) {
+      await callerFor(services, ada).sync.flush({
+        boardId,
+        clientId: "broadcast",
+        batchSeq: n,
+        from: version + n - 1,
+        commands: [addItem("l1", `bc${n}`, `broadcast ${n}`)],
+      });
+    }
+    for (const events of heard) {
+      await expect.poll(() => events.map((e) => e.id).at(-1)).toBe(version + 3);
+      // Every version once, in order, whatever the grouping.
+      const versions = events.flatMap((e) =>
+        Array.from({ length: e.count }, (_, k) => e.from + 1 + k),
+      );
+      expect(versions).toEqual([version + 1, version + 2, version + 3]);
+    }
+    for (const subscription of subscriptions) subscription.unsubscribe();
+    await expect.poll(() => services.broadcast.subscribers).toBe(0);
+  });
+
   it("a signed-out session's socket gets UNAUTHORIZED within a second", async () => {
     const cookie = await signedIn(db(), ada);
     const client = connect(cookie);

@@ -22,7 +22,9 @@ export const syncRouter = createTRPCRouter({
 
   /**
    * Commands others applied, as they happen. Registers for new versions first, then catches up
-   * from `lastEventId` (a version), so a reconnecting client gets every later version once, in order.
+   * from `lastEventId` (a version), so a reconnecting client gets every later version once, in
+   * order. Over a WebSocket the board's broadcast sends them (BoardBroadcast); each event is the
+   * message tRPC would send for `tracked(version, changes)`.
    */
   subscribe: boardProcedure("viewer")
     .input(
@@ -32,10 +34,16 @@ export const syncRouter = createTRPCRouter({
       let latest = 0;
       const untrack = trackSubscription("sync.subscribe");
       const wakeup = createWakeup(signal);
-      const off = ctx.boards.events.subscribe(input.boardId, (version) => {
-        latest = Math.max(latest, version);
-        wakeup.notify();
-      });
+      // Over a WebSocket, versions go out through the board's broadcast (one JSON for all its
+      // subscribers); this loop then only watches for the end. Elsewhere (SSE) it yields them.
+      const direct = ctx.direct?.subscriber(input.boardId, input.lastEventId ?? null, 0);
+      const off = direct
+        ? () => {}
+        : ctx.boards.events.subscribe(input.boardId, (version) => {
+            latest = Math.max(latest, version);
+            wakeup.notify();
+          });
+      let leave = () => {};
       // A member taken off the board (on any instance) stops hearing of it at once.
       let membersChanged = false;
       const offMembers = ctx.roles.watch(input.boardId, () => {
@@ -47,6 +55,10 @@ export const syncRouter = createTRPCRouter({
         if (head === null) throw new BoardNotFound(`Board ${input.boardId} not found`);
         latest = Math.max(latest, head);
         let sent = input.lastEventId != null ? Number(input.lastEventId) : head;
+        if (direct) {
+          direct.sent = sent;
+          leave = ctx.broadcast.join(input.boardId, direct, head);
+        }
         while (!signal?.aborted) {
           if (membersChanged) {
             membersChanged = false;
@@ -54,7 +66,7 @@ export const syncRouter = createTRPCRouter({
               throw new TRPCError({ code: "NOT_FOUND", message: "Board not found" });
             }
           }
-          if (latest > sent) {
+          if (!direct && latest > sent) {
             const to = latest;
             const changes = await ctx.boards.changesSince(input.boardId, sent, to);
             yield tracked(String(to), plainJson(changes));
@@ -64,6 +76,7 @@ export const syncRouter = createTRPCRouter({
           await wakeup.wait();
         }
       } finally {
+        leave();
         off();
         offMembers();
         untrack();

@@ -1,0 +1,302 @@
+// npm run bench:capacity — what one instance (and a pair) holds: production servers on a
+// throwaway PostgreSQL, 1,000 WebSocket clients over 100 boards (10 per board, each subscribed to
+// its board), each making one edit every 2 s (about 500 edits/s), for 60 s. Then the rate is
+// raised until the p99 flush round trip passes 100 ms: the instance's limit. Then the same with
+// two instances on one PostgreSQL, each board's clients split across both. Needs `npm run build`
+// and PostgreSQL's server binaries. CAPACITY_SECONDS shortens the main run (default 60);
+// CAPACITY_PROFILE=1 runs only one instance's main run, under `node --cpu-prof`, and prints the
+// server's top functions by self time.
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { createPostgresDatabase } from "../test/databases";
+import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
+import { type ServerProcess, startServer } from "../test/server-process";
+import { type Api, apiClient, signUp } from "./clients";
+import { printTopSelfTime } from "./profile";
+import { percentile } from "./stats";
+
+const BOARDS = 100;
+const CLIENTS_PER_BOARD = 10;
+const PERIOD_MS = 2_000;
+const MAIN_SECONDS = Number(process.env.CAPACITY_SECONDS ?? 60);
+const STEP_SECONDS = 20;
+const LIMIT_P99_MS = 100;
+const PROFILE = process.env.CAPACITY_PROFILE === "1";
+const PROFILE_DIR = path.resolve(".data/profile-capacity");
+
+interface Client {
+  api: Api;
+  close(): Promise<void>;
+  boardId: string;
+  name: string;
+  /** The item it edits. */
+  item: string;
+  /** The newest version this client knows (from answers and events): its next flush's base. */
+  base: number;
+  batchSeq: number;
+  unsubscribe(): void;
+}
+
+/** What one phase measured. */
+interface Tally {
+  rtt: number[];
+  events: number[];
+  errors: number;
+  edits: number;
+}
+
+const newTally = (): Tally => ({ rtt: [], events: [], errors: 0, edits: 0 });
+
+/** Opens the clients; each event from another client goes into `sink()`'s window. */
+async function connect(urls: string[], sink: () => Tally): Promise<Client[]> {
+  const owners = await Promise.all(
+    Array.from({ length: BOARDS }, (_, b) => signUp(urls[0] as string, `cap${b}`)),
+  );
+  const clients: Client[] = [];
+  for (let b = 0; b < BOARDS; b++) {
+    const cookie = owners[b] as string;
+    const setup = apiClient(urls[0] as string, cookie, "websocket");
+    const { id: boardId } = await setup.api.board.create.mutate({ title: `Capacity ${b}` });
+    await setup.api.sync.flush.mutate({
+      boardId,
+      clientId: `setup-${b}`,
+      batchSeq: 1,
+      from: 0,
+      commands: [
+        { action: "create", path: ["lists"], createdId: "l", props: { title: "L" } },
+        // One item per client, which it edits over and over.
+        ...Array.from({ length: CLIENTS_PER_BOARD }, (_, c) => ({
+          action: "create" as const,
+          path: ["lists", "l", "items"],
+          createdId: `i${c}`,
+          props: { text: "", done: false },
+        })),
+      ],
+    });
+    await setup.close();
+    const opened = await Promise.all(
+      Array.from({ length: CLIENTS_PER_BOARD }, async (_, c) => {
+        // Each board's clients alternate between the instances.
+        const url = urls[c % urls.length] as string;
+        const { api, close } = apiClient(url, cookie, "websocket");
+        const client: Client = {
+          api,
+          close,
+          boardId,
+          name: `b${b}c${c}`,
+          item: `i${c}`,
+          base: 1,
+          batchSeq: 0,
+          unsubscribe: () => {},
+        };
+        await new Promise<void>((resolve) => {
+          const subscription = api.sync.subscribe.subscribe(
+            { boardId, lastEventId: "1" },
+            {
+              onStarted: () => resolve(),
+              onData: (event) => {
+                const at = performance.now();
+                client.base = Math.max(client.base, Number(event.id));
+                for (const command of event.data.completions) {
+                  const text = (command.props as { text?: string } | undefined)?.text ?? "";
+                  const [author, sent] = text.split("@");
+                  if (author && author !== client.name && sent) {
+                    sink().events.push(at - Number(sent));
+                  }
+                }
+              },
+            },
+          );
+          client.unsubscribe = () => subscription.unsubscribe();
+        });
+        return client;
+      }),
+    );
+    clients.push(...opened);
+  }
+  return clients;
+}
+
+/** Every client edits once per `periodMs` (closed loop: never two flushes in flight) until `ms`. */
+async function drive(clients: Client[], periodMs: number, ms: number, record: () => Tally) {
+  const until = performance.now() + ms;
+  await Promise.all(
+    clients.map(async (client) => {
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * periodMs));
+      while (performance.now() < until) {
+        const started = performance.now();
+        client.batchSeq += 1;
+        const request = {
+          boardId: client.boardId,
+          clientId: client.name,
+          batchSeq: client.batchSeq,
+          from: client.base,
+          commands: [
+            {
+              action: "update" as const,
+              path: ["lists", "l", "items", client.item],
+              props: { text: `${client.name}@${started}` },
+            },
+          ],
+        };
+        const window = record();
+        try {
+          const answer = await client.api.sync.flush.mutate(request);
+          window.rtt.push(performance.now() - started);
+          window.edits += 1;
+          client.base = Math.max(client.base, answer.version);
+          if (answer.errors.length > 0) window.errors += 1;
+        } catch {
+          window.errors += 1;
+        }
+        const wait = started + periodMs - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }),
+  );
+}
+
+let clientCpu = process.cpuUsage();
+
+/** This process's CPU since the last call, as a share of one core over `seconds`. */
+function clientShare(seconds: number): number {
+  const used = process.cpuUsage(clientCpu);
+  clientCpu = process.cpuUsage();
+  return (used.user + used.system) / 1000 / (seconds * 1000);
+}
+
+function summary(label: string, w: Tally, seconds: number, cpuMs: number, rssMb: number[]) {
+  const f = (n: number) => `${n.toFixed(1)} ms`;
+  console.log(`  ${label}`);
+  console.log(
+    `    edits/s ${(w.edits / seconds).toFixed(0).padStart(6)}   flush round trip p50 ${f(percentile(w.rtt, 50))}  p99 ${f(percentile(w.rtt, 99))}` +
+      `   edit → others' event p50 ${f(percentile(w.events, 50))}  p99 ${f(percentile(w.events, 99))}`,
+  );
+  console.log(
+    `    errors ${w.errors}   server CPU ${((100 * cpuMs) / (seconds * 1000)).toFixed(0)} % of a core (${(cpuMs / Math.max(1, w.edits)).toFixed(2)} ms per edit)   RSS ${rssMb.map((r) => `${Math.round(r)} MB`).join(" + ")}   clients at ${Math.round(100 * clientShare(seconds))} % of a core`,
+  );
+}
+
+/** Main run at the nominal rate, then rising rates until p99 passes the limit. */
+async function measure(label: string, servers: ServerProcess[]) {
+  const rssIdle = servers.map((s) => s.rssMb());
+  let window = newTally();
+  const record = () => window;
+  const clients = await connect(
+    servers.map((s) => s.url),
+    record,
+  );
+  const rssConnected = servers.map((s) => s.rssMb());
+  const cpu = () => servers.reduce((sum, s) => sum + s.cpuMs(), 0);
+  console.log(
+    `\n${label}: ${clients.length} clients on ${BOARDS} boards, RSS idle ${rssIdle.map(Math.round).join(" + ")} MB → connected ${rssConnected.map(Math.round).join(" + ")} MB` +
+      ` (${((rssConnected.reduce((a, b) => a + b, 0) - rssIdle.reduce((a, b) => a + b, 0)) * 1024) / clients.length} kB per connection)`.replace(
+        /(\d+\.\d)\d+ kB/,
+        "$1 kB",
+      ),
+  );
+  window = newTally();
+  clientShare(1);
+  let cpuBefore = cpu();
+  const profiled = { from: process.hrtime.bigint() / 1000n, to: 0n };
+  await drive(clients, PERIOD_MS, MAIN_SECONDS * 1000, record);
+  profiled.to = process.hrtime.bigint() / 1000n;
+  const main = window;
+  summary(
+    `one edit per client every ${PERIOD_MS / 1000} s, ${MAIN_SECONDS} s`,
+    main,
+    MAIN_SECONDS,
+    cpu() - cpuBefore,
+    servers.map((s) => s.rssMb()),
+  );
+  const mainOk =
+    percentile(main.rtt, 99) < 50 && percentile(main.events, 99) < 100 && main.errors === 0;
+  console.log(
+    `    ${mainOk ? "✓" : "✗"} targets: p99 round trip < 50 ms, p99 edit → event < 100 ms, no errors, RSS < 1 GB`,
+  );
+
+  if (PROFILE) {
+    for (const client of clients) client.unsubscribe();
+    await Promise.all(clients.map((c) => c.close()));
+    return profiled;
+  }
+  let limit = { rate: 0, p99: 0 };
+  for (const periodMs of [1_000, 500, 333, 250, 200, 150, 100]) {
+    window = newTally();
+    clientShare(1);
+    cpuBefore = cpu();
+    await drive(clients, periodMs, STEP_SECONDS * 1000, record);
+    const step = window;
+    const rate = step.edits / STEP_SECONDS;
+    summary(
+      `one edit per client every ${periodMs} ms, ${STEP_SECONDS} s`,
+      step,
+      STEP_SECONDS,
+      cpu() - cpuBefore,
+      servers.map((s) => s.rssMb()),
+    );
+    const p99 = percentile(step.rtt, 99);
+    if (p99 > LIMIT_P99_MS || step.errors > 0) break;
+    limit = { rate, p99 };
+  }
+  console.log(
+    `  limit: ${Math.round(limit.rate).toLocaleString("en-US")} edits/s with p99 round trip ${limit.p99.toFixed(1)} ms (the next step passed ${LIMIT_P99_MS} ms or had errors)`,
+  );
+  for (const client of clients) client.unsubscribe();
+  await Promise.all(clients.map((c) => c.close()));
+  return null;
+}
+
+async function main() {
+  const bin = findPostgresBin();
+  if (!bin) throw new Error("bench:capacity needs PostgreSQL's server binaries (see README)");
+  console.log(`Capacity (node ${process.version}); the clients run in this one process`);
+  const cluster = await startPostgresCluster(bin);
+  try {
+    for (const count of PROFILE ? [1] : [1, 2]) {
+      const env = { DATABASE_URL: await createPostgresDatabase(cluster.url) };
+      const servers: ServerProcess[] = [];
+      for (let i = 0; i < count; i++) {
+        if (PROFILE) rmSync(PROFILE_DIR, { recursive: true, force: true });
+        const nodeArgs = PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+        servers.push(
+          await startServer({
+            port: 3280 + i,
+            dataDir: `.data/bench-capacity-${i}`,
+            env,
+            nodeArgs,
+          }),
+        );
+      }
+      try {
+        const health: number[] = [];
+        for (let i = 0; i < 100; i++) {
+          const start = performance.now();
+          await (await fetch(`${servers[0]?.url}/api/health`)).arrayBuffer();
+          health.push(performance.now() - start);
+        }
+        console.log(
+          `\n/api/health round trip p50 (the floor): ${percentile(health, 50).toFixed(1)} ms`,
+        );
+        const profiled = await measure(
+          count === 1 ? "One instance" : "Two instances, one PostgreSQL",
+          servers,
+        );
+        for (const server of servers) await server.stop();
+        if (profiled) printTopSelfTime(PROFILE_DIR, profiled);
+      } finally {
+        for (const server of servers) await server.stop();
+      }
+    }
+  } finally {
+    cluster.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,106 @@
+import type { WebSocket, WebSocketServer } from "ws";
+import type { DirectSubscriber } from "../boards/BoardBroadcast";
+
+/** A `sync.subscribe` request as it arrived on a socket: what its events must be sent as. */
+interface SubscribeRequest {
+  id: string | number;
+  jsonrpc?: string;
+  boardId: string;
+  lastEventId: string | null;
+}
+
+const requests = new WeakMap<WebSocket, SubscribeRequest[]>();
+
+/**
+ * Notes each socket's `sync.subscribe` requests (their ids), so the subscription can write its
+ * events straight to the socket through the board's broadcast instead of one by one through
+ * tRPC. Must be installed before tRPC's handler: its listener then runs first for each message.
+ */
+export function noteSubscribeRequests(wss: WebSocketServer) {
+  wss.on("connection", (socket: WebSocket) => {
+    requests.set(socket, []);
+    socket.on("message", (raw, isBinary) => {
+      if (isBinary) return;
+      const text = raw.toString();
+      if (!text.includes('"sync.subscribe"')) return;
+      try {
+        const parsed: unknown = JSON.parse(text);
+        for (const message of Array.isArray(parsed) ? parsed : [parsed]) {
+          const request = subscribeRequest(message);
+          if (request) requests.get(socket)?.push(request);
+        }
+      } catch {
+        // tRPC answers it with a parse error
+      }
+    });
+  });
+}
+
+function subscribeRequest(message: unknown): SubscribeRequest | null {
+  const { id, jsonrpc, method, params } = message as {
+    id?: unknown;
+    jsonrpc?: unknown;
+    method?: unknown;
+    params?: {
+      path?: unknown;
+      lastEventId?: unknown;
+      input?: { json?: SubscribeInput } & SubscribeInput;
+    };
+  };
+  if (method !== "subscription" || params?.path !== "sync.subscribe") return null;
+  if (typeof id !== "string" && typeof id !== "number") return null;
+  const input = params.input?.json ?? params.input;
+  const boardId = input?.boardId;
+  if (typeof boardId !== "string") return null;
+  const lastEventId = params.lastEventId ?? input?.lastEventId;
+  return {
+    id,
+    jsonrpc: typeof jsonrpc === "string" ? jsonrpc : undefined,
+    boardId,
+    lastEventId: lastEventId == null ? null : String(lastEventId),
+  };
+}
+
+interface SubscribeInput {
+  boardId?: unknown;
+  lastEventId?: unknown;
+}
+
+/** What a procedure on a socket can do to write subscription events itself. */
+export interface DirectChannel {
+  /**
+   * A subscriber for the socket's newest `sync.subscribe` request of this board and
+   * `lastEventId` (older ones of the board are dropped: they failed before their subscription
+   * began), or null when there is none.
+   */
+  subscriber(boardId: string, lastEventId: string | null, sent: number): DirectSubscriber | null;
+}
+
+/** The direct channel of one socket. */
+export function directChannel(socket: WebSocket): DirectChannel {
+  return {
+    subscriber(boardId, lastEventId, sent) {
+      const waiting = requests.get(socket) ?? [];
+      const request = waiting.findLast(
+        (r) => r.boardId === boardId && r.lastEventId === lastEventId,
+      );
+      requests.set(
+        socket,
+        waiting.filter((r) => r.boardId !== boardId),
+      );
+      if (!request) return null;
+      // The message tRPC itself would send for a tracked event of plain data.
+      const head = `{"id":${JSON.stringify(request.id)}${request.jsonrpc ? `,"jsonrpc":${JSON.stringify(request.jsonrpc)}` : ""},"result":{"type":"data","id":`;
+      return {
+        sent,
+        frame: (version, changesJson) => {
+          const id = JSON.stringify(String(version));
+          return `${head}${id},"data":{"json":{"id":${id},"data":${changesJson}}}}}`;
+        },
+        send: (text) => {
+          if (socket.readyState === socket.OPEN) socket.send(text);
+        },
+      };
+    },
+  };
+}
