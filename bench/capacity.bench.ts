@@ -177,6 +177,29 @@ function summary(label: string, w: Tally, seconds: number, cpuMs: number, rssMb:
   );
 }
 
+/** The server's own view, from /api/metrics: flushes over 50 ms, event loop lag, GC time. */
+async function serverView(url: string): Promise<string> {
+  const page = await (await fetch(`${url}/api/metrics`)).text();
+  const value = (series: string) =>
+    Number(
+      page
+        .split("\n")
+        .find((l) => l.startsWith(`${series} `))
+        ?.split(" ")[1] ?? Number.NaN,
+    );
+  const count = value("rewind_flush_duration_seconds_count");
+  const fast = value('rewind_flush_duration_seconds_bucket{le="0.05"}');
+  const gc = page
+    .split("\n")
+    .filter((l) => l.startsWith("nodejs_gc_duration_seconds_sum"))
+    .reduce((sum, l) => sum + Number(l.split(" ")[1]), 0);
+  return (
+    `${(100 * (1 - fast / count)).toFixed(1)} % of flushes took over 50 ms inside the board server; ` +
+    `event loop lag p99 ${(1000 * value("nodejs_eventloop_lag_p99_seconds")).toFixed(0)} ms, ` +
+    `max ${(1000 * value("nodejs_eventloop_lag_max_seconds")).toFixed(0)} ms; GC ${gc.toFixed(1)} s since start`
+  );
+}
+
 /** Main run at the nominal rate, then rising rates until p99 passes the limit. */
 async function measure(label: string, servers: ServerProcess[]) {
   const rssIdle = servers.map((s) => s.rssMb());
@@ -202,6 +225,8 @@ async function measure(label: string, servers: ServerProcess[]) {
   await drive(clients, PERIOD_MS, MAIN_SECONDS * 1000, record);
   profiled.to = process.hrtime.bigint() / 1000n;
   const main = window;
+  for (const server of servers)
+    console.log(`    server ${server.url}: ${await serverView(server.url)}`);
   summary(
     `one edit per client every ${PERIOD_MS / 1000} s, ${MAIN_SECONDS} s`,
     main,

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /**
  * What /api/metrics shows (Prometheus text format). One registry per process, kept on
@@ -8,6 +8,8 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
  */
 function createMetrics() {
   const registry = new Registry();
+  // The process's own: CPU, memory, event loop lag, garbage collection.
+  collectDefaultMetrics({ register: registry });
   const sources = {
     sockets: () => 0,
     streams: () => 0,
