@@ -123,6 +123,6 @@ export function boardProcedure(minimum: Role, doing = "do this") {
     if (!atLeast(role, minimum)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `A ${role} cannot ${doing}` });
     }
-    return next({ ctx: { ...ctx, role } });
+    return next({ ctx: { role } }); // tRPC merges it into the context
   });
 }
