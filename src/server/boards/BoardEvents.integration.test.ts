@@ -1,45 +1,31 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Database } from "@/server/db";
-import { openDatabase } from "@/server/db/database";
-import { applyMigrations } from "@/server/db/migrate";
 import type { RemoteChanges } from "@/sync";
 import { callerFor, createUsers, type TestUser } from "../../../test/api";
-import { createPostgresDatabase } from "../../../test/databases";
-import { createServices, type Services } from "../services";
-import { PostgresBoardEvents } from "./BoardEvents";
+import { type Instances, instancesOnPostgres } from "../../../test/instances";
+import type { Services } from "../services";
+import type { PostgresBoardEvents } from "./BoardEvents";
 
 const skipReason = inject("postgresSkipReason");
 
 describe.skipIf(skipReason !== null)(
   `notifications across instances survive a lost LISTEN connection${skipReason ? ` (skipped: ${skipReason})` : ""}`,
   () => {
-    const databases: Database[] = [];
-    const events: PostgresBoardEvents[] = [];
-    const instances: Services[] = [];
+    let cluster: Instances;
     let ada: TestUser;
 
     beforeAll(async () => {
-      const url = await createPostgresDatabase(inject("postgresUrl") ?? "");
-      for (let i = 0; i < 2; i++) {
-        const db = await openDatabase({ kind: "postgresql", url, poolSize: 4 });
-        if (i === 0) await applyMigrations(db.adapterFactory);
-        // A first retry after 150-300 ms: the last writes below land while B is not listening.
-        const bus = new PostgresBoardEvents(url, { baseMs: 300, maxMs: 1_000 });
-        await bus.listening();
-        databases.push(db);
-        events.push(bus);
-        instances.push(createServices(db, { events: bus }));
-      }
-      [ada] = (await createUsers(databases[0] as Database, "ada")) as [TestUser];
+      // A first retry after 150-300 ms: the last writes below land while B is not listening.
+      cluster = await instancesOnPostgres(inject("postgresUrl") ?? "", 2, {
+        retry: { baseMs: 300, maxMs: 1_000 },
+      });
+      [ada] = (await createUsers(cluster.databases[0] as Database, "ada")) as [TestUser];
     });
-    afterAll(async () => {
-      for (const services of instances) await services.close();
-      for (const bus of events) await bus.close();
-    });
+    afterAll(() => cluster.close());
 
     it("B's LISTEN backend terminated while A writes: B's subscriber gets every version, in order, within 2 s", async () => {
-      const [a, b] = instances as [Services, Services];
-      const busB = events[1] as PostgresBoardEvents;
+      const [a, b] = cluster.services as [Services, Services];
+      const busB = cluster.events[1] as PostgresBoardEvents;
       const owner = callerFor(a, ada);
       const { id: boardId } = await owner.board.create({ title: "Gap" });
 
@@ -70,7 +56,7 @@ describe.skipIf(skipReason !== null)(
           commands: [{ action: "update", path: [], props: { title: `Gap ${n}` } }],
         });
         if (n === WRITES - 10) {
-          await (databases[0] as Database).prisma
+          await (cluster.databases[0] as Database).prisma
             .$queryRaw`SELECT pg_terminate_backend(${pidBefore}::int)`;
         }
         // The last ten go out at once, while B's connection is down: only its catch-up brings them.

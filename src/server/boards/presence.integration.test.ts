@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Database } from "@/server/db";
-import { openDatabase } from "@/server/db/database";
-import { applyMigrations } from "@/server/db/migrate";
 import { callerFor, createUsers, type TestUser } from "../../../test/api";
-import { createPostgresDatabase } from "../../../test/databases";
-import { createServices, type Services } from "../services";
-import { PostgresBoardEvents } from "./BoardEvents";
+import { type Instances, instancesOnPostgres } from "../../../test/instances";
+import { until } from "../../../test/until";
+import type { Services } from "../services";
+import type { PostgresBoardEvents } from "./BoardEvents";
 import type { PresentUser } from "./Presence";
 
 const skipReason = inject("postgresSkipReason");
@@ -23,46 +22,26 @@ function watch(stream: Promise<AsyncIterable<PresentUser[]>>) {
   return state;
 }
 
-async function until(check: () => boolean, timeoutMs = 5_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe.skipIf(skipReason !== null)(
   `presence across instances (PostgreSQL)${skipReason ? ` (skipped: ${skipReason})` : ""}`,
   () => {
-    const instances: Services[] = [];
-    const buses: PostgresBoardEvents[] = [];
+    let cluster: Instances;
     let ada: TestUser;
     let bob: TestUser;
 
     beforeAll(async () => {
-      const url = await createPostgresDatabase(inject("postgresUrl") ?? "");
-      for (let i = 0; i < 2; i++) {
-        const db = await openDatabase({ kind: "postgresql", url, poolSize: 4 });
-        if (i === 0) await applyMigrations(db.adapterFactory);
-        const events = new PostgresBoardEvents(url);
-        await events.listening();
-        buses.push(events);
-        instances.push(
-          createServices(db, { events, presence: { heartbeatMs: 100, expireMs: 600 } }),
-        );
-      }
-      [ada, bob] = (await createUsers(instances[0]?.db as Database, "ada", "bob")) as [
+      cluster = await instancesOnPostgres(inject("postgresUrl") ?? "", 2, {
+        services: { presence: { heartbeatMs: 100, expireMs: 600 } },
+      });
+      [ada, bob] = (await createUsers(cluster.databases[0] as Database, "ada", "bob")) as [
         TestUser,
         TestUser,
       ];
     });
-    afterAll(async () => {
-      for (const services of instances) await services.close();
-      for (const bus of buses) await bus.close();
-    });
+    afterAll(() => cluster.close());
 
     it("two people on two instances see each other; the people of an instance that died go", async () => {
-      const [one, two] = instances as [Services, Services];
+      const [one, two] = cluster.services as [Services, Services];
       const { id: boardId } = await callerFor(one, ada).board.create({ title: "Together" });
       await callerFor(one, ada).board.invite({ boardId, email: bob.email, role: "editor" });
       const adaLeaves = new AbortController();
@@ -79,7 +58,7 @@ describe.skipIf(skipReason !== null)(
       await until(() => onOne.names.join() === "ada,bob");
 
       // Instance two dies: no goodbye, no more heartbeats. Bob is gone from Ada's view.
-      await (buses[1] as PostgresBoardEvents).close();
+      await (cluster.events[1] as PostgresBoardEvents).close();
       two.presence.close();
       const died = Date.now();
       await until(() => onOne.names.join() === "ada");
