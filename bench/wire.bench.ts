@@ -100,7 +100,7 @@ async function healthFloor(url: string): Promise<number> {
   return median(samples);
 }
 
-async function idleRoundTrip(url: string, cookie: string, transport: Transport) {
+export async function idleRoundTrip(url: string, cookie: string, transport: Transport) {
   const { api, close } = apiClient(url, cookie, transport);
   const boardId = await newBoard(api);
   const one = writer(api, boardId, `idle-${transport}`);
