@@ -1,6 +1,7 @@
 // npm run bench:history — a board with 100,000 commands, on PGlite and on a throwaway PostgreSQL
-// (when installed): the board at random versions (history.stateAt), undo of the caller's latest
-// action, and undo of an action 1,000 versions back (selective undo), p50 and p95.
+// (when installed): the board at random versions (history.stateAt), version 1,000 compared with
+// the head (history.compare), undo of the caller's latest action, and undo of an action 1,000
+// versions back (selective undo), p50 and p95.
 import { LocalBoardEvents } from "../src/server/boards/BoardEvents";
 import type { BoardService } from "../src/server/boards/BoardService";
 import type { Database } from "../src/server/db/database";
@@ -16,7 +17,8 @@ const PER_FLUSH = 500;
 const STATE_SAMPLES = 200;
 const UNDO_SAMPLES = 100;
 const BACK = 1_000;
-const TARGETS = { stateAt: 50, latest: 30, back: 100 };
+const TARGETS = { stateAt: 50, latest: 30, back: 100, compare: 50 };
+const COMPARE_SAMPLES = 50;
 
 const ada = { id: "bench-ada", name: "Ada" };
 const bob = { id: "bench-bob", name: "Bob" };
@@ -118,6 +120,14 @@ async function benchDatabase(label: string, open: () => Promise<Database>) {
     stateAt.push(performance.now() - start);
   }
   line("stateAt, random versions", stateAt, TARGETS.stateAt);
+
+  const compare: number[] = [];
+  for (let i = 0; i < COMPARE_SAMPLES; i++) {
+    const start = performance.now();
+    await services.history.compare(boardId, 1_000, head);
+    compare.push(performance.now() - start);
+  }
+  line("compare version 1,000 with the head", compare, TARGETS.compare);
 
   // Ada edits, then undoes that edit: the undo is what is timed.
   const latest: number[] = [];

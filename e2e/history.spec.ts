@@ -103,3 +103,40 @@ test("the timeline loads older entries as it scrolls", async ({ browser, baseURL
   await expect(entries.last()).toContainText("Ada added the list “Groceries”");
   await expect(timeline.getByRole("button", { name: "Older changes" })).toHaveCount(0);
 });
+
+test("a viewer looking at a past version sees what changed since, by list, and the items marked", async ({
+  browser,
+  baseURL,
+}) => {
+  const a = await person(browser, baseURL, "Ada");
+  const v = await person(browser, baseURL, "Vera");
+  const path = await createBoard(a, "Since");
+  await share(a, v.user.email, "Viewer");
+  await addList(a.page, "Groceries");
+  for (const item of ["milk", "eggs"]) await addItem(a.page, "Groceries", item);
+  await v.page.goto(path);
+  await expect.poll(() => groceries(v.page)).toEqual(["milk", "eggs"]);
+
+  // Others change the board while Vera watches.
+  const list = a.page.getByRole("region", { name: "Groceries" });
+  await list.getByRole("checkbox", { name: "milk" }).check();
+  await addItem(a.page, "Groceries", "bread");
+  await list.getByRole("button", { name: "Delete eggs" }).click();
+  await expect.poll(() => groceries(v.page)).toEqual(["milk", "bread"]);
+
+  await v.page.getByRole("button", { name: "History" }).click();
+  const timeline = v.page.getByRole("complementary", { name: "History" });
+  await timeline.getByRole("button", { name: /^Ada added “eggs” to Groceries/ }).click();
+  await expect(v.page.getByText("Viewing version 3")).toBeVisible();
+  const changes = v.page.getByRole("region", { name: "Changes since version 3" });
+  await expect(changes.getByRole("heading", { name: "Groceries" })).toBeVisible();
+  await expect(changes.getByRole("listitem")).toHaveText(
+    ["Checked “milk”", "Added “bread” to Groceries", "Removed “eggs” from Groceries"],
+    { useInnerText: true },
+  );
+  // The board shows version 3, with the items that changed since marked.
+  await expect.poll(() => groceries(v.page)).toEqual(["milk", "eggs"]);
+  await expect(v.page.locator(".item.changed")).toHaveCount(2);
+  await v.page.getByRole("button", { name: "Back to now" }).click();
+  await expect(changes).toHaveCount(0);
+});

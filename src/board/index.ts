@@ -3,6 +3,7 @@
  * and items (zod schemas, with the limits and messages the server's rules answer with), the types
  * inferred from them, where things are (paths), the empty board, item counting and ordering.
  */
+export { type BoardChange, compareBoards, describeChange } from "./compare";
 export { asBoard, countItems, emptyBoard } from "./document";
 export { orderAtEnd, ordered, orderedAt, orderForDrop, orderForMove } from "./order";
 export { type BoardPlace, boardPath, placeOf } from "./paths";

@@ -1,3 +1,4 @@
+import { asBoard, type BoardChange, compareBoards } from "@/board";
 import { type Command, type Doc, diffDocuments, type EntryKind, newId, planToggle } from "@/sync";
 import type { Db } from "../db/database";
 import type { AppendedEntry, BoardLog, EntryMeta, LockedBoard } from "./entries";
@@ -60,6 +61,15 @@ export class HistoryService {
     const state = await this.boards.documentAt(boardId, version);
     if (!state) throw new BoardNotFound(`Board ${boardId} not found`);
     return state;
+  }
+
+  /** What differs between the board at `from` and at `to` (either way round), as changes. */
+  async compare(boardId: string, from: number, to: number): Promise<BoardChange[]> {
+    const [before, after] = await Promise.all([
+      this.stateAt(boardId, from),
+      this.stateAt(boardId, to),
+    ]);
+    return compareBoards(asBoard(before.document), asBoard(after.document));
   }
 
   /** H8/H9: whether the user has something to undo and to redo. */

@@ -179,6 +179,40 @@ describeEachTransport("history API", (db, transport) => {
     expect((await as(vic).history.stateAt({ boardId, version: old })).document).toEqual(then);
   });
 
+  it("compare says what changed between two versions, either way round; viewers may read it", async () => {
+    const boardId = await newBoard();
+    await edit(ada, boardId, "Add item", [addItem("l1", "a", "milk")]);
+    await edit(ada, boardId, "Add item", [addItem("l1", "b", "eggs")]);
+    const { version: then } = await as(ada).sync.load({ boardId });
+    await edit(bob, boardId, "Edit item", [setItem("l1", "a", { text: "oat milk", done: true })]);
+    await edit(bob, boardId, "Delete item", [
+      { action: "delete", path: ["lists", "l1", "items", "b"] },
+    ]);
+    await edit(bob, boardId, "Add list", [addList("l2", "Later")]);
+    const { version: now } = await as(ada).sync.load({ boardId });
+    const { changes } = await as(vic).history.compare({ boardId, from: then, to: now });
+    expect(changes.map((c) => c.kind).sort()).toEqual(
+      ["item-changed", "item-checked", "item-removed", "list-added"].sort(),
+    );
+    expect(changes.find((c) => c.kind === "item-changed")).toMatchObject({
+      listId: "l1",
+      itemId: "a",
+      from: "milk",
+      to: "oat milk",
+    });
+    const back = await as(vic).history.compare({ boardId, from: now, to: then });
+    expect(back.changes.map((c) => c.kind).sort()).toEqual(
+      ["item-added", "item-changed", "item-unchecked", "list-removed"].sort(),
+    );
+    expect((await as(ada).history.compare({ boardId, from: now, to: now })).changes).toEqual([]);
+    expect(await failure(as(ada).history.compare({ boardId, from: 0, to: now + 1 }))).toBe(
+      `BAD_REQUEST: version must be at most ${now}, the board's latest`,
+    );
+    expect(await failure(as(ada).history.compare({ boardId, from: -1, to: now }))).toMatch(
+      /from.*at least 0/,
+    );
+  });
+
   it("H10 any editor may undo a specific action; viewers read history but cannot change it", async () => {
     const boardId = await newBoard();
     const x = await edit(ada, boardId, "Add item", [addItem("l1", "a", "milk")]);

@@ -29,6 +29,15 @@ export const historyRouter = createTRPCRouter({
     .input(z.object({ version }))
     .query(({ ctx, input }) => ctx.history.stateAt(input.boardId, input.version)),
 
+  /** What differs between the board at `from` and at `to`: lists and items added, removed, changed. */
+  compare: boardProcedure("viewer")
+    .input(z.object({ from: version, to: version }))
+    .query(async ({ ctx, input }) => ({
+      from: input.from,
+      to: input.to,
+      changes: await ctx.history.compare(input.boardId, input.from, input.to),
+    })),
+
   /** Whether the caller has an action to undo and one to redo (viewers have neither). */
   canUndo: boardProcedure("viewer").query(({ ctx, input }) =>
     ctx.role === "viewer"

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { asBoard, BOARD_LIMITS, boardPath, ordered } from "@/board";
+import { asBoard, BOARD_LIMITS, boardPath, compareBoards, ordered } from "@/board";
 import { useAccess } from "@/hooks/useAccess";
 import { useBoard } from "@/hooks/useBoard";
 import { useTimeTravel } from "@/hooks/useTimeTravel";
@@ -12,6 +12,7 @@ import { useTRPC } from "@/trpc/react";
 import { AddListForm } from "./AddListForm";
 import { Alerts } from "./Alerts";
 import { BoardToolbar } from "./BoardToolbar";
+import { ChangesSince } from "./ChangesSince";
 import { HistoryPanel } from "./HistoryPanel";
 import { InlineEdit } from "./InlineEdit";
 import { ListColumn } from "./ListColumn";
@@ -49,6 +50,11 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
   const editable = canEdit && !travelling;
   const board = asBoard(travel.document ?? document);
   const lists = ordered(board.lists);
+  // While a past version is shown: what differs from it to now, and the items concerned.
+  const changes = travel.document ? compareBoards(board, asBoard(document)) : null;
+  const changedItems = changes
+    ? new Set(changes.flatMap((change) => ("itemId" in change ? [change.itemId] : [])))
+    : undefined;
 
   return (
     <div className={`board-page${historyOpen ? " with-history" : ""}`}>
@@ -93,6 +99,14 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
             onBack={travel.back}
           />
         )}
+        {changes && travel.viewing !== null && (
+          <ChangesSince
+            version={travel.viewing}
+            changes={changes}
+            past={board}
+            now={asBoard(document)}
+          />
+        )}
         {role === "viewer" && (
           <p className="muted">
             You can view this board. Only its owner and editors can change it.
@@ -109,6 +123,7 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
               isLast={index === lists.length - 1}
               session={session}
               canEdit={editable}
+              changedItems={changedItems}
             />
           ))}
           {!travelling && <AddListForm session={session} disabled={!canEdit} />}

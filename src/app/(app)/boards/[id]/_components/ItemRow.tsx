@@ -20,6 +20,8 @@ interface Props {
   isLast: boolean;
   session: BoardSession;
   canEdit: boolean;
+  /** Changed since the version shown (marked while comparing it with now). */
+  changed?: boolean;
 }
 
 const DRAG_TYPE = "application/x-rewind-item";
@@ -33,6 +35,7 @@ export const ItemRow = memo(function ItemRow({
   isLast,
   session,
   canEdit,
+  changed = false,
 }: Props) {
   const path = boardPath.item(listId, itemId);
   // Positions are read when the user acts, from the document as it is then.
@@ -42,7 +45,7 @@ export const ItemRow = memo(function ItemRow({
   };
   return (
     <li
-      className={item.done ? "item done" : "item"}
+      className={`item${item.done ? " done" : ""}${changed ? " changed" : ""}`}
       draggable={canEdit}
       onDragStart={(e) => e.dataTransfer.setData(DRAG_TYPE, `${listId}\n${itemId}`)}
       onDragOver={(e) => canEdit && e.preventDefault()}

@@ -21,6 +21,8 @@ interface Props {
   isLast: boolean;
   session: BoardSession;
   canEdit: boolean;
+  /** Items changed since the version shown, to be marked. */
+  changedItems?: ReadonlySet<string>;
 }
 
 /** One list: a region named by its title. Re-renders only when its own node changes. */
@@ -31,6 +33,7 @@ export const ListColumn = memo(function ListColumn({
   isLast,
   session,
   canEdit,
+  changedItems,
 }: Props) {
   const [text, setText] = useState("");
   const items = ordered(list.items);
@@ -109,6 +112,7 @@ export const ListColumn = memo(function ListColumn({
             isLast={itemIndex === items.length - 1}
             session={session}
             canEdit={canEdit}
+            changed={changedItems?.has(itemId)}
           />
         ))}
       </ul>

@@ -1,0 +1,48 @@
+"use client";
+
+import { type BoardChange, type BoardDoc, describeChange } from "@/board";
+
+/**
+ * While a past version is shown: what differs between it and now, grouped by list (as the lists
+ * are now; a removed list under its old title).
+ */
+export function ChangesSince({
+  version,
+  changes,
+  past,
+  now,
+}: {
+  version: number;
+  changes: BoardChange[];
+  past: BoardDoc;
+  now: BoardDoc;
+}) {
+  const groups = new Map<string, BoardChange[]>();
+  for (const change of changes) {
+    const group = groups.get(change.listId);
+    if (group) group.push(change);
+    else groups.set(change.listId, [change]);
+  }
+  const title = (listId: string) => (now.lists[listId] ?? past.lists[listId])?.title ?? "";
+  const label = `Changes since version ${version}`;
+  return (
+    <section className="card changes" aria-label={label}>
+      <h2>{label}</h2>
+      {changes.length === 0 ? (
+        <p className="muted">Nothing has changed since.</p>
+      ) : (
+        [...groups].map(([listId, group]) => (
+          <div key={listId} className="changes-list">
+            <h3>{title(listId)}</h3>
+            <ul>
+              {group.map((change, index) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: one item can change in several ways
+                <li key={index}>{describeChange(change)}</li>
+              ))}
+            </ul>
+          </div>
+        ))
+      )}
+    </section>
+  );
+}
