@@ -105,6 +105,10 @@ describeEachDatabase("BoardStore", (db) => {
       { index: 1, action: "delete", path: ["nope"], message: 'no node at "nope"' },
     ]);
     expect(await clientOutcome("b2", "nobody")).toBeUndefined();
+    // Only the latest outcome of each client is kept: a retry only ever concerns that one (F4).
+    const rows = await db().prisma.$queryRaw<{ clientId: string; batchSeq: number }[]>`
+      SELECT "clientId", "batchSeq" FROM board_batch WHERE "boardId" = 'b2' ORDER BY "clientId"`;
+    expect(rows.filter((row) => row.clientId === "c2")).toEqual([{ clientId: "c2", batchSeq: 4 }]);
   });
 
   it("refuses a stale writer with VersionConflict and writes nothing", async () => {

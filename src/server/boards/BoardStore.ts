@@ -227,7 +227,9 @@ export class BoardStore {
     // The whole group in one statement (one round trip, one plan): the board's new version (only
     // if still `fromVersion`; everything else is written only then), the command rows (the
     // (board, version) key refuses any version written twice), the batch outcomes (the key
-    // refuses a (client, batchSeq) recorded before, so a batch can never be applied twice), the
+    // refuses a client's latest batch recorded twice; an older batch is refused before, F2, by
+    // the outcome read under the board's lock), with each client's older outcomes deleted (only
+    // its latest is ever asked for, F4), the
     // history entries (H1: an action continued from an earlier flush of the same author only
     // moves its end), the undone flags an undo or redo switches, the checkpoints the group
     // crosses, and the notification other instances hear once the transaction commits.
@@ -254,6 +256,13 @@ export class BoardStore {
           ${flushes.map((b) => b.meta.batchSeq)}::int[],
           ${flushes.map((b) => JSON.stringify(b.outcome))}::text[]) AS t(c, s, o)
         WHERE EXISTS (SELECT FROM moved)
+      ), pruned AS (
+        -- A retry only ever concerns a client's latest batch (F4): the older outcomes go.
+        DELETE FROM board_batch b
+        USING unnest(${flushes.map((b) => b.meta.clientId)}::text[],
+          ${flushes.map((b) => b.meta.batchSeq)}::int[]) AS p(c, s)
+        WHERE b."boardId" = ${boardId} AND b."clientId" = p.c AND b."batchSeq" < p.s
+          AND EXISTS (SELECT FROM moved)
       ), entries AS (
         INSERT INTO board_action ("boardId", "actionId", kind, label, "userId", "fromVersion",
           "toVersion", "targetActionId", "createdAt")
