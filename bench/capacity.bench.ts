@@ -11,7 +11,7 @@ import path from "node:path";
 import { createPostgresDatabase } from "../test/databases";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
 import { type ServerProcess, startServer } from "../test/server-process";
-import { type Api, apiClient, signUp } from "./clients";
+import { type Api, apiClient, createBoardWithItems, signUp } from "./clients";
 import { printTopSelfTime } from "./profile";
 import { percentile } from "./stats";
 
@@ -56,23 +56,12 @@ async function connect(urls: string[], sink: () => Tally): Promise<Client[]> {
   for (let b = 0; b < BOARDS; b++) {
     const cookie = owners[b] as string;
     const setup = apiClient(urls[0] as string, cookie, "websocket");
-    const { id: boardId } = await setup.api.board.create.mutate({ title: `Capacity ${b}` });
-    await setup.api.sync.flush.mutate({
-      boardId,
-      clientId: `setup-${b}`,
-      batchSeq: 1,
-      from: 0,
-      commands: [
-        { action: "create", path: ["lists"], createdId: "l", props: { title: "L" } },
-        // One item per client, which it edits over and over.
-        ...Array.from({ length: CLIENTS_PER_BOARD }, (_, c) => ({
-          action: "create" as const,
-          path: ["lists", "l", "items"],
-          createdId: `i${c}`,
-          props: { text: "", done: false },
-        })),
-      ],
-    });
+    // One item per client, which it edits over and over.
+    const { boardId } = await createBoardWithItems(
+      setup.api,
+      `Capacity ${b}`,
+      Array.from({ length: CLIENTS_PER_BOARD }, (_, c) => `i${c}`),
+    );
     await setup.close();
     const opened = await Promise.all(
       Array.from({ length: CLIENTS_PER_BOARD }, async (_, c) => {

@@ -67,3 +67,27 @@ export function apiClient(url: string, cookie: string, transport: Transport) {
   });
   return { api, close: async () => {} };
 }
+
+/**
+ * A new board owned by the client's account, with one list `l` holding an empty item for each of
+ * `itemIds` (each writer of a bench edits its own). Returns the board's id and version.
+ */
+export async function createBoardWithItems(api: Api, title: string, itemIds: string[]) {
+  const { id } = await api.board.create.mutate({ title });
+  const { version } = await api.sync.flush.mutate({
+    boardId: id,
+    clientId: `setup-${id}`,
+    batchSeq: 1,
+    from: 0,
+    commands: [
+      { action: "create", path: ["lists"], createdId: "l", props: { title: "L" } },
+      ...itemIds.map((itemId) => ({
+        action: "create" as const,
+        path: ["lists", "l", "items"],
+        createdId: itemId,
+        props: { text: "", done: false },
+      })),
+    ],
+  });
+  return { boardId: id, version };
+}

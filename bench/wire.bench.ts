@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
 import { type ServerProcess, startServer } from "../test/server-process";
-import { type Api, apiClient, signUp, type Transport } from "./clients";
+import { type Api, apiClient, createBoardWithItems, signUp, type Transport } from "./clients";
 import { median, percentile } from "./stats";
 
 const PORT = 3230;
@@ -38,23 +38,8 @@ const ITEMS = 100;
 
 /** A board with one list of ITEMS items, owned by the cookie's account. */
 export async function newBoard(api: Api): Promise<string> {
-  const { id } = await api.board.create.mutate({ title: "Wire bench" });
-  await api.sync.flush.mutate({
-    boardId: id,
-    clientId: `setup-${id}`,
-    batchSeq: 1,
-    from: 0,
-    commands: [
-      { action: "create", path: ["lists"], createdId: "l", props: { title: "L" } },
-      ...Array.from({ length: ITEMS }, (_, i) => ({
-        action: "create" as const,
-        path: ["lists", "l", "items"],
-        createdId: `i${i}`,
-        props: { text: `item ${i}`, done: false, order: `a${i}` },
-      })),
-    ],
-  });
-  return id;
+  const ids = Array.from({ length: ITEMS }, (_, i) => `i${i}`);
+  return (await createBoardWithItems(api, "Wire bench", ids)).boardId;
 }
 
 /** One writer: flushes one edit per round trip, like a page whose flush answers arrive. */

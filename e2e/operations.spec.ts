@@ -3,7 +3,7 @@
 // clients over WebSockets (as pages are), retrying a failed flush with the same batchSeq.
 import { expect, test } from "@playwright/test";
 import { TRPCClientError } from "@trpc/client";
-import { type Api, apiClient, signUp } from "../bench/clients";
+import { type Api, apiClient, createBoardWithItems, signUp } from "../bench/clients";
 import { createPostgresDatabase } from "../test/databases";
 import {
   findPostgresBin,
@@ -85,27 +85,6 @@ function writer(api: Api, boardId: string, name: string) {
   };
 }
 
-/** A board with one list holding an item per writer (`names`); returns its id and version. */
-async function boardFor(api: Api, names: string[]) {
-  const { id } = await api.board.create.mutate({ title: "Operations" });
-  const { version } = await api.sync.flush.mutate({
-    boardId: id,
-    clientId: `setup-${id}`,
-    batchSeq: 1,
-    from: 0,
-    commands: [
-      { action: "create", path: ["lists"], createdId: "l", props: { title: "L" } },
-      ...names.map((name) => ({
-        action: "create" as const,
-        path: ["lists", "l", "items"],
-        createdId: name,
-        props: { text: "" },
-      })),
-    ],
-  });
-  return { boardId: id, version };
-}
-
 /**
  * Nothing acknowledged lost, nothing applied twice: each acknowledged edit is one version after
  * the setup's, and each item says what its writer's last acknowledged edit said.
@@ -139,7 +118,11 @@ test("a rolling restart of two instances under load loses nothing, and every cli
   );
   const names = clients.map((_, i) => `w${i}`);
   try {
-    const { boardId, version } = await boardFor(clients[0]?.api as Api, names);
+    const { boardId, version } = await createBoardWithItems(
+      clients[0]?.api as Api,
+      "Operations",
+      names,
+    );
     const writers = clients.map((c, i) => writer(c.api, boardId, names[i] as string));
     const ackedNow = () => writers.reduce((sum, w) => sum + w.progress(), 0);
     await until(() => ackedNow() >= 40, 30_000);
@@ -171,7 +154,7 @@ test("PostgreSQL restarted under load: nothing acknowledged is lost, and the ser
   const [first, second] = clients as [(typeof clients)[0], (typeof clients)[0]];
   const names = clients.map((_, i) => `p${i}`);
   try {
-    const { boardId, version } = await boardFor(first.api, names);
+    const { boardId, version } = await createBoardWithItems(first.api, "Operations", names);
     // A subscriber on the same server: it must hear of everything, across the restart.
     const heard: number[] = [];
     const { version: start } = await first.api.sync.load.query({ boardId });
