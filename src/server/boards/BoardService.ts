@@ -34,6 +34,8 @@ interface BoardState {
 interface BoardRuntime extends BoardState {
   /** Commands of versions recentFrom + 1 .. version. */
   recent: Command[];
+  /** The approximate bytes of each of `recent`. */
+  recentSizes: number[];
   recentFrom: number;
   lastUsed: number;
   /**
@@ -84,7 +86,10 @@ type Step =
 
 export interface BoardServiceOptions {
   checkpointEvery?: number;
-  /** Commands kept in memory per board for answers and catch-up (older ones come from the database). */
+  /**
+   * Commands kept in memory per board for answers and catch-up (older ones come from the
+   * database): at least this many, at most half as many again (the list is trimmed in chunks).
+   */
   recentLimit?: number;
   /** A board untouched this long is dropped from memory. */
   idleMs?: number;
@@ -239,6 +244,7 @@ export class BoardService implements BoardLog {
           ...loaded,
           itemCount: countItems(loaded.document),
           recent: [],
+          recentSizes: [],
           recentFrom: loaded.version,
           lastUsed: Date.now(),
           outcomes: new Map(),
@@ -302,14 +308,19 @@ export class BoardService implements BoardLog {
     // Each command is kept twice over: in the recent list, and what it added to the document.
     let added = 0;
     for (const command of commands) {
+      const size = approximateBytes(command);
       runtime.recent.push(command);
-      added += 2 * approximateBytes(command);
+      runtime.recentSizes.push(size);
+      added += 2 * size;
     }
     runtime.version = version;
-    const excess = runtime.recent.length - this.options.recentLimit;
-    if (excess > 0) {
-      for (const dropped of runtime.recent.slice(0, excess)) added -= approximateBytes(dropped);
+    // Trimmed in chunks (half the limit at a time), so a commit does not copy the whole list.
+    const limit = this.options.recentLimit;
+    if (runtime.recent.length > limit + Math.floor(limit / 2)) {
+      const excess = runtime.recent.length - limit;
+      for (let i = 0; i < excess; i++) added -= runtime.recentSizes[i] ?? 0;
       runtime.recent = runtime.recent.slice(excess);
+      runtime.recentSizes = runtime.recentSizes.slice(excess);
       runtime.recentFrom = version - runtime.recent.length;
     }
     runtime.bytes += added;
