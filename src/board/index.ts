@@ -21,3 +21,4 @@ export {
   listProps,
   propsProblem,
 } from "./schema";
+export { type CommandTarget, commandTarget } from "./targets";

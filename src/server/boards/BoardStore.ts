@@ -1,4 +1,4 @@
-import { emptyBoard, placeOf } from "@/board";
+import { commandTarget, emptyBoard, placeOf } from "@/board";
 import type { Prisma, PrismaClient } from "@/generated/prisma/client";
 import type { BatchOutcome, Command, Doc, EntryKind } from "@/sync";
 import { batchActionId, replayCompletions } from "@/sync";
@@ -44,7 +44,11 @@ export class VersionConflict extends Error {
   override readonly name = "VersionConflict";
 }
 
-type CommandRow = Prisma.BoardCommandGetPayload<object>;
+/** The columns of a stored command that make the command. */
+type CommandRow = Pick<
+  Prisma.BoardCommandGetPayload<object>,
+  "action" | "path" | "props" | "parentDefault" | "createdId" | "actionId" | "label"
+>;
 
 export function toCommand(row: CommandRow): Command {
   const completion: Command = {
@@ -197,6 +201,8 @@ export class BoardStore {
       userId: [] as string[],
       clientId: [] as string[],
       batchSeq: [] as number[],
+      listId: [] as (string | null)[],
+      itemId: [] as (string | null)[],
     };
     let version = fromVersion;
     for (const { meta, completions } of batches) {
@@ -215,6 +221,9 @@ export class BoardStore {
         cols.userId.push(meta.userId);
         cols.clientId.push(meta.clientId);
         cols.batchSeq.push(meta.batchSeq);
+        const target = commandTarget(c);
+        cols.listId.push(target.listId);
+        cols.itemId.push(target.itemId);
       }
     }
     // The board's title lives in its document; board.list reads the copy on the board row.
@@ -241,13 +250,14 @@ export class BoardStore {
         RETURNING id, xmin::text AS "writtenBy"
       ), commands AS (
         INSERT INTO board_command ("boardId", version, action, path, props, "parentDefault",
-          "createdId", "actionId", label, "userId", "clientId", "batchSeq")
-        SELECT ${boardId}, v, a, p::jsonb, pr::jsonb, pd::jsonb, ci, ai, l, u, cl, bs
+          "createdId", "actionId", label, "userId", "clientId", "batchSeq", "listId", "itemId")
+        SELECT ${boardId}, v, a, p::jsonb, pr::jsonb, pd::jsonb, ci, ai, l, u, cl, bs, li, ii
         FROM unnest(${cols.version}::int[], ${cols.action}::text[], ${cols.path}::text[],
           ${cols.props}::text[], ${cols.parentDefault}::text[], ${cols.createdId}::text[],
           ${cols.actionId}::text[], ${cols.label}::text[], ${cols.userId}::text[],
-          ${cols.clientId}::text[], ${cols.batchSeq}::int[])
-          AS t(v, a, p, pr, pd, ci, ai, l, u, cl, bs)
+          ${cols.clientId}::text[], ${cols.batchSeq}::int[], ${cols.listId}::text[],
+          ${cols.itemId}::text[])
+          AS t(v, a, p, pr, pd, ci, ai, l, u, cl, bs, li, ii)
         WHERE EXISTS (SELECT FROM moved)
       ), outcomes AS (
         INSERT INTO board_batch ("boardId", "clientId", "batchSeq", outcome)

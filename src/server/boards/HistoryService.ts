@@ -1,38 +1,29 @@
-import { asBoard, type BoardChange, compareBoards } from "@/board";
-import { type Command, type Doc, diffDocuments, type EntryKind, newId, planToggle } from "@/sync";
+import { asBoard, type BoardChange, type BoardDoc, compareBoards } from "@/board";
+import { type ItemRestorePlan, planItemRestore, planListRestore } from "@/board/restore-item";
+import { type Command, type Doc, diffDocuments, newId, planToggle } from "@/sync";
 import type { Db } from "../db/database";
 import type { AppendedEntry, BoardLog, EntryMeta, LockedBoard } from "./entries";
 import { BoardNotFound, HistoryRefused } from "./errors";
 import type { EntryRecord, HistoryStore } from "./HistoryStore";
+import { ItemHistory } from "./ItemHistory";
+import { type Actor, type HistoryEntry, toEntry } from "./timeline";
 
-/** One entry of the timeline, as `history.list` returns it. */
-export interface HistoryEntry {
-  actionId: string;
-  kind: EntryKind;
-  label: string;
-  user: { id: string; name: string };
-  at: Date;
-  fromVersion: number;
-  toVersion: number;
-  undone: boolean;
-  targetActionId?: string;
-  commands: Command[];
-}
-
-export interface Actor {
-  id: string;
-  name: string;
-}
+export type { Actor, HistoryEntry } from "./timeline";
 
 /**
  * A board's history as people use it: the timeline, the board at any version, and undo, redo and
  * restore, each appended as a new entry (SPEC H1-H11) in turn with the board's flushes.
  */
 export class HistoryService {
+  /** One item's history, and the bin of what was deleted. */
+  readonly items: ItemHistory;
+
   constructor(
     private readonly boards: BoardLog,
     readonly store: HistoryStore,
-  ) {}
+  ) {
+    this.items = new ItemHistory(boards, store);
+  }
 
   async list(
     boardId: string,
@@ -140,6 +131,61 @@ export class HistoryService {
     );
   }
 
+  /**
+   * Brings item `itemId` back to how it was at `version` (its text, done state, list and order),
+   * as one restore entry; into the first list when its list is gone (`notice` says so).
+   */
+  restoreItem(
+    boardId: string,
+    user: Actor,
+    itemId: string,
+    version: number,
+    options: { entryId?: string } = {},
+  ) {
+    return this.restorePart(boardId, user, version, options.entryId, (now, past) =>
+      planItemRestore(now, past, itemId, version),
+    );
+  }
+
+  /** Brings list `listId` back, with its items, as it was at `version`, as one restore entry. */
+  restoreList(
+    boardId: string,
+    user: Actor,
+    listId: string,
+    version: number,
+    options: { entryId?: string } = {},
+  ) {
+    return this.restorePart(boardId, user, version, options.entryId, (now, past) =>
+      planListRestore(now, past, listId, version),
+    );
+  }
+
+  /** A restore entry for part of the board, planned from the board now and at `version`. */
+  private async restorePart(
+    boardId: string,
+    user: Actor,
+    version: number,
+    entryId: string | undefined,
+    planFor: (now: BoardDoc, past: BoardDoc) => ItemRestorePlan,
+  ): Promise<{ version: number; entry: HistoryEntry; notice?: string }> {
+    let notice: string | undefined;
+    const appended = await this.append(boardId, user, "restore", entryId, async (board) => {
+      if (version > board.version) {
+        throw new HistoryRefused(
+          "BAD_REQUEST",
+          `version must be at most ${board.version}, the board's latest`,
+        );
+      }
+      const past = await this.boards.documentAt(boardId, version, board.tx);
+      if (!past) throw new BoardNotFound(`Board ${boardId} not found`);
+      const plan = planFor(asBoard(board.document), asBoard(past.document));
+      if (!plan.ok) throw new HistoryRefused(plan.code, plan.message);
+      notice = plan.notice;
+      return { label: plan.label, commands: plan.commands };
+    });
+    return notice ? { ...appended, notice } : appended;
+  }
+
   /** H3/H4: appends the rebuild with the action `find` picks (with the board locked) put back or left out. */
   private toggle(
     boardId: string,
@@ -207,34 +253,6 @@ class AlreadyAppended extends Error {
   constructor(readonly entry: EntryRecord) {
     super(`Entry ${entry.actionId} is already in the history`);
   }
-}
-
-function toEntry(
-  row: Pick<
-    EntryRecord,
-    | "actionId"
-    | "kind"
-    | "label"
-    | "createdAt"
-    | "fromVersion"
-    | "toVersion"
-    | "undone"
-    | "targetActionId"
-  >,
-  user: Actor,
-): Omit<HistoryEntry, "commands"> {
-  const entry: Omit<HistoryEntry, "commands"> = {
-    actionId: row.actionId,
-    kind: row.kind,
-    label: row.label,
-    user,
-    at: row.createdAt,
-    fromVersion: row.fromVersion,
-    toVersion: row.toVersion,
-    undone: row.undone,
-  };
-  if (row.targetActionId) entry.targetActionId = row.targetActionId;
-  return entry;
 }
 
 function appendedEntry(appended: AppendedEntry, user: Actor): HistoryEntry {

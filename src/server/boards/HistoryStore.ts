@@ -1,3 +1,4 @@
+import type { LoggedTarget } from "@/board/item-story";
 import type { PrismaClient } from "@/generated/prisma/client";
 import {
   type ActionRecord,
@@ -38,6 +39,48 @@ function toRecord(row: ActionRow): EntryRecord {
 }
 
 const ACTIONS: EntryKind[] = ["edit", "restore"];
+
+/** The columns a command's story needs (what it did, where, and to what). */
+const TARGET_COLUMNS = {
+  version: true,
+  action: true,
+  path: true,
+  props: true,
+  parentDefault: true,
+  createdId: true,
+  actionId: true,
+  label: true,
+  listId: true,
+  itemId: true,
+} as const;
+
+type TargetRow = Parameters<typeof toCommand>[0] & {
+  version: number;
+  listId: string | null;
+  itemId: string | null;
+};
+
+function toLogged(row: TargetRow): LoggedTarget {
+  return {
+    version: row.version,
+    actionId: row.actionId,
+    command: toCommand(row),
+    listId: row.listId,
+    itemId: row.itemId,
+  };
+}
+
+/** One deletion, as the bin lists it. */
+export interface DeletionRecord {
+  version: number;
+  actionId: string;
+  userId: string;
+  createdAt: Date;
+  listId: string | null;
+  itemId: string | null;
+  /** Where the deleted node was. */
+  path: string[];
+}
 
 /** Reads of a board's history entries: the timeline, the undo and redo stacks, rebuild windows. */
 export class HistoryStore {
@@ -199,5 +242,84 @@ export class HistoryStore {
       })),
       nextCursor: rows.length > options.limit ? String(page[page.length - 1]?.seq) : null,
     };
+  }
+
+  /**
+   * The commands of items `itemIds` (through the index on what commands target) and their lists'
+   * own commands since the first of them (a list deleted, or created again with items in it), in
+   * version order: what an item's story is folded from, whatever the board's history length.
+   */
+  async itemLog(boardId: string, itemIds: string[], db: Db = this.prisma): Promise<LoggedTarget[]> {
+    const own = await db.boardCommand.findMany({
+      where: { boardId, itemId: { in: itemIds } },
+      select: TARGET_COLUMNS,
+      orderBy: { version: "asc" },
+    });
+    const first = own[0];
+    if (!first) return [];
+    const lists = [...new Set(own.map((row) => row.listId))].filter((id) => id !== null);
+    const around = await this.listLog(boardId, lists, first.version, db);
+    return [...own.map(toLogged), ...around].sort((a, b) => a.version - b.version);
+  }
+
+  /** Lists `listIds`' own commands (not their items') after `after`, in version order. */
+  async listLog(
+    boardId: string,
+    listIds: string[],
+    after = 0,
+    db: Db = this.prisma,
+  ): Promise<LoggedTarget[]> {
+    if (listIds.length === 0) return [];
+    const rows = await db.boardCommand.findMany({
+      where: { boardId, itemId: null, listId: { in: listIds, not: null }, version: { gt: after } },
+      select: TARGET_COLUMNS,
+      orderBy: { version: "asc" },
+    });
+    return rows.map(toLogged);
+  }
+
+  /** Entries by action id, with their authors' names. */
+  async entriesOf(
+    boardId: string,
+    actionIds: string[],
+  ): Promise<(EntryRecord & { userName: string })[]> {
+    if (actionIds.length === 0) return [];
+    const rows = await this.prisma.boardAction.findMany({
+      where: { boardId, actionId: { in: actionIds } },
+    });
+    const names = await this.userNames(rows.map((row) => row.userId));
+    return rows.map((row) => ({ ...toRecord(row), userName: names.get(row.userId) ?? "Someone" }));
+  }
+
+  /** Display names by user id. */
+  async userNames(userIds: string[]): Promise<Map<string, string>> {
+    const users = await this.prisma.user.findMany({
+      where: { id: { in: [...new Set(userIds)] } },
+      select: { id: true, name: true },
+    });
+    return new Map(users.map((user) => [user.id, user.name]));
+  }
+
+  /** Up to `take` deletions before version `before` (all when absent), newest first. */
+  async deletions(boardId: string, before: number | undefined, take: number) {
+    const rows = await this.prisma.boardCommand.findMany({
+      where: {
+        boardId,
+        action: "delete",
+        ...(before !== undefined ? { version: { lt: before } } : {}),
+      },
+      select: {
+        version: true,
+        actionId: true,
+        userId: true,
+        createdAt: true,
+        listId: true,
+        itemId: true,
+        path: true,
+      },
+      orderBy: { version: "desc" },
+      take,
+    });
+    return rows.map((row): DeletionRecord => ({ ...row, path: row.path as string[] }));
   }
 }

@@ -40,6 +40,8 @@ export interface AppendedEntry {
 export interface BoardLog {
   /** The board's committed version, or null when there is no such board. */
   head(boardId: string): Promise<number | null>;
+  /** The board's committed version and document (from memory when the board is hot). */
+  load(boardId: string): Promise<{ version: number; document: Doc }>;
   /** The document at any stored version (in `db` when given, e.g. a locked transaction). */
   documentAt(
     boardId: string,

@@ -134,6 +134,53 @@ describe("upgrading a database with history", () => {
   });
 });
 
+describe("upgrading a database with commands", () => {
+  const scratch = mkdtempSync(path.join(tmpdir(), "rewind-targets-"));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it("command_targets fills in the list and item each stored command targets", async () => {
+    const upTo = migrationNames.findIndex((name) => name.endsWith("_command_targets"));
+    expect(upTo).toBeGreaterThan(0);
+    const paths = {
+      schemaPath: defaultMigrationPaths().schemaPath,
+      migrationsDir: path.join(scratch, "migrations"),
+    };
+    cpSync(defaultMigrationPaths().migrationsDir, paths.migrationsDir, { recursive: true });
+    for (const name of migrationNames.slice(upTo))
+      rmSync(path.join(paths.migrationsDir, name), { recursive: true });
+    const database = await openDatabase({ kind: "pglite", dataDir: "memory://" });
+    try {
+      await applyMigrations(database.adapterFactory, paths);
+      const sql = database.prisma.$executeRawUnsafe.bind(database.prisma);
+      await sql(`INSERT INTO "user" (id, name, email) VALUES ('u1', 'Ada', 'ada@example.com')`);
+      await sql(`INSERT INTO board (id, title, version, "updatedAt") VALUES ('b', 'B', 7, now())`);
+      await sql(`INSERT INTO board_command ("boardId", version, action, path, "createdId",
+          "actionId", "userId", "clientId", "batchSeq") VALUES
+        ('b', 1, 'create', '["lists"]', 'L', 'a', 'u1', 'c', 1),
+        ('b', 2, 'create', '["lists", "L", "items"]', 'I', 'a', 'u1', 'c', 1),
+        ('b', 3, 'update', '["lists", "L", "items", "I"]', NULL, 'a', 'u1', 'c', 1),
+        ('b', 4, 'update', '["lists", "L"]', NULL, 'a', 'u1', 'c', 1),
+        ('b', 5, 'update', '[]', NULL, 'a', 'u1', 'c', 1),
+        ('b', 6, 'delete', '["lists", "L", "items", "I"]', NULL, 'a', 'u1', 'c', 1),
+        ('b', 7, 'delete', '["lists", "L"]', NULL, 'a', 'u1', 'c', 1)`);
+
+      expect(await applyMigrations(database.adapterFactory)).toEqual(migrationNames.slice(upTo));
+      const rows = await database.prisma.boardCommand.findMany({ orderBy: { version: "asc" } });
+      expect(rows.map((row) => [row.version, row.listId, row.itemId])).toEqual([
+        [1, "L", null],
+        [2, "L", "I"],
+        [3, "L", "I"],
+        [4, "L", null],
+        [5, null, null],
+        [6, "L", "I"],
+        [7, "L", null],
+      ]);
+    } finally {
+      await database.close();
+    }
+  });
+});
+
 describe.skipIf(!inject("postgresUrl"))("migrations racing on one PostgreSQL", () => {
   it("two server instances starting at once apply each migration exactly once", async () => {
     const url = await createPostgresDatabase(inject("postgresUrl") ?? "");

@@ -5,23 +5,45 @@ import { boardProcedure, createTRPCRouter } from "../trpc";
 /** The id the new entry gets: a retry with the same one returns the first answer (H12). */
 const entryId = id.optional();
 
+/** A page of a newest-first list: `cursor` from the page before (`nextCursor`), and its size. */
+const page = {
+  cursor: z.string().regex(/^\d+$/, "must be a cursor from an earlier page").optional(),
+  limit: z
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(API_LIMITS.historyPage, `must be at most ${API_LIMITS.historyPage}`)
+    .default(API_LIMITS.historyPageDefault),
+};
+
 /** SPEC H1-H12: the timeline, time travel, and per-user undo, redo and restore. */
 export const historyRouter = createTRPCRouter({
-  /** The board's history entries, newest first; pass `nextCursor` back for older ones. */
+  /**
+   * The board's history entries, newest first; pass `nextCursor` back for older ones. With
+   * `itemId`, only the entries that touched that item (in list `listId`, when given), each with
+   * the item just before and after it.
+   */
   list: boardProcedure("viewer")
     .input(
-      z.object({
-        cursor: z.string().regex(/^\d+$/, "must be a cursor from an earlier page").optional(),
-        limit: z
-          .number()
-          .int("must be a whole number")
-          .min(1, "must be at least 1")
-          .max(API_LIMITS.historyPage, `must be at most ${API_LIMITS.historyPage}`)
-          .default(API_LIMITS.historyPageDefault),
-      }),
+      z
+        .object({ ...page, itemId: id.optional(), listId: id.optional() })
+        .refine((input) => input.listId === undefined || input.itemId !== undefined, {
+          message: "must come with itemId",
+          path: ["listId"],
+        }),
     )
+    .query(({ ctx, input }) => {
+      const { boardId, itemId, listId, cursor, limit } = input;
+      return itemId === undefined
+        ? ctx.history.list(boardId, { cursor, limit })
+        : ctx.history.items.entries(boardId, itemId, { cursor, limit, listId });
+    }),
+
+  /** Items and lists deleted and not back, newest first, with who deleted them and when. */
+  deleted: boardProcedure("viewer")
+    .input(z.object(page))
     .query(({ ctx, input }) =>
-      ctx.history.list(input.boardId, { cursor: input.cursor, limit: input.limit }),
+      ctx.history.items.deleted(input.boardId, { cursor: input.cursor, limit: input.limit }),
     ),
 
   /** The board's document at `version`, read-only. */
@@ -60,6 +82,27 @@ export const historyRouter = createTRPCRouter({
     .input(z.object({ entryId }))
     .mutation(({ ctx, input }) =>
       ctx.history.redo(input.boardId, ctx.user, { entryId: input.entryId }),
+    ),
+
+  /**
+   * Brings item `itemId` back to how it was at `version` (text, done state, list and order), as a
+   * new restore entry; `notice` says when its list is gone and it went to the first list.
+   */
+  restoreItem: boardProcedure("editor", "restore items on this board")
+    .input(z.object({ itemId: id, version, entryId }))
+    .mutation(({ ctx, input }) =>
+      ctx.history.restoreItem(input.boardId, ctx.user, input.itemId, input.version, {
+        entryId: input.entryId,
+      }),
+    ),
+
+  /** Brings list `listId` back, with its items, as it was at `version`, as a new restore entry. */
+  restoreList: boardProcedure("editor", "restore lists on this board")
+    .input(z.object({ listId: id, version, entryId }))
+    .mutation(({ ctx, input }) =>
+      ctx.history.restoreList(input.boardId, ctx.user, input.listId, input.version, {
+        entryId: input.entryId,
+      }),
     ),
 
   /** Brings the board back to how it was at `version`, as a new entry. */
