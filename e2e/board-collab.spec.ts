@@ -175,8 +175,8 @@ test("a viewer sees the board read-only, and the server refuses a forced flush",
   // History can be browsed, not changed.
   await expect(v.page.getByRole("button", { name: "Undo", exact: true })).toBeDisabled();
   await expect(v.page.getByRole("button", { name: "Redo", exact: true })).toBeDisabled();
-  await v.page.getByRole("button", { name: "History" }).click();
-  const timeline = v.page.getByRole("complementary", { name: "History" });
+  await v.page.getByRole("button", { name: "History", exact: true }).click();
+  const timeline = v.page.getByRole("complementary", { name: "History", exact: true });
   await expect(timeline.getByText("Ann added “ship it” to Q1")).toBeVisible();
   await expect(timeline.getByRole("button", { name: /^Undo: / })).toHaveCount(0);
   await timeline.getByRole("button", { name: /^Ann added the list “Q1”/ }).click();

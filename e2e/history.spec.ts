@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { addItem, addList, createBoard, person, share, test } from "./board-fixtures";
+import { addItem, addList, createBoard, person, share, test, twoOnOneList } from "./board-fixtures";
 
 /** The item texts of list "Groceries", in order. */
 const groceries = (page: Page) =>
@@ -53,8 +53,8 @@ test("undo, redo, timeline, time travel and restore, with two people on one boar
   await newItem.fill("");
 
   // The timeline names both authors, newest first.
-  await a.page.getByRole("button", { name: "History" }).click();
-  const timeline = a.page.getByRole("complementary", { name: "History" });
+  await a.page.getByRole("button", { name: "History", exact: true }).click();
+  const timeline = a.page.getByRole("complementary", { name: "History", exact: true });
   await expect(timeline.getByText("Bob added “butter” to Groceries")).toBeVisible();
   await expect(timeline.getByText("Ada added “milk” to Groceries")).toBeVisible();
   await expect(timeline.getByText("Ada redid: added “bread” to Groceries").first()).toBeVisible();
@@ -93,8 +93,8 @@ test("the timeline loads older entries as it scrolls", async ({ browser, baseURL
   await addList(a.page, "Groceries");
   for (let i = 1; i <= 34; i++) await addItem(a.page, "Groceries", `item ${i}`);
   await expect(a.page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
-  await a.page.getByRole("button", { name: "History" }).click();
-  const timeline = a.page.getByRole("complementary", { name: "History" });
+  await a.page.getByRole("button", { name: "History", exact: true }).click();
+  const timeline = a.page.getByRole("complementary", { name: "History", exact: true });
   const entries = timeline.locator(".timeline-entry");
   await expect(entries).toHaveCount(30); // the first page
   await expect(entries.first()).toContainText("Ada added “item 34” to Groceries");
@@ -124,8 +124,8 @@ test("a viewer looking at a past version sees what changed since, by list, and t
   await list.getByRole("button", { name: "Delete eggs" }).click();
   await expect.poll(() => groceries(v.page)).toEqual(["milk", "bread"]);
 
-  await v.page.getByRole("button", { name: "History" }).click();
-  const timeline = v.page.getByRole("complementary", { name: "History" });
+  await v.page.getByRole("button", { name: "History", exact: true }).click();
+  const timeline = v.page.getByRole("complementary", { name: "History", exact: true });
   await timeline.getByRole("button", { name: /^Ada added “eggs” to Groceries/ }).click();
   await expect(v.page.getByText("Viewing version 3")).toBeVisible();
   const changes = v.page.getByRole("region", { name: "Changes since version 3" });
@@ -139,4 +139,60 @@ test("a viewer looking at a past version sees what changed since, by list, and t
   await expect(v.page.locator(".item.changed")).toHaveCount(2);
   await v.page.getByRole("button", { name: "Back to now" }).click();
   await expect(changes).toHaveCount(0);
+});
+
+test("an item Bob changed and deleted comes back from Recently deleted, then its history restores its text", async ({
+  browser,
+  baseURL,
+}) => {
+  const { a, b } = await twoOnOneList(browser, baseURL, {
+    owner: "Ada",
+    editor: "Bob",
+    board: "Bin",
+    list: "Groceries",
+  });
+  await addItem(a.page, "Groceries", "milk");
+  await addItem(a.page, "Groceries", "eggs");
+  await expect.poll(() => groceries(b.page)).toEqual(["milk", "eggs"]);
+
+  // Bob changes Ada's item, then deletes it.
+  const onB = b.page.getByRole("region", { name: "Groceries" });
+  await onB.getByRole("button", { name: "Edit milk" }).click();
+  await b.page.getByRole("textbox", { name: "Item text" }).fill("beer");
+  await b.page.getByRole("textbox", { name: "Item text" }).press("Enter");
+  await onB.getByRole("button", { name: "Delete beer" }).click();
+  await expect.poll(() => groceries(a.page)).toEqual(["eggs"]);
+
+  // Ada finds it in Recently deleted and restores it: back at its old place, for Bob too.
+  await a.page.getByRole("button", { name: "Recently deleted" }).click();
+  const bin = a.page.getByRole("complementary", { name: "Recently deleted" });
+  await expect(bin.getByRole("listitem")).toHaveCount(1);
+  await expect(bin.getByRole("listitem")).toContainText("“beer” from Groceries, deleted by Bob");
+  await bin.getByRole("button", { name: "Restore beer" }).click();
+  await expect.poll(() => groceries(a.page)).toEqual(["beer", "eggs"]);
+  await expect.poll(() => groceries(b.page)).toEqual(["beer", "eggs"]);
+  await expect(bin.getByText("Nothing deleted.")).toBeVisible();
+
+  // Its history: added by Ada, changed and deleted by Bob, restored by Ada.
+  const onA = a.page.getByRole("region", { name: "Groceries" });
+  await onA.getByRole("button", { name: "History of beer" }).focus();
+  await a.page.keyboard.press("Enter");
+  const story = a.page.getByRole("complementary", { name: "History of beer" });
+  const entries = story.getByRole("listitem");
+  await expect(entries).toHaveCount(4);
+  await expect(entries.nth(0)).toContainText("Ada restored “beer” to Groceries");
+  await expect(entries.nth(1)).toContainText("Bob deleted “beer” from Groceries");
+  await expect(entries.nth(2)).toContainText("Bob changed “milk” to “beer”");
+  await expect(entries.nth(3)).toContainText("Ada added “milk” to Groceries");
+  // Back to what it said when Ada added it.
+  await entries.nth(3).getByRole("button", { name: "Restore this item" }).click();
+  await expect.poll(() => groceries(a.page)).toEqual(["milk", "eggs"]);
+  await expect.poll(() => groceries(b.page)).toEqual(["milk", "eggs"]);
+  await expect(entries.first()).toContainText("Ada restored the item: changed “beer” to “milk”");
+
+  // The restore is an entry of the timeline like any other: Ada's Undo takes it back.
+  await expect(undoButton(a.page)).toBeEnabled();
+  await undoButton(a.page).click();
+  await expect.poll(() => groceries(a.page)).toEqual(["beer", "eggs"]);
+  await expect.poll(() => groceries(b.page)).toEqual(["beer", "eggs"]);
 });

@@ -13,9 +13,11 @@ interface Props {
   undo: { canUndo: boolean; canRedo: boolean; undo: () => void; redo: () => void };
   historyOpen: boolean;
   onToggleHistory: () => void;
+  deletedOpen: boolean;
+  onToggleDeleted: () => void;
 }
 
-/** Who is here, the sync status, Undo, Redo, History and (for owners) Share. */
+/** Who is here, the sync status, Undo, Redo, History, Recently deleted and (for owners) Share. */
 export function BoardToolbar({
   boardId,
   userId,
@@ -24,6 +26,8 @@ export function BoardToolbar({
   undo,
   historyOpen,
   onToggleHistory,
+  deletedOpen,
+  onToggleDeleted,
 }: Props) {
   return (
     <div className="board-tools">
@@ -53,6 +57,14 @@ export function BoardToolbar({
         onClick={onToggleHistory}
       >
         History
+      </button>
+      <button
+        type="button"
+        className="button secondary"
+        aria-pressed={deletedOpen}
+        onClick={onToggleDeleted}
+      >
+        Recently deleted
       </button>
       {isOwner && <ShareDialog boardId={boardId} />}
     </div>

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { asBoard, BOARD_LIMITS, boardPath, compareBoards, ordered } from "@/board";
 import { useAccess } from "@/hooks/useAccess";
 import { useBoard } from "@/hooks/useBoard";
@@ -13,10 +13,19 @@ import { AddListForm } from "./AddListForm";
 import { Alerts } from "./Alerts";
 import { BoardToolbar } from "./BoardToolbar";
 import { ChangesSince } from "./ChangesSince";
+import { DeletedPanel } from "./DeletedPanel";
 import { HistoryPanel } from "./HistoryPanel";
 import { InlineEdit } from "./InlineEdit";
+import { ItemHistoryPanel } from "./ItemHistoryPanel";
 import { ListColumn } from "./ListColumn";
 import { TimeTravelBar } from "./TimeTravelBar";
+
+/** The side panel open beside the board: the timeline, one item's history, or the bin. */
+type Panel =
+  | { kind: "history" }
+  | { kind: "deleted" }
+  | { kind: "item"; itemId: string; text: string }
+  | null;
 
 /** The board page: the live board (or a past version of it), its tools and its history. */
 export function BoardView({ boardId, userId }: { boardId: string; userId: string }) {
@@ -26,7 +35,14 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
   const access = useAccess(boardId);
   const role = access.role ?? members.data?.find((m) => m.userId === userId)?.role;
   const canEdit = role === "owner" || role === "editor";
-  const [historyOpen, setHistoryOpen] = useState(false);
+  const [panel, setPanel] = useState<Panel>(null);
+  const historyOpen = panel?.kind === "history";
+  const toggle = (kind: "history" | "deleted") =>
+    setPanel((open) => (open?.kind === kind ? null : { kind }));
+  const openItemHistory = useCallback(
+    (itemId: string, text: string) => setPanel({ kind: "item", itemId, text }),
+    [],
+  );
   const travel = useTimeTravel(boardId, session);
   const travelling = travel.viewing !== null;
   const undoRedo = useUndoRedo({
@@ -57,7 +73,7 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
     : undefined;
 
   return (
-    <div className={`board-page${historyOpen ? " with-history" : ""}`}>
+    <div className={`board-page${panel ? " with-history" : ""}`}>
       <div className="board">
         <header className="board-header">
           <div className="board-title-row">
@@ -85,7 +101,9 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
               redo: undoRedo.redo,
             }}
             historyOpen={historyOpen}
-            onToggleHistory={() => setHistoryOpen((open) => !open)}
+            onToggleHistory={() => toggle("history")}
+            deletedOpen={panel?.kind === "deleted"}
+            onToggleDeleted={() => toggle("deleted")}
           />
         </header>
         {travel.viewing !== null && (
@@ -124,6 +142,7 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
               session={session}
               canEdit={editable}
               changedItems={changedItems}
+              onItemHistory={openItemHistory}
             />
           ))}
           {!travelling && <AddListForm session={session} disabled={!canEdit} />}
@@ -136,8 +155,31 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
           canEdit={canEdit}
           viewing={travel.viewing}
           onView={travel.view}
-          onClose={() => setHistoryOpen(false)}
+          onClose={() => setPanel(null)}
           onError={(message) => session.alert(message)}
+        />
+      )}
+      {panel?.kind === "item" && (
+        <ItemHistoryPanel
+          key={panel.itemId}
+          boardId={boardId}
+          itemId={panel.itemId}
+          text={panel.text}
+          document={document}
+          version={session.version}
+          canEdit={canEdit}
+          onClose={() => setPanel(null)}
+          onMessage={(message) => session.alert(message)}
+        />
+      )}
+      {panel?.kind === "deleted" && (
+        <DeletedPanel
+          boardId={boardId}
+          document={document}
+          version={session.version}
+          canEdit={canEdit}
+          onClose={() => setPanel(null)}
+          onMessage={(message) => session.alert(message)}
         />
       )}
     </div>

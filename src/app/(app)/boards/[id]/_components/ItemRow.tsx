@@ -22,6 +22,8 @@ interface Props {
   canEdit: boolean;
   /** Changed since the version shown (marked while comparing it with now). */
   changed?: boolean;
+  /** Opens this item's history. */
+  onHistory: (itemId: string, text: string) => void;
 }
 
 const DRAG_TYPE = "application/x-rewind-item";
@@ -36,6 +38,7 @@ export const ItemRow = memo(function ItemRow({
   session,
   canEdit,
   changed = false,
+  onHistory,
 }: Props) {
   const path = boardPath.item(listId, itemId);
   // Positions are read when the user acts, from the document as it is then.
@@ -77,6 +80,15 @@ export const ItemRow = memo(function ItemRow({
         render={(text) => <span className="item-text">{text}</span>}
       />
       <span className="item-actions">
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={`History of ${item.text}`}
+          title="History of this item"
+          onClick={() => onHistory(itemId, item.text)}
+        >
+          ⏲
+        </button>
         <button
           type="button"
           className="icon-button"

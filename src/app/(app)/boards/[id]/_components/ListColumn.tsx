@@ -23,6 +23,8 @@ interface Props {
   canEdit: boolean;
   /** Items changed since the version shown, to be marked. */
   changedItems?: ReadonlySet<string>;
+  /** Opens one item's history. */
+  onItemHistory: (itemId: string, text: string) => void;
 }
 
 /** One list: a region named by its title. Re-renders only when its own node changes. */
@@ -34,6 +36,7 @@ export const ListColumn = memo(function ListColumn({
   session,
   canEdit,
   changedItems,
+  onItemHistory,
 }: Props) {
   const [text, setText] = useState("");
   const items = ordered(list.items);
@@ -113,6 +116,7 @@ export const ListColumn = memo(function ListColumn({
             session={session}
             canEdit={canEdit}
             changed={changedItems?.has(itemId)}
+            onHistory={onItemHistory}
           />
         ))}
       </ul>

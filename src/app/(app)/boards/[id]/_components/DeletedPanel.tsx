@@ -1,0 +1,113 @@
+"use client";
+
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { asBoard } from "@/board";
+import { relativeTime } from "@/lib/describe-entry";
+import { type Doc, newId } from "@/sync";
+import { retryDelay, retryUnknownOutcome } from "@/trpc/failure";
+import { useTRPC } from "@/trpc/react";
+
+interface Props {
+  boardId: string;
+  /** The board now (names lists) and its version (a new one refreshes the panel). */
+  document: Doc;
+  version: number;
+  canEdit: boolean;
+  onClose: () => void;
+  onMessage: (message: string) => void;
+}
+
+/** Items and lists deleted and not back, newest first, each with its Restore button. */
+export function DeletedPanel({ boardId, document, version, canEdit, onClose, onMessage }: Props) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const bin = useInfiniteQuery(
+    trpc.history.deleted.infiniteQueryOptions(
+      { boardId, limit: 30 },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
+  );
+  const { refetch } = bin;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new version is what refreshes it
+  useEffect(() => {
+    void refetch();
+  }, [version, refetch]);
+  const mutation = {
+    retry: retryUnknownOutcome,
+    retryDelay,
+    onSuccess: (answer: { notice?: string }) => answer.notice && onMessage(answer.notice),
+    onError: (error: { message: string }) => onMessage(error.message),
+    onSettled: () => void queryClient.invalidateQueries(trpc.history.canUndo.pathFilter()),
+  };
+  const restoreItem = useMutation(trpc.history.restoreItem.mutationOptions(mutation));
+  const restoreList = useMutation(trpc.history.restoreList.mutationOptions(mutation));
+  const busy = restoreItem.isPending || restoreList.isPending;
+  const lists = asBoard(document).lists;
+
+  const entries = bin.data?.pages.flatMap((page) => page.entries) ?? [];
+  return (
+    <aside className="history-panel" aria-label="Recently deleted">
+      <header className="history-header">
+        <h2>Recently deleted</h2>
+        <button type="button" className="button secondary" onClick={onClose}>
+          Close
+        </button>
+      </header>
+      {bin.isPending && <p className="muted">Loading…</p>}
+      {bin.isSuccess && entries.length === 0 && <p className="muted">Nothing deleted.</p>}
+      <ol className="timeline">
+        {entries.map((entry) => {
+          const at = new Date(entry.at);
+          const what =
+            entry.kind === "list"
+              ? `The list “${entry.text}”`
+              : `“${entry.text}” from ${lists[entry.listId]?.title ?? "a deleted list"}`;
+          const label =
+            entry.kind === "list" ? `Restore list ${entry.text}` : `Restore ${entry.text}`;
+          return (
+            <li key={`${entry.kind}-${entry.itemId ?? entry.listId}`} className="timeline-entry">
+              <p className="timeline-open">
+                <span>
+                  {what}, deleted by {entry.user.name}
+                </span>
+                <time className="muted" dateTime={at.toISOString()} title={at.toLocaleString()}>
+                  {relativeTime(at)}
+                </time>
+              </p>
+              {canEdit && (
+                <button
+                  type="button"
+                  className="button secondary"
+                  disabled={busy}
+                  onClick={() => {
+                    const request = { boardId, version: entry.version, entryId: newId() };
+                    if (entry.kind === "list") {
+                      restoreList.mutate({ ...request, listId: entry.listId });
+                    } else {
+                      restoreItem.mutate({ ...request, itemId: entry.itemId ?? "" });
+                    }
+                  }}
+                >
+                  {label}
+                </button>
+              )}
+            </li>
+          );
+        })}
+        {bin.hasNextPage && (
+          <li className="timeline-end">
+            <button
+              type="button"
+              className="button secondary"
+              disabled={bin.isFetchingNextPage}
+              onClick={() => void bin.fetchNextPage()}
+            >
+              {bin.isFetchingNextPage ? "Loading…" : "Older"}
+            </button>
+          </li>
+        )}
+      </ol>
+    </aside>
+  );
+}

@@ -1,0 +1,111 @@
+"use client";
+
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { relativeTime } from "@/lib/describe-entry";
+import { describeItemEntry } from "@/lib/describe-item";
+import { type Doc, newId } from "@/sync";
+import { retryDelay, retryUnknownOutcome } from "@/trpc/failure";
+import { useTRPC } from "@/trpc/react";
+
+interface Props {
+  boardId: string;
+  itemId: string;
+  /** The item's text when the panel was opened: the panel's name. */
+  text: string;
+  /** The board now (names lists) and its version (a new one refreshes the panel). */
+  document: Doc;
+  version: number;
+  canEdit: boolean;
+  onClose: () => void;
+  onMessage: (message: string) => void;
+}
+
+/** One item's story, newest first, each entry with "Restore this item". */
+export function ItemHistoryPanel({
+  boardId,
+  itemId,
+  text,
+  document,
+  version,
+  canEdit,
+  onClose,
+  onMessage,
+}: Props) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const story = useInfiniteQuery(
+    trpc.history.list.infiniteQueryOptions(
+      { boardId, itemId, limit: 30 },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
+  );
+  const { refetch } = story;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new version is what refreshes it
+  useEffect(() => {
+    void refetch();
+  }, [version, refetch]);
+  const restore = useMutation(
+    trpc.history.restoreItem.mutationOptions({
+      retry: retryUnknownOutcome,
+      retryDelay,
+      onSuccess: (answer) => answer.notice && onMessage(answer.notice),
+      onError: (error) => onMessage(error.message),
+      onSettled: () => void queryClient.invalidateQueries(trpc.history.canUndo.pathFilter()),
+    }),
+  );
+
+  const name = `History of ${text}`;
+  const entries = story.data?.pages.flatMap((page) => page.entries) ?? [];
+  return (
+    <aside className="history-panel" aria-label={name}>
+      <header className="history-header">
+        <h2>{name}</h2>
+        <button type="button" className="button secondary" onClick={onClose}>
+          Close
+        </button>
+      </header>
+      {story.isPending && <p className="muted">Loading…</p>}
+      {story.isError && <p className="muted">{story.error.message}</p>}
+      <ol className="timeline">
+        {entries.map((entry) => {
+          const at = new Date(entry.at);
+          return (
+            <li key={entry.actionId} className="timeline-entry">
+              <p className="timeline-open">
+                <span>{describeItemEntry(entry, document)}</span>
+                <time className="muted" dateTime={at.toISOString()} title={at.toLocaleString()}>
+                  {relativeTime(at)} · v{entry.toVersion}
+                </time>
+              </p>
+              {canEdit && entry.item?.after && (
+                <button
+                  type="button"
+                  className="button secondary"
+                  disabled={restore.isPending}
+                  onClick={() =>
+                    restore.mutate({ boardId, itemId, version: entry.toVersion, entryId: newId() })
+                  }
+                >
+                  Restore this item
+                </button>
+              )}
+            </li>
+          );
+        })}
+        {story.hasNextPage && (
+          <li className="timeline-end">
+            <button
+              type="button"
+              className="button secondary"
+              disabled={story.isFetchingNextPage}
+              onClick={() => void story.fetchNextPage()}
+            >
+              {story.isFetchingNextPage ? "Loading…" : "Older changes"}
+            </button>
+          </li>
+        )}
+      </ol>
+    </aside>
+  );
+}
