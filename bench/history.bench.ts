@@ -1,7 +1,10 @@
 // npm run bench:history — a board with 100,000 commands, on PGlite and on a throwaway PostgreSQL
 // (when installed): the board at random versions (history.stateAt), version 1,000 compared with
-// the head (history.compare), undo of the caller's latest action, and undo of an action 1,000
-// versions back (selective undo), p50 and p95.
+// the head (history.compare), the history of one item touched 50 times across the whole history
+// (history.list with itemId; the same on a 10,000-command board, to show it does not grow with
+// the history), the first page of Recently deleted (history.deleted), undo of the caller's latest
+// action, and undo of an action 1,000 versions back (selective undo), p50 and p95. In process:
+// this locates the cost of the reads; it is not a figure over the wire.
 import { LocalBoardEvents } from "../src/server/boards/BoardEvents";
 import type { BoardService } from "../src/server/boards/BoardService";
 import type { Database } from "../src/server/db/database";
@@ -17,8 +20,12 @@ const PER_FLUSH = 500;
 const STATE_SAMPLES = 200;
 const UNDO_SAMPLES = 100;
 const BACK = 1_000;
-const TARGETS = { stateAt: 50, latest: 30, back: 100, compare: 50 };
+const TARGETS = { stateAt: 50, latest: 30, back: 100, compare: 50, item: 20, deleted: 20 };
 const COMPARE_SAMPLES = 50;
+const READ_SAMPLES = 100;
+/** The item whose history is read: created first, then changed 49 times, evenly over the history. */
+const FOCUS = "focus";
+const FOCUS_TOUCHES = 50;
 
 const ada = { id: "bench-ada", name: "Ada" };
 const bob = { id: "bench-bob", name: "Bob" };
@@ -27,7 +34,7 @@ const bob = { id: "bench-bob", name: "Bob" };
  * 100,000 commands in 200 flushes of 500, alternating between Ada and Bob; every command is its
  * own action (as a person clicking): items added (up to 800), edited, checked and deleted.
  */
-async function seed(db: Database, service: BoardService, boardId: string) {
+async function seed(db: Database, service: BoardService, boardId: string, total = COMMANDS) {
   for (const user of [ada, bob]) {
     await db.prisma.user.upsert({
       where: { id: user.id },
@@ -41,12 +48,33 @@ async function seed(db: Database, service: BoardService, boardId: string) {
   let created = 0;
   let version = 0;
   let n = 0;
-  for (let flush = 0; version < COMMANDS; flush++) {
+  const every = Math.floor(total / FOCUS_TOUCHES);
+  for (let flush = 0; version < total; flush++) {
     const commands: Command[] = [];
-    if (flush === 0)
+    if (flush === 0) {
       commands.push({ action: "create", path: ["lists"], createdId: "l", props: { title: "L" } });
-    while (commands.length < Math.min(PER_FLUSH, COMMANDS - version)) {
+      commands.push({
+        action: "create",
+        path: ["lists", "l", "items"],
+        createdId: FOCUS,
+        props: { text: "focus 0" },
+        actionId: "focus-0",
+        label: "Add item",
+      });
+    }
+    while (commands.length < Math.min(PER_FLUSH, total - version)) {
       const actionId = `a${++n}`;
+      const at = version + commands.length + 1;
+      if (at % every === 0 && at / every < FOCUS_TOUCHES) {
+        commands.push({
+          action: "update",
+          path: ["lists", "l", "items", FOCUS],
+          props: { text: `focus ${at / every}` },
+          actionId: `focus-${at / every}`,
+          label: "Edit item",
+        });
+        continue;
+      }
       const roll = random.int(10);
       const id = live.length > 0 ? live[random.int(live.length)] : undefined;
       if (!id || (roll < 2 && live.length < 800)) {
@@ -110,6 +138,8 @@ async function benchDatabase(label: string, open: () => Promise<Database>) {
   console.log(
     `\n${label}: board with ${head.toLocaleString("en-US")} commands (seeded in ${((performance.now() - seeding) / 1000).toFixed(1)} s, checkpoint every ${service.store.checkpointEvery})`,
   );
+  const small = `${boardId}-small`;
+  await seed(db, service, small, COMMANDS / 10);
   const random = seededRandom(7);
 
   const stateAt: number[] = [];
@@ -128,6 +158,32 @@ async function benchDatabase(label: string, open: () => Promise<Database>) {
     compare.push(performance.now() - start);
   }
   line("compare version 1,000 with the head", compare, TARGETS.compare);
+
+  // The item's story on this board, and on a board with a tenth of the history (seeded first).
+  for (const [name, id] of [
+    [`${(COMMANDS / 10).toLocaleString("en-US")}-command board`, small],
+    [`${COMMANDS.toLocaleString("en-US")}-command board`, boardId],
+  ] as const) {
+    const item: number[] = [];
+    for (let i = 0; i < READ_SAMPLES; i++) {
+      const start = performance.now();
+      const page = await services.history.items.entries(id, FOCUS, { limit: 100 });
+      item.push(performance.now() - start);
+      if (page.entries.length !== FOCUS_TOUCHES) {
+        throw new Error(`item history: ${page.entries.length} entries, not ${FOCUS_TOUCHES}`);
+      }
+    }
+    line(`history of an item touched ${FOCUS_TOUCHES} times, ${name}`, item, TARGETS.item);
+  }
+
+  const deleted: number[] = [];
+  for (let i = 0; i < READ_SAMPLES; i++) {
+    const start = performance.now();
+    const page = await services.history.items.deleted(boardId, { limit: 30 });
+    deleted.push(performance.now() - start);
+    if (page.entries.length !== 30) throw new Error("Recently deleted: not a full first page");
+  }
+  line("Recently deleted, first page of 30", deleted, TARGETS.deleted);
 
   // Ada edits, then undoes that edit: the undo is what is timed.
   const latest: number[] = [];

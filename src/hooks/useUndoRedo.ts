@@ -32,9 +32,9 @@ export function useUndoRedo(options: {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const can = useQuery(trpc.history.canUndo.queryOptions({ boardId }, { enabled }));
+  // (An open timeline gets its new entries pushed: it is not refetched here.)
   const refresh = useCallback(() => {
     void queryClient.invalidateQueries(trpc.history.canUndo.pathFilter());
-    void queryClient.invalidateQueries(trpc.history.list.pathFilter());
   }, [queryClient, trpc]);
 
   // Every new version may change the stacks (our own flush, someone's selective undo).

@@ -39,6 +39,15 @@ export class HistoryService {
     };
   }
 
+  /** Entries ending in `from + 1 .. to` (new, or continued since), oldest first: what an open timeline is sent. */
+  async since(boardId: string, from: number, to: number): Promise<HistoryEntry[]> {
+    const rows = await this.store.since(boardId, from, to);
+    return rows.map((row) => ({
+      ...toEntry(row, { id: row.userId, name: row.userName }),
+      commands: row.commands,
+    }));
+  }
+
   /** H11: the board as it was at `version`. */
   async stateAt(boardId: string, version: number): Promise<{ version: number; document: Doc }> {
     const head = await this.boards.head(boardId);

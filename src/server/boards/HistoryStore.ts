@@ -70,6 +70,9 @@ function toLogged(row: TargetRow): LoggedTarget {
   };
 }
 
+/** An entry as the timeline shows it: with its commands and its author's name. */
+export type TimelineRecord = EntryRecord & { commands: Command[]; userName: string };
+
 /** One deletion, as the bin lists it. */
 export interface DeletionRecord {
   version: number;
@@ -207,25 +210,37 @@ export class HistoryStore {
   async page(
     boardId: string,
     options: { cursor?: string; limit: number },
-  ): Promise<{
-    entries: (EntryRecord & { commands: Command[]; userName: string })[];
-    nextCursor: string | null;
-  }> {
+  ): Promise<{ entries: TimelineRecord[]; nextCursor: string | null }> {
     const rows = await this.prisma.boardAction.findMany({
       where: { boardId, ...(options.cursor ? { seq: { lt: BigInt(options.cursor) } } : {}) },
       orderBy: { seq: "desc" },
       take: options.limit + 1,
     });
     const page = rows.slice(0, options.limit);
-    const [commands, users] = await Promise.all([
+    return {
+      entries: await this.withCommands(boardId, page),
+      nextCursor: rows.length > options.limit ? String(page[page.length - 1]?.seq) : null,
+    };
+  }
+
+  /** Entries ending in `from + 1 .. to` (new ones, and actions continued since), oldest first. */
+  async since(boardId: string, from: number, to: number): Promise<TimelineRecord[]> {
+    const rows = await this.prisma.boardAction.findMany({
+      where: { boardId, toVersion: { gt: from, lte: to } },
+      orderBy: { seq: "asc" },
+    });
+    return this.withCommands(boardId, rows);
+  }
+
+  /** `rows` with their commands and their authors' names. */
+  private async withCommands(boardId: string, rows: ActionRow[]): Promise<TimelineRecord[]> {
+    if (rows.length === 0) return [];
+    const [commands, names] = await Promise.all([
       this.prisma.boardCommand.findMany({
-        where: { boardId, actionId: { in: page.map((row) => row.actionId) } },
+        where: { boardId, actionId: { in: rows.map((row) => row.actionId) } },
         orderBy: { version: "asc" },
       }),
-      this.prisma.user.findMany({
-        where: { id: { in: [...new Set(page.map((row) => row.userId))] } },
-        select: { id: true, name: true },
-      }),
+      this.userNames(rows.map((row) => row.userId)),
     ]);
     const byAction = new Map<string, Command[]>();
     for (const row of commands) {
@@ -233,15 +248,11 @@ export class HistoryStore {
       list.push(toCommand(row));
       byAction.set(row.actionId, list);
     }
-    const names = new Map(users.map((user) => [user.id, user.name]));
-    return {
-      entries: page.map((row) => ({
-        ...toRecord(row),
-        commands: byAction.get(row.actionId) ?? [],
-        userName: names.get(row.userId) ?? "Someone",
-      })),
-      nextCursor: rows.length > options.limit ? String(page[page.length - 1]?.seq) : null,
-    };
+    return rows.map((row) => ({
+      ...toRecord(row),
+      commands: byAction.get(row.actionId) ?? [],
+      userName: names.get(row.userId) ?? "Someone",
+    }));
   }
 
   /**
@@ -321,5 +332,26 @@ export class HistoryStore {
       take,
     });
     return rows.map((row): DeletionRecord => ({ ...row, path: row.path as string[] }));
+  }
+
+  /**
+   * For each of items `itemIds`: the version of its last own command, and the text and done state
+   * its commands last set. One row per item, read through the index on what commands target.
+   */
+  async lastOfItems(
+    boardId: string,
+    itemIds: string[],
+  ): Promise<Map<string, { last: number; text: string | null; done: boolean | null }>> {
+    if (itemIds.length === 0) return new Map();
+    const rows = await this.prisma.$queryRaw<
+      { itemId: string; last: number; text: string | null; done: boolean | null }[]
+    >`SELECT "itemId", max(version) AS last,
+        (array_agg(props->>'text' ORDER BY version DESC) FILTER (WHERE props ? 'text'))[1] AS text,
+        (array_agg((props->>'done')::boolean ORDER BY version DESC)
+          FILTER (WHERE props ? 'done'))[1] AS done
+      FROM board_command
+      WHERE "boardId" = ${boardId} AND "itemId" = ANY(${itemIds}::text[])
+      GROUP BY "itemId"`;
+    return new Map(rows.map(({ itemId, ...row }) => [itemId, row]));
   }
 }

@@ -33,8 +33,8 @@ interface Page<T> {
   nextCursor: string | null;
 }
 
-/** Deletions read per round while filling a page of the bin. */
-const DELETIONS_PER_READ = 100;
+/** Deletions read per round while filling a page of `limit`: most are still deleted. */
+const deletionsPerRead = (limit: number) => Math.min(2 * limit + 1, 201);
 
 /**
  * The story of one item and the bin of what was deleted, read from the index of what each
@@ -94,14 +94,15 @@ export class ItemHistory {
     const found: DeletedEntry[] = [];
     let before = options.cursor === undefined ? undefined : Number(options.cursor);
     for (;;) {
-      const rows = await this.store.deletions(boardId, before, DELETIONS_PER_READ);
+      const take = deletionsPerRead(options.limit);
+      const rows = await this.store.deletions(boardId, before, take);
       const [items, lists] = await Promise.all([
         this.deletedItems(boardId, rows, (itemId) => findItem(board, itemId) !== null),
         this.deletedLists(boardId, rows, (listId) => board.lists[listId] !== undefined),
       ]);
       found.push(...[...items, ...lists].sort((a, b) => b.version - a.version));
       before = rows.at(-1)?.version;
-      if (found.length > options.limit || rows.length < DELETIONS_PER_READ) break;
+      if (found.length > options.limit || rows.length < take) break;
     }
     const page = found.slice(0, options.limit);
     const names = await this.store.userNames(page.map((entry) => entry.user.id));
@@ -119,31 +120,26 @@ export class ItemHistory {
     present: (itemId: string) => boolean,
   ): Promise<DeletedEntry[]> {
     const candidates = rows.filter((row) => row.itemId !== null && !present(row.itemId));
-    const ids = [...new Set(candidates.map((row) => row.itemId as string))];
-    if (ids.length === 0) return [];
-    const log = await this.store.itemLog(boardId, ids);
-    const out: DeletedEntry[] = [];
-    for (const itemId of ids) {
-      const own = log.filter((entry) => entry.itemId === itemId);
-      const last = own.at(-1);
-      const row = candidates.find((r) => r.itemId === itemId && r.version === last?.version);
-      if (!row) continue;
-      const step = itemSteps(itemId, log).find((s) => s.version === row.version);
-      const was = step?.before;
-      if (!was) continue;
-      out.push({
-        kind: "item",
-        listId: was.listId,
-        itemId,
-        text: was.text,
-        done: was.done,
-        version: row.version - 1,
-        actionId: row.actionId,
-        user: { id: row.userId, name: "" },
-        at: row.createdAt,
-      });
-    }
-    return out;
+    const last = await this.store.lastOfItems(boardId, [
+      ...new Set(candidates.map((row) => row.itemId as string)),
+    ]);
+    return candidates.flatMap((row): DeletedEntry[] => {
+      const item = last.get(row.itemId as string);
+      if (!item || item.last !== row.version || row.listId === null) return [];
+      return [
+        {
+          kind: "item",
+          listId: row.listId,
+          itemId: row.itemId as string,
+          text: item.text ?? "",
+          done: item.done ?? false,
+          version: row.version - 1,
+          actionId: row.actionId,
+          user: { id: row.userId, name: "" },
+          at: row.createdAt,
+        },
+      ];
+    });
   }
 
   /** The list deletions among `rows` that are the last thing that happened to an absent list. */

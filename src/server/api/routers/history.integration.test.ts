@@ -433,6 +433,46 @@ describeEachTransport("history API", (db, transport) => {
     expect(changes.completions).toEqual(entry.commands);
   });
 
+  it("an open timeline is pushed the entries appended after the version it shows, once each", async () => {
+    const boardId = await newBoard();
+    const start = (await as(ada).sync.load({ boardId })).version;
+    const added = await edit(ada, boardId, "Add item", [addItem("l1", "a", "milk")]);
+    const controller = new AbortController();
+    const stream = await transport
+      .as(vic, { signal: controller.signal })
+      .history.subscribe({ boardId, lastEventId: String(start) });
+    const heard: { id: string; entries: { actionId: string; kind: string; user: string }[] }[] = [];
+    const reading = (async () => {
+      // Each event is tracked(String(version), { entries }); see sync's subscribe test.
+      type Event = [
+        string,
+        { entries: { actionId: string; kind: string; user: { name: string } }[] },
+      ];
+      for await (const [id, data] of stream as unknown as AsyncIterable<Event>) {
+        heard.push({
+          id,
+          entries: data.entries.map((e) => ({
+            actionId: e.actionId,
+            kind: e.kind,
+            user: e.user.name,
+          })),
+        });
+        if (data.entries.some((e) => e.kind === "undo")) break;
+      }
+    })();
+    const bobs = await edit(bob, boardId, "Add item", [addItem("l1", "b", "eggs")]);
+    const { entry: undo, version } = await as(ada).history.undo({ boardId });
+    await reading;
+    controller.abort();
+    const entries = heard.flatMap((event) => event.entries);
+    expect(entries.map((e) => [e.actionId, e.kind, e.user])).toEqual([
+      [added, "edit", "Ada"],
+      [bobs, "edit", "Bob"],
+      [undo.actionId, "undo", "Ada"],
+    ]);
+    expect(heard.at(-1)?.id).toBe(String(version));
+  });
+
   describe("property", () => {
     it("H11 stateAt equals a replay from empty, for random versions of a random history", async () => {
       for (const seed of [1, 2, 3]) {

@@ -1,5 +1,9 @@
+import { TRPCError, tracked } from "@trpc/server";
 import { z } from "zod";
+import { trackSubscription } from "@/server/observability/metrics";
+import { BoardNotFound } from "../../boards/errors";
 import { API_LIMITS, id, version } from "../inputs";
+import { createWakeup } from "../signal";
 import { boardProcedure, createTRPCRouter } from "../trpc";
 
 /** The id the new entry gets: a retry with the same one returns the first answer (H12). */
@@ -37,6 +41,57 @@ export const historyRouter = createTRPCRouter({
       return itemId === undefined
         ? ctx.history.list(boardId, { cursor, limit })
         : ctx.history.items.entries(boardId, itemId, { cursor, limit, listId });
+    }),
+
+  /**
+   * New timeline entries as they are appended (and actions continued since), for an open panel:
+   * nothing while nothing happens, one event per new version otherwise, with the entries that
+   * end after the last one sent (`lastEventId`, a version) up to the event's. An undo or redo entry switches its
+   * target's `undone`; the client flips it.
+   */
+  subscribe: boardProcedure("viewer")
+    .input(
+      z.object({ lastEventId: z.string().regex(/^\d+$/, "must be a version number").nullish() }),
+    )
+    .subscription(async function* ({ ctx, input, signal }) {
+      const untrack = trackSubscription("history.subscribe");
+      const wakeup = createWakeup(signal);
+      let latest = 0;
+      let membersChanged = false;
+      const off = ctx.boards.events.subscribe(input.boardId, (version) => {
+        latest = Math.max(latest, version);
+        wakeup.notify();
+      });
+      const offMembers = ctx.roles.watch(input.boardId, () => {
+        membersChanged = true;
+        wakeup.notify();
+      });
+      try {
+        const head = await ctx.boards.head(input.boardId);
+        if (head === null) throw new BoardNotFound(`Board ${input.boardId} not found`);
+        latest = Math.max(latest, head);
+        let sent = input.lastEventId != null ? Number(input.lastEventId) : head;
+        while (!signal?.aborted) {
+          if (membersChanged) {
+            membersChanged = false;
+            if (!(await ctx.roles.of(input.boardId, ctx.user.id))) {
+              throw new TRPCError({ code: "NOT_FOUND", message: "Board not found" });
+            }
+          }
+          if (latest > sent) {
+            const to = latest;
+            const entries = await ctx.history.since(input.boardId, sent, to);
+            yield tracked(String(to), { entries });
+            sent = to;
+            continue;
+          }
+          await wakeup.wait();
+        }
+      } finally {
+        off();
+        offMembers();
+        untrack();
+      }
     }),
 
   /** Items and lists deleted and not back, newest first, with who deleted them and when. */

@@ -1,8 +1,10 @@
 "use client";
 
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import { useEffect, useRef, useState } from "react";
 import { describeEntry, relativeTime } from "@/lib/describe-entry";
+import { mergeTimeline, newestVersion } from "@/lib/timeline-merge";
 import { type Doc, newId } from "@/sync";
 import { retryDelay, retryUnknownOutcome } from "@/trpc/failure";
 import { useTRPC } from "@/trpc/react";
@@ -30,10 +32,29 @@ export function HistoryPanel({
 }: Props) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const listInput = { boardId, limit: 30 };
   const timeline = useInfiniteQuery(
-    trpc.history.list.infiniteQueryOptions(
-      { boardId, limit: 30 },
-      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    trpc.history.list.infiniteQueryOptions(listInput, {
+      getNextPageParam: (page) => page.nextCursor ?? undefined,
+    }),
+  );
+  // New entries are pushed (history.subscribe), from the newest version the loaded timeline
+  // shows: an open panel costs nothing while nothing happens, and is never refetched whole.
+  const [from, setFrom] = useState<number | null>(null);
+  const loaded = timeline.data;
+  useEffect(() => {
+    if (loaded && from === null) setFrom(newestVersion(loaded.pages));
+  }, [loaded, from]);
+  useSubscription(
+    trpc.history.subscribe.subscriptionOptions(
+      { boardId, lastEventId: String(from ?? 0) },
+      {
+        enabled: from !== null,
+        onData: ({ data }) =>
+          queryClient.setQueryData(trpc.history.list.infiniteQueryKey(listInput), (cached) =>
+            cached ? { ...cached, pages: mergeTimeline(cached.pages, data.entries) } : cached,
+          ),
+      },
     ),
   );
   const undo = useMutation(
@@ -41,11 +62,8 @@ export function HistoryPanel({
       retry: retryUnknownOutcome,
       retryDelay,
       onError: (error) => onError(error.message),
-      // The timeline and the undo/redo stacks change; past versions never do.
-      onSettled: () => {
-        void queryClient.invalidateQueries(trpc.history.list.pathFilter());
-        void queryClient.invalidateQueries(trpc.history.canUndo.pathFilter());
-      },
+      // The undo/redo stacks change (the new entry reaches the timeline through its subscription).
+      onSettled: () => void queryClient.invalidateQueries(trpc.history.canUndo.pathFilter()),
     }),
   );
 
