@@ -84,6 +84,20 @@ test("undo, redo, timeline, time travel and restore, with two people on one boar
   await undoButton(a.page).click();
   await expect.poll(() => groceries(a.page)).toEqual(["milk", "eggs", "bread", "butter"]);
   await expect.poll(() => groceries(b.page)).toEqual(["milk", "eggs", "bread", "butter"]);
+
+  // An open timeline is kept up to date by what the server pushes: Bob's next edit appears on
+  // top, and the restore Ada just undid is struck through.
+  await a.page.getByRole("button", { name: "History", exact: true }).click();
+  const reopened = a.page.getByRole("complementary", { name: "History", exact: true });
+  await expect(reopened.getByText("Ada undid: restored version 2")).toBeVisible();
+  await expect(reopened.getByRole("listitem").first()).toContainText("Ada undid");
+  await addItem(b.page, "Groceries", "tea");
+  await expect(reopened.getByRole("listitem").first()).toContainText(
+    "Bob added “tea” to Groceries",
+  );
+  await b.page.getByRole("button", { name: "Undo", exact: true }).click();
+  await expect(reopened.getByRole("listitem").first()).toContainText("Bob undid: added “tea”");
+  await expect(reopened.getByRole("listitem").nth(1)).toContainText("(undone)");
 });
 
 test("the timeline loads older entries as it scrolls", async ({ browser, baseURL }) => {
