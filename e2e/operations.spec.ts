@@ -35,7 +35,6 @@ const refusal = (error: unknown) =>
 function writer(api: Api, boardId: string, name: string) {
   const acked: string[] = [];
   let stopped = false;
-  let failures = 0;
   let refused: unknown = null;
   const done = (async () => {
     let from = (await api.sync.load.query({ boardId })).version;
@@ -59,7 +58,6 @@ function writer(api: Api, boardId: string, name: string) {
           break;
         } catch (error) {
           if (refusal(error) || !(error instanceof TRPCClientError)) throw error;
-          failures += 1;
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       }
@@ -71,7 +69,6 @@ function writer(api: Api, boardId: string, name: string) {
   return {
     name,
     acked,
-    failures: () => failures,
     /** Its acknowledged edits; throws the refusal that ended it, if one did. */
     progress() {
       if (refused) throw refused;
@@ -129,15 +126,14 @@ test("a rolling restart of two instances under load loses nothing, and every cli
     for (const [i, option] of options.entries()) {
       // SIGTERM with writers on it: it exits cleanly, and its clients wait and reconnect.
       expect(await servers[i]?.stop()).toBe(0);
-      const before = ackedNow();
+      const before = writers.map((w) => w.progress());
       servers[i] = await startServer({ ...option, keepData: true });
-      await until(() => ackedNow() >= before + 40, 30_000);
+      // Every client carries on after the restart, those of the restarted instance included
+      // (whether a flush of theirs failed on the way depends on timing: no assertion on that).
+      await until(() => writers.every((w, n) => w.progress() >= (before[n] ?? 0) + 5), 30_000);
     }
     for (const w of writers) await w.stop();
-    // Every client went through the restarts (some flushes failed and were sent again)...
-    expect(writers.every((w) => w.acked.length > 10)).toBe(true);
-    expect(writers.some((w) => w.failures() > 0)).toBe(true);
-    // ...and the board holds each acknowledged edit exactly once.
+    // The board holds each acknowledged edit exactly once.
     await expectExactlyTheAcknowledged(clients[1]?.api as Api, boardId, version, writers);
   } finally {
     await Promise.all(clients.map((c) => c.close()));
