@@ -3,8 +3,9 @@
 // the head (history.compare), the history of one item touched 50 times across the whole history
 // (history.list with itemId; the same on a 10,000-command board, to show it does not grow with
 // the history), the first page of Recently deleted (history.deleted), undo of the caller's latest
-// action, and undo of an action 1,000 versions back (selective undo), p50 and p95. In process:
-// this locates the cost of the reads; it is not a figure over the wire.
+// action, and undo of an action 1,000 versions back (selective undo), p50 and p95, in process
+// (where the cost is). Then the reads people meet, through a production server's front door
+// (bench/history-wire.ts; needs `npm run build`). HISTORY_BENCH=process or =wire runs one part.
 import { LocalBoardEvents } from "../src/server/boards/BoardEvents";
 import type { BoardService } from "../src/server/boards/BoardService";
 import type { Database } from "../src/server/db/database";
@@ -13,27 +14,21 @@ import { createServices } from "../src/server/services";
 import type { Command } from "../src/sync";
 import { seededRandom } from "../src/sync/testing/random";
 import { onEachDatabase } from "./databases";
+import { COMMANDS, FOCUS, FOCUS_TOUCHES, historyFlushes } from "./history-seed";
+import { benchHistoryWire } from "./history-wire";
 import { percentile } from "./stats";
 
-const COMMANDS = 100_000;
-const PER_FLUSH = 500;
 const STATE_SAMPLES = 200;
 const UNDO_SAMPLES = 100;
 const BACK = 1_000;
 const TARGETS = { stateAt: 50, latest: 30, back: 100, compare: 50, item: 20, deleted: 20 };
 const COMPARE_SAMPLES = 50;
 const READ_SAMPLES = 100;
-/** The item whose history is read: created first, then changed 49 times, evenly over the history. */
-const FOCUS = "focus";
-const FOCUS_TOUCHES = 50;
 
 const ada = { id: "bench-ada", name: "Ada" };
 const bob = { id: "bench-bob", name: "Bob" };
 
-/**
- * 100,000 commands in 200 flushes of 500, alternating between Ada and Bob; every command is its
- * own action (as a person clicking): items added (up to 800), edited, checked and deleted.
- */
+/** Seeds board `boardId` with `total` commands, flushes alternating between Ada and Bob. */
 async function seed(db: Database, service: BoardService, boardId: string, total = COMMANDS) {
   for (const user of [ada, bob]) {
     await db.prisma.user.upsert({
@@ -43,79 +38,25 @@ async function seed(db: Database, service: BoardService, boardId: string, total 
     });
   }
   await service.store.createBoard({ id: boardId, title: "Bench", ownerId: ada.id });
-  const random = seededRandom(42);
-  const live: string[] = [];
-  let created = 0;
+  const flushes = historyFlushes(total);
   let version = 0;
-  let n = 0;
-  const every = Math.floor(total / FOCUS_TOUCHES);
-  for (let flush = 0; version < total; flush++) {
-    const commands: Command[] = [];
-    if (flush === 0) {
-      commands.push({ action: "create", path: ["lists"], createdId: "l", props: { title: "L" } });
-      commands.push({
-        action: "create",
-        path: ["lists", "l", "items"],
-        createdId: FOCUS,
-        props: { text: "focus 0" },
-        actionId: "focus-0",
-        label: "Add item",
-      });
-    }
-    while (commands.length < Math.min(PER_FLUSH, total - version)) {
-      const actionId = `a${++n}`;
-      const at = version + commands.length + 1;
-      if (at % every === 0 && at / every < FOCUS_TOUCHES) {
-        commands.push({
-          action: "update",
-          path: ["lists", "l", "items", FOCUS],
-          props: { text: `focus ${at / every}` },
-          actionId: `focus-${at / every}`,
-          label: "Edit item",
-        });
-        continue;
-      }
-      const roll = random.int(10);
-      const id = live.length > 0 ? live[random.int(live.length)] : undefined;
-      if (!id || (roll < 2 && live.length < 800)) {
-        const itemId = `i${++created}`;
-        live.push(itemId);
-        commands.push({
-          action: "create",
-          path: ["lists", "l", "items"],
-          createdId: itemId,
-          props: { text: `item ${created}` },
-          actionId,
-          label: "Add item",
-        });
-      } else if (roll < 3 && live.length > 400) {
-        live.splice(live.indexOf(id), 1);
-        commands.push({
-          action: "delete",
-          path: ["lists", "l", "items", id],
-          actionId,
-          label: "Delete item",
-        });
-      } else {
-        commands.push({
-          action: "update",
-          path: ["lists", "l", "items", id],
-          props: random.chance(0.5) ? { done: random.chance(0.5) } : { text: `edit ${n}` },
-          actionId,
-          label: "Edit item",
-        });
-      }
-    }
+  for (let flush = 0; ; flush++) {
+    const next = flushes.next();
+    if (next.done) return { version, live: next.value };
     const user = flush % 2 === 0 ? ada : bob;
     const response = await service.flush(
       boardId,
-      { clientId: `seed-${user.id}`, batchSeq: Math.floor(flush / 2) + 1, from: version, commands },
+      {
+        clientId: `seed-${user.id}`,
+        batchSeq: Math.floor(flush / 2) + 1,
+        from: version,
+        commands: next.value,
+      },
       user.id,
     );
     if (response.errors.length > 0) throw new Error(`seed: ${response.errors[0]?.message}`);
     version = response.version;
   }
-  return { version, live };
 }
 
 function line(name: string, samples: number[], target: number) {
@@ -248,7 +189,9 @@ async function benchDatabase(label: string, open: () => Promise<Database>) {
 
 async function main() {
   console.log(`History benchmarks (node ${process.version})`);
-  await onEachDatabase(benchDatabase);
+  const only = process.env.HISTORY_BENCH; // "process" or "wire": one part only
+  if (only !== "wire") await onEachDatabase(benchDatabase);
+  if (only !== "process") await benchHistoryWire();
 }
 
 main().catch((error: unknown) => {
