@@ -10,6 +10,7 @@ const nextConfig = {
     "pg",
   ],
   poweredByHeader: false,
+  experimental: { preloadEntriesOnStart: false },
 };
 
 export default nextConfig;

@@ -21,7 +21,10 @@ interface Props {
   onMessage: (message: string) => void;
 }
 
-/** One item's story, newest first, each entry with "Restore this item". */
+/**
+ * One item's story, newest first, each entry with "Restore this item": the item as it was after
+ * that entry (after a deletion, as it was just before it).
+ */
 export function ItemHistoryPanel({
   boardId,
   itemId,
@@ -78,13 +81,24 @@ export function ItemHistoryPanel({
                   {relativeTime(at)} · v{entry.toVersion}
                 </time>
               </p>
-              {canEdit && entry.item?.after && (
+              {canEdit && (
                 <button
                   type="button"
                   className="button secondary"
+                  title={
+                    entry.item?.after
+                      ? "Bring the item back to how it was after this"
+                      : "Bring the item back to how it was before it was deleted"
+                  }
                   disabled={restore.isPending}
                   onClick={() =>
-                    restore.mutate({ boardId, itemId, version: entry.toVersion, entryId: newId() })
+                    restore.mutate({
+                      boardId,
+                      itemId,
+                      // After a deletion, the item as it was just before it.
+                      version: entry.item?.after ? entry.toVersion : entry.fromVersion,
+                      entryId: newId(),
+                    })
                   }
                 >
                   Restore this item
