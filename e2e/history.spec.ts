@@ -202,7 +202,11 @@ test("an item Bob changed and deleted comes back from Recently deleted, then its
   await entries.nth(3).getByRole("button", { name: "Restore this item" }).click();
   await expect.poll(() => groceries(a.page)).toEqual(["milk", "eggs"]);
   await expect.poll(() => groceries(b.page)).toEqual(["milk", "eggs"]);
-  await expect(entries.first()).toContainText("Ada restored the item: changed “beer” to “milk”");
+  // The panel is named after what the item says now.
+  const renamed = a.page.getByRole("complementary", { name: "History of milk" });
+  await expect(renamed.getByRole("listitem").first()).toContainText(
+    "Ada restored the item: changed “beer” to “milk”",
+  );
 
   // The restore is an entry of the timeline like any other: Ada's Undo takes it back.
   await expect(undoButton(a.page)).toBeEnabled();

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useCallback, useState } from "react";
 import { asBoard, BOARD_LIMITS, boardPath, compareBoards, ordered } from "@/board";
+import { findItem } from "@/board/restore-item";
 import { useAccess } from "@/hooks/useAccess";
 import { useBoard } from "@/hooks/useBoard";
 import { useTimeTravel } from "@/hooks/useTimeTravel";
@@ -164,7 +165,7 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
           key={panel.itemId}
           boardId={boardId}
           itemId={panel.itemId}
-          text={panel.text}
+          text={findItem(asBoard(document), panel.itemId)?.item.text ?? panel.text}
           document={document}
           version={session.version}
           canEdit={canEdit}

@@ -11,7 +11,7 @@ import { useTRPC } from "@/trpc/react";
 interface Props {
   boardId: string;
   itemId: string;
-  /** The item's text when the panel was opened: the panel's name. */
+  /** The item's text (as it is now, or when last seen): the panel's name. */
   text: string;
   /** The board now (names lists) and its version (a new one refreshes the panel). */
   document: Doc;
