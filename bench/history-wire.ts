@@ -3,17 +3,22 @@
 // command board of history-seed.ts, and read by a Node client over a WebSocket (as a page does):
 // one item's history, the first page of Recently deleted, and version 1,000 compared with the
 // head, each p50/p95 beside the /api/health round trip (the floor, same run) and with the server's
-// own CPU time per read. Part of `npm run bench:history`; needs `npm run build`.
-import { existsSync } from "node:fs";
+// own CPU time per read. Part of `npm run bench:history`; needs `npm run build`. HISTORY_PROFILE=1
+// runs the server under `node --cpu-prof` and prints its top functions by self time per read.
+import { existsSync, rmSync } from "node:fs";
+import path from "node:path";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
 import { startServer } from "../test/server-process";
 import { type Api, apiClient, signUp } from "./clients";
 import { COMMANDS, FOCUS, FOCUS_TOUCHES, historyFlushes } from "./history-seed";
+import { printTopSelfTime } from "./profile";
 import { percentile } from "./stats";
 
 const PORT = 3290;
 const SAMPLES = 100;
 const TARGETS = { item: 20, deleted: 20, compare: 50 };
+const PROFILE = process.env.HISTORY_PROFILE === "1";
+const PROFILE_DIR = path.resolve(".data/profile-history");
 
 async function timed(samples: number, read: () => Promise<unknown>): Promise<number[]> {
   const out: number[] = [];
@@ -45,7 +50,15 @@ async function seedOverTheWire(api: Api): Promise<{ boardId: string; head: numbe
 }
 
 async function benchServer(label: string, env: Record<string, string>) {
-  const server = await startServer({ port: PORT, dataDir: ".data/bench-history-wire", env });
+  if (PROFILE) rmSync(PROFILE_DIR, { recursive: true, force: true });
+  const nodeArgs = PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const server = await startServer({
+    port: PORT,
+    dataDir: ".data/bench-history-wire",
+    env,
+    nodeArgs,
+  });
+  const windows: [string, { from: bigint; to: bigint }][] = [];
   const cookie = await signUp(server.url, "history");
   const { api, close } = apiClient(server.url, cookie, "websocket");
   try {
@@ -83,7 +96,9 @@ async function benchServer(label: string, env: Record<string, string>) {
     for (const [name, target, read] of reads) {
       await timed(10, read); // warm
       const cpuBefore = server.cpuMs();
+      const from = process.hrtime.bigint() / 1000n;
       const samples = await timed(SAMPLES, read);
+      windows.push([name, { from, to: process.hrtime.bigint() / 1000n }]);
       const cpu = (server.cpuMs() - cpuBefore) / SAMPLES;
       const p95 = percentile(samples, 95);
       console.log(
@@ -93,6 +108,10 @@ async function benchServer(label: string, env: Record<string, string>) {
   } finally {
     await close();
     await server.stop();
+  }
+  for (const [name, window] of PROFILE ? windows : []) {
+    console.log(`\n  ${label}, ${name}:`);
+    printTopSelfTime(PROFILE_DIR, window);
   }
 }
 

@@ -10,7 +10,7 @@ import {
   MAX_REBUILD_REACH,
   type RebuildInput,
 } from "@/sync";
-import type { Db } from "../db/database";
+import { type Db, PREPARED } from "../db/database";
 import { toCommand } from "./BoardStore";
 
 /** A history entry as stored (SPEC H1). */
@@ -261,16 +261,25 @@ export class HistoryStore {
    * version order: what an item's story is folded from, whatever the board's history length.
    */
   async itemLog(boardId: string, itemIds: string[], db: Db = this.prisma): Promise<LoggedTarget[]> {
-    const own = await db.boardCommand.findMany({
-      where: { boardId, itemId: { in: itemIds } },
-      select: TARGET_COLUMNS,
-      orderBy: { version: "asc" },
-    });
-    const first = own[0];
-    if (!first) return [];
-    const lists = [...new Set(own.map((row) => row.listId))].filter((id) => id !== null);
-    const around = await this.listLog(boardId, lists, first.version, db);
-    return [...own.map(toLogged), ...around].sort((a, b) => a.version - b.version);
+    // One statement (one round trip, planned once per connection): the items' commands through
+    // board_command_item_idx, and their lists' own through board_command_list_idx.
+    const rows = await db.$queryRaw<TargetRow[]>`${PREPARED}
+      WITH own AS (
+        SELECT version, action, path, props, "parentDefault", "createdId", "actionId", label,
+          "listId", "itemId"
+        FROM board_command
+        WHERE "boardId" = ${boardId} AND "itemId" IS NOT NULL AND "itemId" = ANY(${itemIds}::text[])
+      )
+      SELECT * FROM own
+      UNION ALL
+      SELECT version, action, path, props, "parentDefault", "createdId", "actionId", label,
+        "listId", "itemId"
+      FROM board_command
+      WHERE "boardId" = ${boardId} AND "itemId" IS NULL AND "listId" IS NOT NULL
+        AND "listId" IN (SELECT DISTINCT "listId" FROM own)
+        AND version > (SELECT min(version) FROM own)
+      ORDER BY version`;
+    return rows.map(toLogged);
   }
 
   /** Lists `listIds`' own commands (not their items') after `after`, in version order. */
@@ -289,17 +298,23 @@ export class HistoryStore {
     return rows.map(toLogged);
   }
 
-  /** Entries by action id, with their authors' names. */
+  /** Entries by action id, with their authors' names (one statement). */
   async entriesOf(
     boardId: string,
     actionIds: string[],
   ): Promise<(EntryRecord & { userName: string })[]> {
     if (actionIds.length === 0) return [];
-    const rows = await this.prisma.boardAction.findMany({
-      where: { boardId, actionId: { in: actionIds } },
-    });
-    const names = await this.userNames(rows.map((row) => row.userId));
-    return rows.map((row) => ({ ...toRecord(row), userName: names.get(row.userId) ?? "Someone" }));
+    const rows = await this.prisma.$queryRaw<
+      (ActionRow & { userName: string | null })[]
+    >`${PREPARED}
+      SELECT a.seq, a."actionId", a.kind, a.label, a."userId", a."fromVersion",
+        a."toVersion", a."targetActionId", a.undone, a."createdAt", u.name AS "userName"
+      FROM board_action a LEFT JOIN "user" u ON u.id = a."userId"
+      WHERE a."boardId" = ${boardId} AND a."actionId" = ANY(${actionIds}::text[])`;
+    return rows.map(({ userName, ...row }) => ({
+      ...toRecord(row),
+      userName: userName ?? "Someone",
+    }));
   }
 
   /** Display names by user id. */

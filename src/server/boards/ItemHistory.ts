@@ -65,7 +65,9 @@ export class ItemHistory {
     const commands = new Map<string, Command[]>();
     for (const { version, actionId, command } of log) {
       if (!touched.has(version)) continue;
-      commands.set(actionId, [...(commands.get(actionId) ?? []), command]);
+      const list = commands.get(actionId);
+      if (list) list.push(command);
+      else commands.set(actionId, [command]);
     }
     const cursor = options.cursor === undefined ? null : BigInt(options.cursor);
     const records = (await this.store.entriesOf(boardId, [...changes.keys()]))

@@ -1,5 +1,6 @@
 import { TRPCError, tracked } from "@trpc/server";
 import { z } from "zod";
+import { plainJson } from "@/lib/transformer";
 import { trackSubscription } from "@/server/observability/metrics";
 import { BoardNotFound } from "../../boards/errors";
 import { API_LIMITS, id, version } from "../inputs";
@@ -109,11 +110,14 @@ export const historyRouter = createTRPCRouter({
   /** What differs between the board at `from` and at `to`: lists and items added, removed, changed. */
   compare: boardProcedure("viewer")
     .input(z.object({ from: version, to: version }))
-    .query(async ({ ctx, input }) => ({
-      from: input.from,
-      to: input.to,
-      changes: await ctx.history.compare(input.boardId, input.from, input.to),
-    })),
+    .query(async ({ ctx, input }) =>
+      // Strings and numbers only: sent without superjson's walk (a quarter of its CPU).
+      plainJson({
+        from: input.from,
+        to: input.to,
+        changes: await ctx.history.compare(input.boardId, input.from, input.to),
+      }),
+    ),
 
   /** Whether the caller has an action to undo and one to redo (viewers have neither). */
   canUndo: boardProcedure("viewer").query(({ ctx, input }) =>
