@@ -16,8 +16,9 @@ export interface ServerProcess {
 const TICKS_PER_SECOND = 100; // Linux's USER_HZ
 
 /**
- * Starts `npm start`'s server (`src/server/main.ts start`: Next.js and the tRPC WebSocket on one
- * port) on a fresh data folder, and waits until /api/health answers. Needs `npm run build`.
+ * Starts `npm start`'s server (`dist/server.mjs start`, built from src/server/main.ts: Next.js and
+ * the tRPC WebSocket on one port) on a fresh data folder, and waits until /api/health answers.
+ * Needs `npm run build`.
  */
 export async function startServer(options: {
   port: number;
@@ -28,7 +29,9 @@ export async function startServer(options: {
   /** Extra flags for node, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
 }): Promise<ServerProcess> {
-  if (!existsSync(".next/BUILD_ID")) throw new Error("Run `npm run build` first.");
+  if (!existsSync(".next/BUILD_ID") || !existsSync("dist/server.mjs")) {
+    throw new Error("Run `npm run build` first.");
+  }
   const url = `http://localhost:${options.port}`;
   const answering = await fetch(`${url}/api/health`).then(
     () => true,
@@ -38,7 +41,7 @@ export async function startServer(options: {
   if (!options.keepData) rmSync(options.dataDir, { recursive: true, force: true });
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), "--import", "tsx", "src/server/main.ts", "start"],
+    [...(options.nodeArgs ?? []), "--enable-source-maps", "dist/server.mjs", "start"],
     {
       env: {
         ...process.env,

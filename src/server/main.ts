@@ -1,5 +1,5 @@
 // `npm run dev` and `npm start`: Rewind's Node server (Next.js and the tRPC WebSocket on one port).
-// Usage: tsx src/server/main.ts dev|start
+// Usage: tsx src/server/main.ts dev | node dist/server.mjs start (built by `npm run build`)
 const mode = process.argv[2] === "start" ? "start" : "dev";
 // Next and React read NODE_ENV when they load, so it is set before anything is imported.
 (process.env as Record<string, string>).NODE_ENV = mode === "start" ? "production" : "development";
