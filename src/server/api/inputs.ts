@@ -28,3 +28,6 @@ export const title = z
 
 /** A version of a board (0 is the empty board). */
 export const version = z.number().int("must be a whole number").min(0, "must be at least 0");
+
+/** Where a board subscription resumes: the last version (event id) the client got. */
+export const lastEventId = z.string().regex(/^\d+$/, "must be a version number").nullish();

@@ -1,10 +1,9 @@
-import { TRPCError, tracked } from "@trpc/server";
+import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { plainJson } from "@/lib/transformer";
 import { trackSubscription } from "@/server/observability/metrics";
-import { BoardNotFound } from "../../boards/errors";
-import { API_LIMITS, id, version } from "../inputs";
-import { createWakeup } from "../signal";
+import { boardVersions } from "../board-versions";
+import { API_LIMITS, id, lastEventId, version } from "../inputs";
 import { boardProcedure, createTRPCRouter } from "../trpc";
 
 /** The id the new entry gets: a retry with the same one returns the first answer (H12). */
@@ -51,46 +50,19 @@ export const historyRouter = createTRPCRouter({
    * target's `undone`; the client flips it.
    */
   subscribe: boardProcedure("viewer")
-    .input(
-      z.object({ lastEventId: z.string().regex(/^\d+$/, "must be a version number").nullish() }),
-    )
+    .input(z.object({ lastEventId }))
     .subscription(async function* ({ ctx, input, signal }) {
       const untrack = trackSubscription("history.subscribe");
-      const wakeup = createWakeup(signal);
-      let latest = 0;
-      let membersChanged = false;
-      const off = ctx.boards.events.subscribe(input.boardId, (version) => {
-        latest = Math.max(latest, version);
-        wakeup.notify();
-      });
-      const offMembers = ctx.roles.watch(input.boardId, () => {
-        membersChanged = true;
-        wakeup.notify();
-      });
       try {
-        const head = await ctx.boards.head(input.boardId);
-        if (head === null) throw new BoardNotFound(`Board ${input.boardId} not found`);
-        latest = Math.max(latest, head);
-        let sent = input.lastEventId != null ? Number(input.lastEventId) : head;
-        while (!signal?.aborted) {
-          if (membersChanged) {
-            membersChanged = false;
-            if (!(await ctx.roles.of(input.boardId, ctx.user.id))) {
-              throw new TRPCError({ code: "NOT_FOUND", message: "Board not found" });
-            }
-          }
-          if (latest > sent) {
-            const to = latest;
-            const entries = await ctx.history.since(input.boardId, sent, to);
-            yield tracked(String(to), { entries });
-            sent = to;
-            continue;
-          }
-          await wakeup.wait();
+        for await (const { from, to } of boardVersions(
+          ctx,
+          input.boardId,
+          input.lastEventId,
+          signal,
+        )) {
+          yield tracked(String(to), { entries: await ctx.history.since(input.boardId, from, to) });
         }
       } finally {
-        off();
-        offMembers();
         untrack();
       }
     }),

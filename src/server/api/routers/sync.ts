@@ -1,10 +1,10 @@
-import { TRPCError, tracked } from "@trpc/server";
+import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { plainJson } from "@/lib/transformer";
 import { trackSubscription } from "@/server/observability/metrics";
 import { flushRequestSchema } from "@/sync";
-import { BoardNotFound } from "../../boards/errors";
-import { createWakeup } from "../signal";
+import { boardVersions } from "../board-versions";
+import { lastEventId } from "../inputs";
 import { boardProcedure, createTRPCRouter } from "../trpc";
 
 export const syncRouter = createTRPCRouter({
@@ -27,58 +27,32 @@ export const syncRouter = createTRPCRouter({
    * message tRPC would send for `tracked(version, changes)`.
    */
   subscribe: boardProcedure("viewer")
-    .input(
-      z.object({ lastEventId: z.string().regex(/^\d+$/, "must be a version number").nullish() }),
-    )
+    .input(z.object({ lastEventId }))
     .subscription(async function* ({ ctx, input, signal }) {
-      let latest = 0;
       const untrack = trackSubscription("sync.subscribe");
-      const wakeup = createWakeup(signal);
       // Over a WebSocket, versions go out through the board's broadcast (one JSON for all its
       // subscribers); this loop then only watches for the end. Elsewhere (SSE) it yields them.
       const direct = ctx.direct?.subscriber(input.boardId, input.lastEventId ?? null, 0);
-      const off = direct
-        ? () => {}
-        : ctx.boards.events.subscribe(input.boardId, (version) => {
-            latest = Math.max(latest, version);
-            wakeup.notify();
-          });
-      let leave = () => {};
-      // A member taken off the board (on any instance) stops hearing of it at once.
-      let membersChanged = false;
-      const offMembers = ctx.roles.watch(input.boardId, () => {
-        membersChanged = true;
-        wakeup.notify();
-      });
       try {
-        const head = await ctx.boards.head(input.boardId);
-        if (head === null) throw new BoardNotFound(`Board ${input.boardId} not found`);
-        latest = Math.max(latest, head);
-        let sent = input.lastEventId != null ? Number(input.lastEventId) : head;
-        if (direct) {
-          direct.sent = sent;
-          leave = ctx.broadcast.join(input.boardId, direct, head);
-        }
-        while (!signal?.aborted) {
-          if (membersChanged) {
-            membersChanged = false;
-            if (!(await ctx.roles.of(input.boardId, ctx.user.id))) {
-              throw new TRPCError({ code: "NOT_FOUND", message: "Board not found" });
-            }
-          }
-          if (!direct && latest > sent) {
-            const to = latest;
-            const changes = await ctx.boards.changesSince(input.boardId, sent, to);
-            yield tracked(String(to), plainJson(changes));
-            sent = to;
-            continue;
-          }
-          await wakeup.wait();
+        for await (const { from, to } of boardVersions(
+          ctx,
+          input.boardId,
+          input.lastEventId,
+          signal,
+          direct
+            ? {
+                listen: false,
+                start: (head, sent) => {
+                  direct.sent = sent;
+                  return ctx.broadcast.join(input.boardId, direct, head);
+                },
+              }
+            : {},
+        )) {
+          const changes = await ctx.boards.changesSince(input.boardId, from, to);
+          yield tracked(String(to), plainJson(changes));
         }
       } finally {
-        leave();
-        off();
-        offMembers();
         untrack();
       }
     }),
