@@ -1,12 +1,12 @@
 "use client";
 
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect } from "react";
 import { asBoard } from "@/board";
 import { relativeTime } from "@/lib/describe-entry";
 import { type Doc, newId } from "@/sync";
 import { retryDelay, retryUnknownOutcome } from "@/trpc/failure";
 import { useTRPC } from "@/trpc/react";
+import { LoadMore, SidePanel, useRefetchOnVersion } from "./SidePanel";
 
 interface Props {
   boardId: string;
@@ -28,11 +28,7 @@ export function DeletedPanel({ boardId, document, version, canEdit, onClose, onM
       { getNextPageParam: (page) => page.nextCursor ?? undefined },
     ),
   );
-  const { refetch } = bin;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new version is what refreshes it
-  useEffect(() => {
-    void refetch();
-  }, [version, refetch]);
+  useRefetchOnVersion(bin.refetch, version);
   const mutation = {
     retry: retryUnknownOutcome,
     retryDelay,
@@ -47,13 +43,7 @@ export function DeletedPanel({ boardId, document, version, canEdit, onClose, onM
 
   const entries = bin.data?.pages.flatMap((page) => page.entries) ?? [];
   return (
-    <aside className="history-panel" aria-label="Recently deleted">
-      <header className="history-header">
-        <h2>Recently deleted</h2>
-        <button type="button" className="button secondary" onClick={onClose}>
-          Close
-        </button>
-      </header>
+    <SidePanel title="Recently deleted" onClose={onClose}>
       {bin.isPending && <p className="muted">Loading…</p>}
       {bin.isSuccess && entries.length === 0 && <p className="muted">Nothing deleted.</p>}
       <ol className="timeline">
@@ -95,19 +85,10 @@ export function DeletedPanel({ boardId, document, version, canEdit, onClose, onM
             </li>
           );
         })}
-        {bin.hasNextPage && (
-          <li className="timeline-end">
-            <button
-              type="button"
-              className="button secondary"
-              disabled={bin.isFetchingNextPage}
-              onClick={() => void bin.fetchNextPage()}
-            >
-              {bin.isFetchingNextPage ? "Loading…" : "Older"}
-            </button>
-          </li>
-        )}
+        <li className="timeline-end">
+          <LoadMore pages={bin} label="Older" />
+        </li>
       </ol>
-    </aside>
+    </SidePanel>
   );
 }

@@ -8,6 +8,7 @@ import { mergeTimeline, newestVersion } from "@/lib/timeline-merge";
 import { type Doc, newId } from "@/sync";
 import { retryDelay, retryUnknownOutcome } from "@/trpc/failure";
 import { useTRPC } from "@/trpc/react";
+import { LoadMore, SidePanel } from "./SidePanel";
 
 interface Props {
   boardId: string;
@@ -83,13 +84,7 @@ export function HistoryPanel({
   const entries = timeline.data?.pages.flatMap((page) => page.entries) ?? [];
   const byId = new Map(entries.map((entry) => [entry.actionId, entry]));
   return (
-    <aside className="history-panel" aria-label="History">
-      <header className="history-header">
-        <h2>History</h2>
-        <button type="button" className="button secondary" onClick={onClose}>
-          Close
-        </button>
-      </header>
+    <SidePanel title="History" onClose={onClose}>
       {timeline.isPending && <p className="muted">Loading history…</p>}
       {timeline.isSuccess && entries.length === 0 && <p className="muted">No changes yet.</p>}
       <ol className="timeline">
@@ -134,18 +129,9 @@ export function HistoryPanel({
           );
         })}
         <li ref={end} className="timeline-end">
-          {hasNextPage && (
-            <button
-              type="button"
-              className="button secondary"
-              disabled={isFetchingNextPage}
-              onClick={() => void fetchNextPage()}
-            >
-              {isFetchingNextPage ? "Loading…" : "Older changes"}
-            </button>
-          )}
+          <LoadMore pages={timeline} label="Older changes" />
         </li>
       </ol>
-    </aside>
+    </SidePanel>
   );
 }

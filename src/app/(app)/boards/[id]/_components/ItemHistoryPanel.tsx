@@ -1,12 +1,12 @@
 "use client";
 
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect } from "react";
 import { relativeTime } from "@/lib/describe-entry";
 import { describeItemEntry } from "@/lib/describe-item";
 import { type Doc, newId } from "@/sync";
 import { retryDelay, retryUnknownOutcome } from "@/trpc/failure";
 import { useTRPC } from "@/trpc/react";
+import { LoadMore, SidePanel, useRefetchOnVersion } from "./SidePanel";
 
 interface Props {
   boardId: string;
@@ -43,11 +43,7 @@ export function ItemHistoryPanel({
       { getNextPageParam: (page) => page.nextCursor ?? undefined },
     ),
   );
-  const { refetch } = story;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new version is what refreshes it
-  useEffect(() => {
-    void refetch();
-  }, [version, refetch]);
+  useRefetchOnVersion(story.refetch, version);
   const restore = useMutation(
     trpc.history.restoreItem.mutationOptions({
       retry: retryUnknownOutcome,
@@ -61,13 +57,7 @@ export function ItemHistoryPanel({
   const name = `History of ${text}`;
   const entries = story.data?.pages.flatMap((page) => page.entries) ?? [];
   return (
-    <aside className="history-panel" aria-label={name}>
-      <header className="history-header">
-        <h2>{name}</h2>
-        <button type="button" className="button secondary" onClick={onClose}>
-          Close
-        </button>
-      </header>
+    <SidePanel title={name} onClose={onClose}>
       {story.isPending && <p className="muted">Loading…</p>}
       {story.isError && <p className="muted">{story.error.message}</p>}
       <ol className="timeline">
@@ -107,19 +97,10 @@ export function ItemHistoryPanel({
             </li>
           );
         })}
-        {story.hasNextPage && (
-          <li className="timeline-end">
-            <button
-              type="button"
-              className="button secondary"
-              disabled={story.isFetchingNextPage}
-              onClick={() => void story.fetchNextPage()}
-            >
-              {story.isFetchingNextPage ? "Loading…" : "Older changes"}
-            </button>
-          </li>
-        )}
+        <li className="timeline-end">
+          <LoadMore pages={story} label="Older changes" />
+        </li>
       </ol>
-    </aside>
+    </SidePanel>
   );
 }
