@@ -1,4 +1,6 @@
-import type { Command } from "@/sync";
+import { expect } from "vitest";
+import { type Command, newId } from "@/sync";
+import type { callerFor, TestUser } from "./api";
 
 /** Board-shaped commands for server tests (the shape src/server/boards/rules.ts accepts). */
 export const addList = (id: string, title = id): Command => ({
@@ -24,3 +26,31 @@ export const setItem = (
   path: ["lists", list, "items", id],
   props,
 });
+
+/** What `userActions` needs of a suite: the API as a user (test/transports.ts's `as`). */
+type AsUser = (user: TestUser) => ReturnType<typeof callerFor>;
+
+/**
+ * `edit(user, boardId, label, commands)`: one user action (one actionId and label), flushed by
+ * `user` from their own client on the board's latest version; asserts nothing was refused and
+ * answers the action's id and the version after it.
+ */
+export function userActions(as: AsUser) {
+  const seq = new Map<string, number>();
+  return async function edit(user: TestUser, boardId: string, label: string, commands: Command[]) {
+    const clientId = `${user.id}-${boardId}`;
+    const batchSeq = (seq.get(clientId) ?? 0) + 1;
+    seq.set(clientId, batchSeq);
+    const actionId = newId();
+    const { version } = await as(user).sync.load({ boardId });
+    const response = await as(user).sync.flush({
+      boardId,
+      clientId,
+      batchSeq,
+      from: version,
+      commands: commands.map((c) => ({ ...c, actionId, label })),
+    });
+    expect(response.errors, JSON.stringify(commands)).toEqual([]);
+    return { actionId, version: response.version };
+  };
+}

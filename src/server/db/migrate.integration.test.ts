@@ -92,23 +92,33 @@ describe("migration files", () => {
   });
 });
 
+/**
+ * A fresh PGlite database with every migration before the one named `name` applied (through a
+ * copy of the migrations folder in `scratch`), and that migration's index: seed it, then apply
+ * the rest to see what the migration does to existing rows.
+ */
+async function databaseBefore(name: string, scratch: string) {
+  const upTo = migrationNames.findIndex((folder) => folder.endsWith(`_${name}`));
+  expect(upTo).toBeGreaterThan(0);
+  const paths = {
+    schemaPath: defaultMigrationPaths().schemaPath,
+    migrationsDir: path.join(scratch, name),
+  };
+  cpSync(defaultMigrationPaths().migrationsDir, paths.migrationsDir, { recursive: true });
+  for (const folder of migrationNames.slice(upTo))
+    rmSync(path.join(paths.migrationsDir, folder), { recursive: true });
+  const database = await openDatabase({ kind: "pglite", dataDir: "memory://" });
+  await applyMigrations(database.adapterFactory, paths);
+  return { database, upTo };
+}
+
 describe("upgrading a database with history", () => {
   const scratch = mkdtempSync(path.join(tmpdir(), "rewind-upgrade-"));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   it("history_entries turns the stored commands into edit entries, one per action, in order", async () => {
-    const upTo = migrationNames.findIndex((name) => name.endsWith("_history_entries"));
-    expect(upTo).toBeGreaterThan(0);
-    const paths = {
-      schemaPath: defaultMigrationPaths().schemaPath,
-      migrationsDir: path.join(scratch, "migrations"),
-    };
-    cpSync(defaultMigrationPaths().migrationsDir, paths.migrationsDir, { recursive: true });
-    for (const name of migrationNames.slice(upTo))
-      rmSync(path.join(paths.migrationsDir, name), { recursive: true });
-    const database = await openDatabase({ kind: "pglite", dataDir: "memory://" });
+    const { database, upTo } = await databaseBefore("history_entries", scratch);
     try {
-      await applyMigrations(database.adapterFactory, paths);
       const sql = database.prisma.$executeRawUnsafe.bind(database.prisma);
       await sql(`INSERT INTO "user" (id, name, email) VALUES ('u1', 'Ada', 'ada@example.com')`);
       await sql(`INSERT INTO board (id, title, version, "updatedAt") VALUES ('b', 'B', 4, now())`);
@@ -139,18 +149,8 @@ describe("upgrading a database with commands", () => {
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   it("command_targets fills in the list and item each stored command targets", async () => {
-    const upTo = migrationNames.findIndex((name) => name.endsWith("_command_targets"));
-    expect(upTo).toBeGreaterThan(0);
-    const paths = {
-      schemaPath: defaultMigrationPaths().schemaPath,
-      migrationsDir: path.join(scratch, "migrations"),
-    };
-    cpSync(defaultMigrationPaths().migrationsDir, paths.migrationsDir, { recursive: true });
-    for (const name of migrationNames.slice(upTo))
-      rmSync(path.join(paths.migrationsDir, name), { recursive: true });
-    const database = await openDatabase({ kind: "pglite", dataDir: "memory://" });
+    const { database, upTo } = await databaseBefore("command_targets", scratch);
     try {
-      await applyMigrations(database.adapterFactory, paths);
       const sql = database.prisma.$executeRawUnsafe.bind(database.prisma);
       await sql(`INSERT INTO "user" (id, name, email) VALUES ('u1', 'Ada', 'ada@example.com')`);
       await sql(`INSERT INTO board (id, title, version, "updatedAt") VALUES ('b', 'B', 7, now())`);

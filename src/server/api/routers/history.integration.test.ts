@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Services } from "@/server/services";
-import { type Command, type Doc, newId, replayCompletions } from "@/sync";
+import { type Command, type Doc, replayCompletions } from "@/sync";
 import { seededRandom } from "@/sync/testing/random";
 import { callerFor, createUsers, failure, newServices, type TestUser } from "../../../../test/api";
-import { addItem, addList, setItem } from "../../../../test/board-commands";
+import { addItem, addList, setItem, userActions } from "../../../../test/board-commands";
 import { describeEachTransport } from "../../../../test/transports";
 
 type Items = Record<string, { text: string; done: boolean }>;
@@ -13,26 +13,11 @@ describeEachTransport("history API", (db, transport) => {
   let ada: TestUser;
   let bob: TestUser;
   let vic: TestUser;
-  const seq = new Map<string, number>();
   const as = (user: TestUser | null) => transport.as(user);
-
-  /** One user action (one actionId and label), flushed by `user` from their own client. */
-  async function edit(user: TestUser, boardId: string, label: string, commands: Command[]) {
-    const clientId = `${user.id}-${boardId}`;
-    const batchSeq = (seq.get(clientId) ?? 0) + 1;
-    seq.set(clientId, batchSeq);
-    const actionId = newId();
-    const { version } = await as(user).sync.load({ boardId });
-    const response = await as(user).sync.flush({
-      boardId,
-      clientId,
-      batchSeq,
-      from: version,
-      commands: commands.map((c) => ({ ...c, actionId, label })),
-    });
-    expect(response.errors, JSON.stringify(commands)).toEqual([]);
-    return actionId;
-  }
+  const act = userActions((user) => as(user));
+  /** One user action by `user`; answers its action id. */
+  const edit = async (user: TestUser, boardId: string, label: string, commands: Command[]) =>
+    (await act(user, boardId, label, commands)).actionId;
 
   async function items(boardId: string, list = "l1"): Promise<Items> {
     const { document } = await as(ada).sync.load({ boardId });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Services } from "@/server/services";
 import { type Command, type Doc, newId } from "@/sync";
 import { createUsers, failure, newServices, type TestUser } from "../../../../test/api";
-import { addItem, addList, setItem } from "../../../../test/board-commands";
+import { addItem, addList, setItem, userActions } from "../../../../test/board-commands";
 import { describeEachTransport } from "../../../../test/transports";
 
 const deleteItem = (list: string, id: string): Command => ({
@@ -16,26 +16,11 @@ describeEachTransport("item history, the bin and restoring items", (db, transpor
   let ada: TestUser;
   let bob: TestUser;
   let vic: TestUser;
-  const seq = new Map<string, number>();
   const as = (user: TestUser) => transport.as(user);
-
-  /** One user action, flushed by `user`; answers the version after it. */
-  async function edit(user: TestUser, boardId: string, label: string, commands: Command[]) {
-    const clientId = `${user.id}-${boardId}`;
-    const batchSeq = (seq.get(clientId) ?? 0) + 1;
-    seq.set(clientId, batchSeq);
-    const actionId = newId();
-    const { version } = await as(user).sync.load({ boardId });
-    const response = await as(user).sync.flush({
-      boardId,
-      clientId,
-      batchSeq,
-      from: version,
-      commands: commands.map((c) => ({ ...c, actionId, label })),
-    });
-    expect(response.errors, JSON.stringify(commands)).toEqual([]);
-    return response.version;
-  }
+  const act = userActions(as);
+  /** One user action by `user`; answers the version after it. */
+  const edit = async (user: TestUser, boardId: string, label: string, commands: Command[]) =>
+    (await act(user, boardId, label, commands)).version;
 
   async function lists(boardId: string) {
     const { document } = await as(ada).sync.load({ boardId });
