@@ -85,9 +85,11 @@ export function DeletedPanel({ boardId, document, version, canEdit, onClose, onM
             </li>
           );
         })}
-        <li className="timeline-end">
-          <LoadMore pages={bin} label="Older" />
-        </li>
+        {bin.hasNextPage && (
+          <li className="timeline-end">
+            <LoadMore pages={bin} label="Older" />
+          </li>
+        )}
       </ol>
     </SidePanel>
   );

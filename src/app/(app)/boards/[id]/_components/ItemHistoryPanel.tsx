@@ -97,9 +97,11 @@ export function ItemHistoryPanel({
             </li>
           );
         })}
-        <li className="timeline-end">
-          <LoadMore pages={story} label="Older changes" />
-        </li>
+        {story.hasNextPage && (
+          <li className="timeline-end">
+            <LoadMore pages={story} label="Older changes" />
+          </li>
+        )}
       </ol>
     </SidePanel>
   );
