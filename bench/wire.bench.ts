@@ -192,16 +192,16 @@ function rawCeiling(url: string): string | null {
 
 /**
  * The server's RSS once idle: right after a burst of work V8 still holds a grown young generation,
- * which its memory reducer hands back some seconds later. Sampled each second until five samples
- * agree within 2 MB (at most 40 s).
+ * which its memory reducer hands back some 8-15 s later. Sampled each second until 15 samples in
+ * a row agree within 2 MB (at most 45 s).
  */
 async function settledRss(server: ServerProcess): Promise<{ mb: number; seconds: number }> {
   const samples = [server.rssMb()];
-  while (samples.length <= 40) {
+  while (samples.length <= 45) {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     samples.push(server.rssMb());
-    const last = samples.slice(-5);
-    if (last.length === 5 && Math.max(...last) - Math.min(...last) < 2) break;
+    const last = samples.slice(-15);
+    if (last.length === 15 && Math.max(...last) - Math.min(...last) < 2) break;
   }
   return { mb: samples.at(-1) as number, seconds: samples.length - 1 };
 }

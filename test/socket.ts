@@ -4,11 +4,13 @@ import type { AddressInfo } from "node:net";
 import { createTRPCClient, createWSClient, type TRPCClient, wsLink } from "@trpc/client";
 import superjson from "superjson";
 import { WebSocket, WebSocketServer } from "ws";
+import { createInnerContext } from "@/server/api/context";
 import type { AppRouter } from "@/server/api/root";
 import { appRouter } from "@/server/api/root";
 import type { AuthSession } from "@/server/auth";
 import { SessionCache, sessionCookie } from "@/server/auth/SessionCache";
 import type { Database } from "@/server/db";
+import { headersOf, isTRPCRequest, serveTRPCOverHttp } from "@/server/http/http-handler";
 import { wsContext } from "@/server/http/ws-context";
 import { serveTRPC } from "@/server/http/ws-handler";
 import type { Services } from "@/server/services";
@@ -50,13 +52,19 @@ function verifyByToken(db: Database) {
 }
 
 export interface SocketServer {
+  /** The WebSocket's URL. */
   url: string;
+  /** The same router over HTTP and server-sent events (`<httpUrl>/<procedure>`). */
+  httpUrl: string;
   sessions: SessionCache;
   server: Server;
   close(): Promise<void>;
 }
 
-/** A real WebSocket server on a free port, serving the app router on `services`. */
+/**
+ * A real server on a free port serving the app router on `services` as production does: over a
+ * WebSocket and over HTTP (tRPC's Node adapter, src/server/http/http-handler.ts).
+ */
 export async function startSocketServer(services: Services): Promise<SocketServer> {
   const sessions = new SessionCache(verifyByToken(services.db), services.db.prisma, {
     watchEveryMs: 1000, // as in production
@@ -66,7 +74,13 @@ export async function startSocketServer(services: Services): Promise<SocketServe
     wss,
     wsContext({ services: async () => services, sessions: async () => sessions }),
   );
-  const server = createServer((_req, res) => res.writeHead(404).end());
+  const http = serveTRPCOverHttp(async (req) =>
+    createInnerContext({ ...services, session: await sessions.get(headersOf(req.headers)) }),
+  );
+  const server = createServer((req, res) => {
+    if (isTRPCRequest(req.url)) http(req, res);
+    else res.writeHead(404).end();
+  });
   server.on("upgrade", (req, socket, head) =>
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req)),
   );
@@ -74,6 +88,7 @@ export async function startSocketServer(services: Services): Promise<SocketServe
   const { port } = server.address() as AddressInfo;
   return {
     url: `ws://127.0.0.1:${port}/api/trpc`,
+    httpUrl: `http://127.0.0.1:${port}/api/trpc`,
     sessions,
     server,
     async close() {

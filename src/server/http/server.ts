@@ -3,11 +3,9 @@ import type { Duplex } from "node:stream";
 import next from "next";
 import { WebSocketServer } from "ws";
 import { metrics } from "../observability/metrics";
+import { isTRPCRequest, serveTRPCOverHttp, TRPC_PATH } from "./http-handler";
 import { createWSContext } from "./ws-context";
 import { MAX_MESSAGE_BYTES, serveTRPC } from "./ws-handler";
-
-/** Where tRPC answers, over HTTP (Next's route) and over a WebSocket (here). */
-export const TRPC_PATH = "/api/trpc";
 
 export interface RewindServerOptions {
   dev: boolean;
@@ -27,9 +25,9 @@ export interface RewindServer {
 }
 
 /**
- * Next.js behind a Node HTTP server that also takes WebSocket upgrades at /api/trpc: the same
- * tRPC router answers over HTTP (Next's route handler), server-sent events and WebSockets. Every
- * other upgrade (Next's development reload socket) goes to Next.
+ * Next.js behind a Node HTTP server that answers /api/trpc itself: the same tRPC router over HTTP,
+ * server-sent events and WebSocket upgrades. Every other request and upgrade (Next's development
+ * reload socket) goes to Next.
  */
 export async function startRewindServer(options: RewindServerOptions): Promise<RewindServer> {
   const app = next({ dev: options.dev, hostname: options.hostname, port: options.port });
@@ -39,6 +37,7 @@ export async function startRewindServer(options: RewindServerOptions): Promise<R
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const trpc = serveTRPC(wss, createWSContext);
+  const trpcHttp = serveTRPCOverHttp();
 
   // Requests in progress: on shutdown, event streams are cut at once (EventSource reconnects,
   // from its last event id, to whichever instance answers) and the others are let finish.
@@ -48,7 +47,8 @@ export async function startRewindServer(options: RewindServerOptions): Promise<R
     const set = req.headers.accept?.includes("text/event-stream") ? streams : requests;
     set.add(res);
     res.once("close", () => set.delete(res));
-    void handle(req, res);
+    if (isTRPCRequest(req.url)) trpcHttp(req, res);
+    else void handle(req, res);
   });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const { pathname } = new URL(req.url ?? "/", "http://localhost");

@@ -4,16 +4,7 @@ import { getSessionCache } from "../auth";
 import type { SessionCache } from "../auth/SessionCache";
 import { getServices, type Services } from "../services";
 import { directChannel } from "./direct-subscriptions";
-
-/** An incoming request's headers as a Fetch `Headers` (what better-auth reads cookies from). */
-export function headersOf(raw: CreateWSSContextFnOptions["req"]["headers"]): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else if (value !== undefined) headers.set(name, value);
-  }
-  return headers;
-}
+import { headersOf } from "./http-handler";
 
 /**
  * How each WebSocket connection gets its context, made once when it opens: the session comes

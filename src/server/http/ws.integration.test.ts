@@ -1,7 +1,4 @@
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createInnerContext } from "@/server/api/context";
-import { appRouter } from "@/server/api/root";
 import type { Services } from "@/server/services";
 import { type FlushResponse, PROTOCOL_VERSION } from "@/sync";
 import { callerFor, codeOfError, createUsers, newServices, type TestUser } from "../../../test/api";
@@ -29,19 +26,12 @@ describeEachDatabase("tRPC over a WebSocket", (db) => {
     return socket.client;
   };
 
-  /** The same API over HTTP: the request the Next route handler gets, answered by the same router. */
+  /** The same API over HTTP, from the same server (tRPC's Node adapter, as in production). */
   async function overHttp(cookie: string, path: string, input: unknown): Promise<unknown> {
-    const request = new Request(`http://localhost/api/trpc/${path}`, {
+    const response = await fetch(`${server.httpUrl}/${path}`, {
       method: "POST",
       headers: { cookie, "content-type": "application/json" },
       body: JSON.stringify({ json: input }),
-    });
-    const response = await fetchRequestHandler({
-      endpoint: "/api/trpc",
-      req: request,
-      router: appRouter,
-      createContext: async () =>
-        createInnerContext({ ...services, session: await server.sessions.get(request.headers) }),
     });
     const body = (await response.json()) as { result?: { data: { json: unknown } } };
     if (!body.result) throw new Error(`HTTP ${response.status}: ${JSON.stringify(body)}`);

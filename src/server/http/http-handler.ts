@@ -1,0 +1,50 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { createTRPCContext, type InnerContext } from "../api/context";
+import { appRouter } from "../api/root";
+import { reportFailedCall } from "../observability/calls";
+import { MAX_MESSAGE_BYTES } from "./ws-handler";
+
+/** Where tRPC answers, over HTTP, server-sent events and WebSockets. */
+export const TRPC_PATH = "/api/trpc";
+
+/** Whether a request is a tRPC call (`/api/trpc/<procedure>`, batched or not). */
+export function isTRPCRequest(url: string | undefined): boolean {
+  return url?.startsWith(`${TRPC_PATH}/`) ?? false;
+}
+
+/** An incoming request's headers as a Fetch `Headers` (what better-auth reads cookies from). */
+export function headersOf(raw: IncomingMessage["headers"]): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return headers;
+}
+
+/** The context of an HTTP call or event stream, from its request (see createTRPCContext). */
+export type HttpContextFn = (
+  req: IncomingMessage,
+  connectionParams: Record<string, string | undefined> | null,
+) => Promise<InnerContext>;
+
+const processContext: HttpContextFn = (req, connectionParams) =>
+  createTRPCContext({ headers: headersOf(req.headers), connectionParams });
+
+/**
+ * The tRPC router over HTTP (queries, mutations, batches) and server-sent events (subscriptions),
+ * answered by the Node server itself (tRPC's Node adapter) rather than through a Next.js route:
+ * the same URLs and answers, without a framework's request pipeline in front of every flush.
+ */
+export function serveTRPCOverHttp(
+  createContext: HttpContextFn = processContext,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return createHTTPHandler({
+    router: appRouter,
+    basePath: `${TRPC_PATH}/`,
+    maxBodySize: MAX_MESSAGE_BYTES,
+    createContext: ({ req, info }) => createContext(req, info.connectionParams),
+    onError: reportFailedCall,
+  });
+}
