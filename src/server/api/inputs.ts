@@ -9,6 +9,8 @@ export const API_LIMITS = {
   /** Entries per page of the timeline. */
   historyPage: 100,
   historyPageDefault: 30,
+  /** Bytes of one request, an HTTP body or a WebSocket message (a flush: 256 KB of commands). */
+  requestBytes: 1024 * 1024,
 } as const;
 
 /** An id named in input: a board, an action, an entry. */

@@ -5,7 +5,7 @@ import { PROTOCOL_VERSION } from "@/sync";
 import type { HistoryRefused, MembershipRefused } from "../boards/errors";
 import { atLeast, type Role } from "../boards/MemberRoles";
 import type { InnerContext } from "./context";
-import { boardId } from "./inputs";
+import { API_LIMITS, boardId } from "./inputs";
 
 const t = initTRPC.context<InnerContext>().create({
   transformer,
@@ -13,9 +13,14 @@ const t = initTRPC.context<InnerContext>().create({
     // Bad input answers with the field and the limit it broke, e.g. "title: Too big: expected
     // string to have <=200 characters", plus the structured issues for clients that want them.
     const zodError = error.cause instanceof ZodError ? error.cause : null;
+    const tooLarge = error.code === "PAYLOAD_TOO_LARGE";
     return {
       ...shape,
-      message: zodError ? describeZodError(zodError) : shape.message,
+      message: zodError
+        ? describeZodError(zodError)
+        : tooLarge
+          ? `request: too large, at most ${API_LIMITS.requestBytes} bytes`
+          : shape.message,
       data: {
         ...shape.data,
         zodError: zodError ? z.flattenError(zodError) : null,

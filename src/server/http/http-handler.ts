@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { createTRPCContext, type InnerContext } from "../api/context";
+import { API_LIMITS } from "../api/inputs";
 import { appRouter } from "../api/root";
 import { reportFailedCall } from "../observability/calls";
-import { MAX_MESSAGE_BYTES } from "./ws-handler";
 
 /** Where tRPC answers, over HTTP, server-sent events and WebSockets. */
 export const TRPC_PATH = "/api/trpc";
@@ -43,7 +43,7 @@ export function serveTRPCOverHttp(
   return createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_PATH}/`,
-    maxBodySize: MAX_MESSAGE_BYTES,
+    maxBodySize: API_LIMITS.requestBytes,
     createContext: ({ req, info }) => createContext(req, info.connectionParams),
     onError: reportFailedCall,
   });

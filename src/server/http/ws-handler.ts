@@ -1,5 +1,6 @@
 import { applyWSSHandler, type CreateWSSContextFn } from "@trpc/server/adapters/ws";
 import type { WebSocketServer } from "ws";
+import { API_LIMITS } from "../api/inputs";
 import { type AppRouter, appRouter } from "../api/root";
 import { reportFailedCall } from "../observability/calls";
 import { noteSubscribeRequests } from "./direct-subscriptions";
@@ -19,5 +20,5 @@ export function serveTRPC(wss: WebSocketServer, createContext: CreateWSSContextF
   });
 }
 
-/** The largest message a socket may send: a flush is at most 256 KB of commands, plus envelope. */
-export const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** The largest message a socket may send (the same limit as an HTTP body). */
+export const MAX_MESSAGE_BYTES = API_LIMITS.requestBytes;

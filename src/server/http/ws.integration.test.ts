@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { API_LIMITS } from "@/server/api/inputs";
 import type { Services } from "@/server/services";
 import { type FlushResponse, PROTOCOL_VERSION } from "@/sync";
 import { callerFor, codeOfError, createUsers, newServices, type TestUser } from "../../../test/api";
@@ -187,5 +188,24 @@ describeEachDatabase("tRPC over a WebSocket", (db) => {
     expect(codeOfError(error)).toBe("PRECONDITION_FAILED");
     expect((error as { data?: { outdated?: boolean } }).data?.outdated).toBe(true);
     expect((error as Error).message).toMatch(/reload the page/);
+  });
+
+  it("an HTTP body over the request limit is refused with the limit, and changes nothing", async () => {
+    const cookie = await signedIn(db(), ada);
+    const before = await callerFor(services, ada).board.list();
+    const response = await fetch(`${server.httpUrl}/board.create`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/json" },
+      body: JSON.stringify({ json: { title: "x".repeat(API_LIMITS.requestBytes) } }),
+    });
+    expect(response.status).toBe(413);
+    const body = (await response.json()) as { error: { json: { message: string } } };
+    expect(body.error.json.message).toBe(
+      `request: too large, at most ${API_LIMITS.requestBytes} bytes`,
+    );
+    expect(await callerFor(services, ada).board.list()).toEqual(before);
+    // The server keeps serving.
+    const list = await fetch(`${server.httpUrl}/board.list`, { headers: { cookie } });
+    expect(list.status).toBe(200);
   });
 });
