@@ -1,10 +1,11 @@
 // npm run bench:capacity — what one instance (and a pair) holds: production servers on a
 // throwaway PostgreSQL, 1,000 WebSocket clients over 100 boards (10 per board, each subscribed to
 // its board), each making one edit every 2 s (about 500 edits/s), for 60 s after a 10 s warm-up
-// at that rate (printed on its own line). Then the rate is raised until the p99 flush round trip
-// passes 100 ms: the instance's limit. Then the same with two instances on one PostgreSQL, each
-// board's clients split across both. Needs `npm run build`
-// and PostgreSQL's server binaries. CAPACITY_SECONDS shortens the main run (default 60);
+// at that rate (printed on its own line). Then the instance's limit: the rate is raised until the
+// p99 flush round trip passes 100 ms (or, when it already does at 500 edits/s, lowered until it
+// holds). Then the same with two instances on one PostgreSQL, each board's clients split across
+// both. Needs `npm run build` and PostgreSQL's server binaries. CAPACITY_SECONDS shortens the main
+// run (default 60);
 // CAPACITY_PROFILE=1 runs only one instance's main run, under `node --cpu-prof`, and prints the
 // server's top functions by self time.
 import { rmSync } from "node:fs";
@@ -249,8 +250,12 @@ async function measure(label: string, servers: ServerProcess[]) {
     await Promise.all(clients.map((c) => c.close()));
     return profiled;
   }
-  let limit = { rate: 0, p99: 0 };
-  for (const periodMs of [1_000, 500, 333, 250, 200, 150, 100]) {
+  // From the nominal rate, up while p99 holds; when it does not hold there, down until it does.
+  const mainP99 = percentile(main.rtt, 99);
+  const holds = mainP99 <= LIMIT_P99_MS && main.errors === 0;
+  const periods = holds ? [1_000, 500, 333, 250, 200, 150, 100] : [4_000, 8_000, 16_000];
+  let limit = holds ? { rate: main.edits / MAIN_SECONDS, p99: mainP99 } : null;
+  for (const periodMs of periods) {
     window = newTally();
     clientShare(1);
     cpuBefore = cpu();
@@ -265,11 +270,15 @@ async function measure(label: string, servers: ServerProcess[]) {
       servers.map((s) => s.rssMb()),
     );
     const p99 = percentile(step.rtt, 99);
-    if (p99 > LIMIT_P99_MS || step.errors > 0) break;
-    limit = { rate, p99 };
+    const ok = p99 <= LIMIT_P99_MS && step.errors === 0;
+    if (holds && !ok) break;
+    if (ok) limit = { rate, p99 };
+    if (!holds && ok) break;
   }
   console.log(
-    `  limit: ${Math.round(limit.rate).toLocaleString("en-US")} edits/s with p99 round trip ${limit.p99.toFixed(1)} ms (the next step passed ${LIMIT_P99_MS} ms or had errors)`,
+    limit
+      ? `  limit: ${Math.round(limit.rate).toLocaleString("en-US")} edits/s with p99 round trip ${limit.p99.toFixed(1)} ms (the highest rate tried whose p99 stayed within ${LIMIT_P99_MS} ms, without errors)`
+      : `  limit: below ${Math.round((clients.length * 1000) / (periods.at(-1) as number))} edits/s (no rate tried kept p99 within ${LIMIT_P99_MS} ms)`,
   );
   for (const client of clients) client.unsubscribe();
   await Promise.all(clients.map((c) => c.close()));
