@@ -21,7 +21,12 @@ export const MIGRATE_MODE = "migrate";
  */
 export function migrateInProcess(entry: string, config: DatabaseConfig): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = fork(entry, [MIGRATE_MODE], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(entry, [MIGRATE_MODE], {
+      // The same loader as this process (tsx in development), without its profiler or inspector:
+      // a second profile would land beside the server's, a second inspector on its port.
+      execArgv: process.execArgv.filter((arg) => !/^--(cpu-prof|heap-prof|inspect)/.test(arg)),
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     let applied: string[] | null = null;
     child.once("message", (names) => {
       applied = names as string[];
