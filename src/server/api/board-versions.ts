@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import type { BoardService } from "../boards/BoardService";
 import { BoardNotFound } from "../boards/errors";
 import type { MemberRoles } from "../boards/MemberRoles";
+import { trackSubscription } from "../observability/metrics";
 import { createWakeup } from "./signal";
 
 /** What a board subscription reads of the call's context. */
@@ -9,6 +10,14 @@ interface Watcher {
   boards: BoardService;
   roles: MemberRoles;
   user: { id: string };
+}
+
+/** A board subscription's call: its procedure (counted in /api/metrics while open) and input. */
+interface BoardSubscription {
+  procedure: string;
+  boardId: string;
+  lastEventId?: string | null;
+  signal?: AbortSignal;
 }
 
 /**
@@ -21,9 +30,7 @@ interface Watcher {
  */
 export async function* boardVersions(
   ctx: Watcher,
-  boardId: string,
-  lastEventId: string | null | undefined,
-  signal: AbortSignal | undefined,
+  { procedure, boardId, lastEventId, signal }: BoardSubscription,
   options: { listen?: boolean; start?: (head: number, from: number) => () => void } = {},
 ): AsyncGenerator<{ from: number; to: number }> {
   const wakeup = createWakeup(signal);
@@ -41,6 +48,7 @@ export async function* boardVersions(
     wakeup.notify();
   });
   let stop = () => {};
+  const untrack = trackSubscription(procedure);
   try {
     const head = await ctx.boards.head(boardId);
     if (head === null) throw new BoardNotFound(`Board ${boardId} not found`);
@@ -66,5 +74,6 @@ export async function* boardVersions(
     stop();
     off();
     offMembers();
+    untrack();
   }
 }

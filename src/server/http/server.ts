@@ -2,10 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from "node:stream";
 import next from "next";
 import { WebSocketServer } from "ws";
+import { API_LIMITS } from "../api/inputs";
 import { metrics } from "../observability/metrics";
 import { isTRPCRequest, serveTRPCOverHttp, TRPC_PATH } from "./http-handler";
 import { createWSContext } from "./ws-context";
-import { MAX_MESSAGE_BYTES, serveTRPC } from "./ws-handler";
+import { serveTRPC } from "./ws-handler";
 
 export interface RewindServerOptions {
   dev: boolean;
@@ -35,7 +36,8 @@ export async function startRewindServer(options: RewindServerOptions): Promise<R
   const handle = app.getRequestHandler();
   const nextUpgrade = app.getUpgradeHandler();
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  // A message over the request limit closes the socket (1009), as a body over it is refused.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: API_LIMITS.requestBytes });
   const trpc = serveTRPC(wss, createWSContext);
   const trpcHttp = serveTRPCOverHttp();
 

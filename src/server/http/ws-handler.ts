@@ -1,6 +1,5 @@
 import { applyWSSHandler, type CreateWSSContextFn } from "@trpc/server/adapters/ws";
 import type { WebSocketServer } from "ws";
-import { API_LIMITS } from "../api/inputs";
 import { type AppRouter, appRouter } from "../api/root";
 import { reportFailedCall } from "../observability/calls";
 import { noteSubscribeRequests } from "./direct-subscriptions";
@@ -19,6 +18,3 @@ export function serveTRPC(wss: WebSocketServer, createContext: CreateWSSContextF
     onError: reportFailedCall,
   });
 }
-
-/** The largest message a socket may send (the same limit as an HTTP body). */
-export const MAX_MESSAGE_BYTES = API_LIMITS.requestBytes;

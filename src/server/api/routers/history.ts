@@ -1,7 +1,6 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { plainJson } from "@/lib/transformer";
-import { trackSubscription } from "@/server/observability/metrics";
 import { boardVersions } from "../board-versions";
 import { API_LIMITS, id, lastEventId, version } from "../inputs";
 import { boardProcedure, createTRPCRouter } from "../trpc";
@@ -52,18 +51,9 @@ export const historyRouter = createTRPCRouter({
   subscribe: boardProcedure("viewer")
     .input(z.object({ lastEventId }))
     .subscription(async function* ({ ctx, input, signal }) {
-      const untrack = trackSubscription("history.subscribe");
-      try {
-        for await (const { from, to } of boardVersions(
-          ctx,
-          input.boardId,
-          input.lastEventId,
-          signal,
-        )) {
-          yield tracked(String(to), { entries: await ctx.history.since(input.boardId, from, to) });
-        }
-      } finally {
-        untrack();
+      const versions = boardVersions(ctx, { procedure: "history.subscribe", ...input, signal });
+      for await (const { from, to } of versions) {
+        yield tracked(String(to), { entries: await ctx.history.since(input.boardId, from, to) });
       }
     }),
 

@@ -1,7 +1,6 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { plainJson } from "@/lib/transformer";
-import { trackSubscription } from "@/server/observability/metrics";
 import { flushRequestSchema } from "@/sync";
 import { boardVersions } from "../board-versions";
 import { lastEventId } from "../inputs";
@@ -29,31 +28,25 @@ export const syncRouter = createTRPCRouter({
   subscribe: boardProcedure("viewer")
     .input(z.object({ lastEventId }))
     .subscription(async function* ({ ctx, input, signal }) {
-      const untrack = trackSubscription("sync.subscribe");
       // Over a WebSocket, versions go out through the board's broadcast (one JSON for all its
       // subscribers); this loop then only watches for the end. Elsewhere (SSE) it yields them.
       const direct = ctx.direct?.subscriber(input.boardId, input.lastEventId ?? null, 0);
-      try {
-        for await (const { from, to } of boardVersions(
-          ctx,
-          input.boardId,
-          input.lastEventId,
-          signal,
-          direct
-            ? {
-                listen: false,
-                start: (head, sent) => {
-                  direct.sent = sent;
-                  return ctx.broadcast.join(input.boardId, direct, head);
-                },
-              }
-            : {},
-        )) {
-          const changes = await ctx.boards.changesSince(input.boardId, from, to);
-          yield tracked(String(to), plainJson(changes));
-        }
-      } finally {
-        untrack();
+      const versions = boardVersions(
+        ctx,
+        { procedure: "sync.subscribe", ...input, signal },
+        direct
+          ? {
+              listen: false,
+              start: (head, sent) => {
+                direct.sent = sent;
+                return ctx.broadcast.join(input.boardId, direct, head);
+              },
+            }
+          : {},
+      );
+      for await (const { from, to } of versions) {
+        const changes = await ctx.boards.changesSince(input.boardId, from, to);
+        yield tracked(String(to), plainJson(changes));
       }
     }),
 });
