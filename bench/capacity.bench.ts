@@ -5,7 +5,7 @@
 // p99 flush round trip passes 100 ms (or, when it already does at 500 edits/s, lowered until it
 // holds). Then the same with two instances on one PostgreSQL, each board's clients split across
 // both. Needs `npm run build` and PostgreSQL's server binaries. CAPACITY_SECONDS shortens the main
-// run (default 60);
+// run (default 60); CAPACITY_INSTANCES=1 runs only the one-instance setup;
 // CAPACITY_PROFILE=1 runs only one instance's main run, under `node --cpu-prof`, and prints the
 // server's top functions by self time.
 import { rmSync } from "node:fs";
@@ -26,6 +26,8 @@ const WARMUP_SECONDS = 10;
 const LIMIT_P99_MS = 100;
 const PROFILE = process.env.CAPACITY_PROFILE === "1";
 const PROFILE_DIR = path.resolve(".data/profile-capacity");
+/** Which setups to run: one instance, then two (CAPACITY_INSTANCES=1 runs only the first). */
+const INSTANCES = (process.env.CAPACITY_INSTANCES ?? "1,2").split(",").map(Number);
 
 interface Client {
   api: Api;
@@ -291,7 +293,7 @@ async function main() {
   console.log(`Capacity (node ${process.version}); the clients run in this one process`);
   const cluster = await startPostgresCluster(bin);
   try {
-    for (const count of PROFILE ? [1] : [1, 2]) {
+    for (const count of PROFILE ? [1] : INSTANCES) {
       const env = { DATABASE_URL: await createPostgresDatabase(cluster.url) };
       const servers: ServerProcess[] = [];
       for (let i = 0; i < count; i++) {

@@ -20,6 +20,7 @@ import type { BoardEvents } from "./BoardEvents";
 import { type BoardLock, BoardStore, type StoredBatch, VersionConflict } from "./BoardStore";
 import type { AppendedEntry, BoardLog, EntryPlanner } from "./entries";
 import { BoardNotFound, HistoryRefused } from "./errors";
+import { GroupCommit, type GroupCommitOptions } from "./GroupCommit";
 import { KeyedSerialRunner } from "./KeyedSerialRunner";
 import { boardRules } from "./rules";
 
@@ -97,6 +98,8 @@ export interface BoardServiceOptions {
   maxBoards?: number;
   /** Most approximate bytes of boards kept in memory (documents and recent commands). */
   maxBytes?: number;
+  /** How the boards' groups share statements and commits (GroupCommit). */
+  groupCommit?: GroupCommitOptions;
 }
 
 /**
@@ -115,7 +118,8 @@ export class BoardService implements BoardLog {
   /** Their approximate bytes, summed. */
   private bytes = 0;
   private readonly runner: KeyedSerialRunner<Job, JobResult>;
-  private readonly options: Required<BoardServiceOptions>;
+  private readonly options: Required<Omit<BoardServiceOptions, "groupCommit">>;
+  private readonly commits: GroupCommit;
   private readonly sweeper: ReturnType<typeof setInterval>;
 
   constructor(
@@ -131,6 +135,9 @@ export class BoardService implements BoardLog {
       maxBytes: options.maxBytes ?? 256 * 1024 * 1024,
     };
     this.store = new BoardStore(prisma, this.options.checkpointEvery);
+    this.commits = new GroupCommit(this.store, prisma, options.groupCommit, (boards) =>
+      metrics.commitBoards.observe(boards),
+    );
     this.runner = new KeyedSerialRunner((boardId, jobs) => this.processGroup(boardId, jobs), 200);
     this.sweeper = setInterval(() => this.evictIdle(), Math.min(this.options.idleMs, 60_000));
     this.sweeper.unref();
@@ -454,7 +461,12 @@ export class BoardService implements BoardLog {
       let written: BoardLock | null = null;
       if (stored.length > 0) {
         const notify = this.announcement(boardId, base.version, state.version);
-        written = await this.store.write(db, boardId, base.version, stored, now, notify, lastWrite);
+        const write = { boardId, fromVersion: base.version, batches: stored, at: now, notify };
+        // Outside a transaction the group may share its statement and commit with other boards'.
+        written =
+          db === this.prisma
+            ? await this.commits.write({ ...write, writtenBy: lastWrite })
+            : await this.store.write(db, boardId, base.version, stored, now, notify, lastWrite);
       }
       return { steps, stored, state, written };
     }).catch((error: unknown) => {

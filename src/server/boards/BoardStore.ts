@@ -187,126 +187,247 @@ export class BoardStore {
     /** Write only if the row still is as this transaction (a BoardLock's) left it. */
     writtenBy?: string | null,
   ): Promise<BoardLock> {
-    // Column arrays for one multi-row INSERT (unnest): one round trip and one statement to plan,
-    // however many commands the group holds.
-    const cols = {
-      version: [] as number[],
-      action: [] as string[],
-      path: [] as string[],
-      props: [] as (string | null)[],
-      parentDefault: [] as (string | null)[],
-      createdId: [] as (string | null)[],
-      actionId: [] as string[],
-      label: [] as (string | null)[],
-      userId: [] as string[],
-      clientId: [] as string[],
-      batchSeq: [] as number[],
-      listId: [] as (string | null)[],
-      itemId: [] as (string | null)[],
-    };
-    let version = fromVersion;
-    for (const { meta, completions } of batches) {
-      for (const c of completions) {
-        version += 1;
-        cols.version.push(version);
-        cols.action.push(c.action);
-        cols.path.push(JSON.stringify(c.path));
-        cols.props.push(c.props === undefined ? null : JSON.stringify(c.props));
-        cols.parentDefault.push(
-          c.parentDefault === undefined ? null : JSON.stringify(c.parentDefault),
-        );
-        cols.createdId.push(c.createdId ?? null);
-        cols.actionId.push(actionOf(c, meta));
-        cols.label.push(c.label ?? null);
-        cols.userId.push(meta.userId);
-        cols.clientId.push(meta.clientId);
-        cols.batchSeq.push(meta.batchSeq);
-        const target = commandTarget(c);
-        cols.listId.push(target.listId);
-        cols.itemId.push(target.itemId);
-      }
-    }
-    // The board's title lives in its document; board.list reads the copy on the board row.
-    const title = lastRootTitle(batches);
-    const entries = entryRows(batches, fromVersion);
-    const flushes = batches.filter((b) => b.outcome !== undefined);
-    // H7: an undo or redo entry switches its target.
-    const switches = entries.filter((e) => e.kind === "undo" || e.kind === "redo");
-    const checkpoints = checkpointsIn(batches, fromVersion, this.checkpointEvery);
-    // The whole group in one statement (one round trip, one plan): the board's new version (only
-    // if still `fromVersion`; everything else is written only then), the command rows (the
-    // (board, version) key refuses any version written twice), the batch outcomes (the key
-    // refuses a client's latest batch recorded twice; an older batch is refused before, F2, by
-    // the outcome read under the board's lock), with each client's older outcomes deleted (only
-    // its latest is ever asked for, F4), the
-    // history entries (H1: an action continued from an earlier flush of the same author only
-    // moves its end), the undone flags an undo or redo switches, the checkpoints the group
-    // crosses, and the notification other instances hear once the transaction commits.
-    const [result] = await db.$queryRaw<{ moved: number; writtenBy: string }[]>`${PREPARED}
+    const [result] = await this.writeBoards(db, [
+      { boardId, fromVersion, batches, at, notify, writtenBy },
+    ]);
+    if (!result) throw new Error(`The write of board ${boardId} was not answered`);
+    if (result instanceof VersionConflict) throw result;
+    return result;
+  }
+
+  /**
+   * Writes the groups of several boards (each board at most once) in one statement: one round
+   * trip, one plan, one commit, whatever the number of boards and commands (group commit across
+   * boards). Each board's part is written only if its row is as that write expects (`write`); the
+   * others are written regardless. Answers each write, in order, with the board's new lock or a
+   * VersionConflict.
+   */
+  async writeBoards(db: Db, writes: BoardWrite[]): Promise<(BoardLock | VersionConflict)[]> {
+    const rows = new WriteColumns(this.checkpointEvery);
+    for (const write of writes) rows.add(write);
+    const { board, command: cmd, outcome, entry, switched, checkpoint, notify } = rows;
+    // The whole group in one statement (one round trip, one plan): each board's new version
+    // (only if still at the write's `fromVersion`; everything else of that board is written only
+    // then), the command rows (the (board, version) key refuses any version written twice), the
+    // batch outcomes (the key refuses a client's latest batch recorded twice; an older batch is
+    // refused before, F2, by the outcome read under the board's lock), with each client's older
+    // outcomes deleted (only its latest is ever asked for, F4), the history entries (H1: an action
+    // continued from an earlier flush of the same author only moves its end), the undone flags an
+    // undo or redo switches, the checkpoints the group crosses, and the notifications other
+    // instances hear once the transaction commits.
+    const moved = await db.$queryRaw<{ id: string; writtenBy: string }[]>`${PREPARED}
       WITH moved AS (
-        UPDATE board SET version = ${version}, title = COALESCE(${title}, title), "updatedAt" = now()
-        WHERE id = ${boardId} AND version = ${fromVersion}
-          AND (${writtenBy ?? null}::text IS NULL OR xmin::text = ${writtenBy ?? null}::text)
-        RETURNING id, xmin::text AS "writtenBy"
+        UPDATE board SET version = w.t, title = COALESCE(w.title, board.title), "updatedAt" = now()
+        FROM unnest(${board.id}::text[], ${board.from}::int[], ${board.to}::int[],
+          ${board.title}::text[], ${board.writtenBy}::text[]) AS w(id, f, t, title, wb)
+        WHERE board.id = w.id AND board.version = w.f
+          AND (w.wb IS NULL OR board.xmin::text = w.wb)
+        RETURNING board.id, board.xmin::text AS "writtenBy"
       ), commands AS (
         INSERT INTO board_command ("boardId", version, action, path, props, "parentDefault",
           "createdId", "actionId", label, "userId", "clientId", "batchSeq", "listId", "itemId")
-        SELECT ${boardId}, v, a, p::jsonb, pr::jsonb, pd::jsonb, ci, ai, l, u, cl, bs, li, ii
-        FROM unnest(${cols.version}::int[], ${cols.action}::text[], ${cols.path}::text[],
-          ${cols.props}::text[], ${cols.parentDefault}::text[], ${cols.createdId}::text[],
-          ${cols.actionId}::text[], ${cols.label}::text[], ${cols.userId}::text[],
-          ${cols.clientId}::text[], ${cols.batchSeq}::int[], ${cols.listId}::text[],
-          ${cols.itemId}::text[])
-          AS t(v, a, p, pr, pd, ci, ai, l, u, cl, bs, li, ii)
-        WHERE EXISTS (SELECT FROM moved)
+        SELECT b, v, a, p::jsonb, pr::jsonb, pd::jsonb, ci, ai, l, u, cl, bs, li, ii
+        FROM unnest(${cmd.boardId}::text[], ${cmd.version}::int[], ${cmd.action}::text[],
+          ${cmd.path}::text[], ${cmd.props}::text[], ${cmd.parentDefault}::text[],
+          ${cmd.createdId}::text[], ${cmd.actionId}::text[], ${cmd.label}::text[],
+          ${cmd.userId}::text[], ${cmd.clientId}::text[], ${cmd.batchSeq}::int[],
+          ${cmd.listId}::text[], ${cmd.itemId}::text[])
+          AS t(b, v, a, p, pr, pd, ci, ai, l, u, cl, bs, li, ii)
+        WHERE b IN (SELECT id FROM moved)
       ), outcomes AS (
         INSERT INTO board_batch ("boardId", "clientId", "batchSeq", outcome)
-        SELECT ${boardId}, c, s, o::jsonb
-        FROM unnest(${flushes.map((b) => b.meta.clientId)}::text[],
-          ${flushes.map((b) => b.meta.batchSeq)}::int[],
-          ${flushes.map((b) => JSON.stringify(b.outcome))}::text[]) AS t(c, s, o)
-        WHERE EXISTS (SELECT FROM moved)
+        SELECT b, c, s, o::jsonb
+        FROM unnest(${outcome.boardId}::text[], ${outcome.clientId}::text[],
+          ${outcome.batchSeq}::int[], ${outcome.outcome}::text[]) AS t(b, c, s, o)
+        WHERE b IN (SELECT id FROM moved)
       ), pruned AS (
         -- A retry only ever concerns a client's latest batch (F4): the older outcomes go.
-        DELETE FROM board_batch b
-        USING unnest(${flushes.map((b) => b.meta.clientId)}::text[],
-          ${flushes.map((b) => b.meta.batchSeq)}::int[]) AS p(c, s)
-        WHERE b."boardId" = ${boardId} AND b."clientId" = p.c AND b."batchSeq" < p.s
-          AND EXISTS (SELECT FROM moved)
+        DELETE FROM board_batch bb
+        USING unnest(${outcome.boardId}::text[], ${outcome.clientId}::text[],
+          ${outcome.batchSeq}::int[]) AS p(b, c, s)
+        WHERE bb."boardId" = p.b AND bb."clientId" = p.c AND bb."batchSeq" < p.s
+          AND p.b IN (SELECT id FROM moved)
       ), entries AS (
         INSERT INTO board_action ("boardId", "actionId", kind, label, "userId", "fromVersion",
           "toVersion", "targetActionId", "createdAt")
-        SELECT ${boardId}, a, k, l, u, f, t, g, ${at.toISOString()}::timestamp(3)
-        FROM unnest(${entries.map((r) => r.actionId)}::text[], ${entries.map((r) => r.kind)}::text[],
-          ${entries.map((r) => r.label)}::text[], ${entries.map((r) => r.userId)}::text[],
-          ${entries.map((r) => r.fromVersion)}::int[], ${entries.map((r) => r.toVersion)}::int[],
-          ${entries.map((r) => r.targetActionId)}::text[]) WITH ORDINALITY AS x(a, k, l, u, f, t, g, n)
-        WHERE EXISTS (SELECT FROM moved)
+        SELECT b, a, k, l, u, f, t, g, at::timestamp(3)
+        FROM unnest(${entry.boardId}::text[], ${entry.actionId}::text[], ${entry.kind}::text[],
+          ${entry.label}::text[], ${entry.userId}::text[], ${entry.fromVersion}::int[],
+          ${entry.toVersion}::int[], ${entry.targetActionId}::text[], ${entry.at}::text[])
+          WITH ORDINALITY AS x(b, a, k, l, u, f, t, g, at, n)
+        WHERE b IN (SELECT id FROM moved)
         ORDER BY n
         ON CONFLICT ("boardId", "actionId") DO UPDATE SET "toVersion" = EXCLUDED."toVersion"
         WHERE board_action."userId" = EXCLUDED."userId" AND board_action.kind = 'edit'
       ), switched AS (
         UPDATE board_action SET undone = s.undone
-        FROM unnest(${switches.map((e) => e.targetActionId)}::text[],
-          ${switches.map((e) => e.kind === "undo")}::boolean[]) AS s(target, undone)
-        WHERE board_action."boardId" = ${boardId} AND board_action."actionId" = s.target
-          AND EXISTS (SELECT FROM moved)
+        FROM unnest(${switched.boardId}::text[], ${switched.target}::text[],
+          ${switched.undone}::boolean[]) AS s(b, target, undone)
+        WHERE board_action."boardId" = s.b AND board_action."actionId" = s.target
+          AND s.b IN (SELECT id FROM moved)
       ), checkpoints AS (
         INSERT INTO board_checkpoint ("boardId", version, document)
-        SELECT ${boardId}, v, d::jsonb
-        FROM unnest(${checkpoints.map((c) => c.version)}::int[],
-          ${checkpoints.map((c) => JSON.stringify(c.document))}::text[]) AS c(v, d)
-        WHERE EXISTS (SELECT FROM moved)
+        SELECT b, v, d::jsonb
+        FROM unnest(${checkpoint.boardId}::text[], ${checkpoint.version}::int[],
+          ${checkpoint.document}::text[]) AS c(b, v, d)
+        WHERE b IN (SELECT id FROM moved)
       ), notified AS (
-        SELECT pg_notify(${notify?.channel ?? null}::text, ${notify?.payload ?? null}::text)
-        FROM moved WHERE ${notify?.channel ?? null}::text IS NOT NULL
+        SELECT pg_notify(ch, pl)
+        FROM unnest(${notify.boardId}::text[], ${notify.channel}::text[],
+          ${notify.payload}::text[]) AS n(b, ch, pl)
+        WHERE b IN (SELECT id FROM moved)
       )
-      SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM notified)::int AS notified,
-        (SELECT "writtenBy" FROM moved) AS "writtenBy"`;
-    if (result?.moved !== 1) {
-      throw new VersionConflict(`Board ${boardId} is no longer at version ${fromVersion}`);
+      SELECT id, "writtenBy", (SELECT count(*) FROM notified)::int AS notified FROM moved`;
+    const written = new Map(moved.map((row) => [row.id, row.writtenBy]));
+    return writes.map(({ boardId, fromVersion }, i) => {
+      const writtenBy = written.get(boardId);
+      if (writtenBy === undefined) {
+        return new VersionConflict(`Board ${boardId} is no longer at version ${fromVersion}`);
+      }
+      return { version: board.to[i] as number, writtenBy };
+    });
+  }
+}
+
+/** One board's group to write (BoardStore.write's arguments). */
+export interface BoardWrite {
+  boardId: string;
+  fromVersion: number;
+  batches: StoredBatch[];
+  /** When the group happened: the time of its history entries. */
+  at?: Date;
+  /** A NOTIFY the transaction carries (delivered when it commits), if any. */
+  notify?: { channel: string; payload: string } | null;
+  /** Write only if the row still is as this transaction (a BoardLock's) left it. */
+  writtenBy?: string | null;
+}
+
+/**
+ * The rows of a statement writing several boards' groups, as column arrays (each row carries its
+ * board's id) for multi-row INSERTs from unnest: one statement to plan, however many boards and
+ * commands.
+ */
+class WriteColumns {
+  readonly board = {
+    id: [] as string[],
+    from: [] as number[],
+    to: [] as number[],
+    title: [] as (string | null)[],
+    writtenBy: [] as (string | null)[],
+  };
+  readonly command = {
+    boardId: [] as string[],
+    version: [] as number[],
+    action: [] as string[],
+    path: [] as string[],
+    props: [] as (string | null)[],
+    parentDefault: [] as (string | null)[],
+    createdId: [] as (string | null)[],
+    actionId: [] as string[],
+    label: [] as (string | null)[],
+    userId: [] as string[],
+    clientId: [] as string[],
+    batchSeq: [] as number[],
+    listId: [] as (string | null)[],
+    itemId: [] as (string | null)[],
+  };
+  readonly outcome = {
+    boardId: [] as string[],
+    clientId: [] as string[],
+    batchSeq: [] as number[],
+    outcome: [] as string[],
+  };
+  readonly entry = {
+    boardId: [] as string[],
+    actionId: [] as string[],
+    kind: [] as string[],
+    label: [] as string[],
+    userId: [] as string[],
+    fromVersion: [] as number[],
+    toVersion: [] as number[],
+    targetActionId: [] as (string | null)[],
+    at: [] as string[],
+  };
+  /** H7: an undo or redo entry switches its target. */
+  readonly switched = { boardId: [] as string[], target: [] as string[], undone: [] as boolean[] };
+  readonly checkpoint = {
+    boardId: [] as string[],
+    version: [] as number[],
+    document: [] as string[],
+  };
+  readonly notify = { boardId: [] as string[], channel: [] as string[], payload: [] as string[] };
+
+  private readonly boards = new Set<string>();
+
+  constructor(private readonly checkpointEvery: number) {}
+
+  add({ boardId, fromVersion, batches, at = new Date(), notify, writtenBy }: BoardWrite) {
+    if (this.boards.has(boardId))
+      throw new Error(`Board ${boardId} is written twice in one statement`);
+    this.boards.add(boardId);
+    let version = fromVersion;
+    const cmd = this.command;
+    for (const { meta, completions } of batches) {
+      for (const c of completions) {
+        version += 1;
+        cmd.boardId.push(boardId);
+        cmd.version.push(version);
+        cmd.action.push(c.action);
+        cmd.path.push(JSON.stringify(c.path));
+        cmd.props.push(c.props === undefined ? null : JSON.stringify(c.props));
+        cmd.parentDefault.push(
+          c.parentDefault === undefined ? null : JSON.stringify(c.parentDefault),
+        );
+        cmd.createdId.push(c.createdId ?? null);
+        cmd.actionId.push(actionOf(c, meta));
+        cmd.label.push(c.label ?? null);
+        cmd.userId.push(meta.userId);
+        cmd.clientId.push(meta.clientId);
+        cmd.batchSeq.push(meta.batchSeq);
+        const target = commandTarget(c);
+        cmd.listId.push(target.listId);
+        cmd.itemId.push(target.itemId);
+      }
     }
-    return { version, writtenBy: result.writtenBy };
+    // The board's title lives in its document; board.list reads the copy on the board row.
+    this.board.id.push(boardId);
+    this.board.from.push(fromVersion);
+    this.board.to.push(version);
+    this.board.title.push(lastRootTitle(batches));
+    this.board.writtenBy.push(writtenBy ?? null);
+    for (const b of batches) {
+      if (b.outcome === undefined) continue;
+      this.outcome.boardId.push(boardId);
+      this.outcome.clientId.push(b.meta.clientId);
+      this.outcome.batchSeq.push(b.meta.batchSeq);
+      this.outcome.outcome.push(JSON.stringify(b.outcome));
+    }
+    for (const e of entryRows(batches, fromVersion)) {
+      this.entry.boardId.push(boardId);
+      this.entry.actionId.push(e.actionId);
+      this.entry.kind.push(e.kind);
+      this.entry.label.push(e.label);
+      this.entry.userId.push(e.userId);
+      this.entry.fromVersion.push(e.fromVersion);
+      this.entry.toVersion.push(e.toVersion);
+      this.entry.targetActionId.push(e.targetActionId);
+      this.entry.at.push(at.toISOString());
+      if (e.kind === "undo" || e.kind === "redo") {
+        this.switched.boardId.push(boardId);
+        this.switched.target.push(e.targetActionId as string);
+        this.switched.undone.push(e.kind === "undo");
+      }
+    }
+    for (const c of checkpointsIn(batches, fromVersion, this.checkpointEvery)) {
+      this.checkpoint.boardId.push(boardId);
+      this.checkpoint.version.push(c.version);
+      this.checkpoint.document.push(JSON.stringify(c.document));
+    }
+    if (notify) {
+      this.notify.boardId.push(boardId);
+      this.notify.channel.push(notify.channel);
+      this.notify.payload.push(notify.payload);
+    }
   }
 }
 

@@ -32,6 +32,12 @@ function createMetrics() {
       buckets: [1, 2, 4, 8, 16, 32, 64, 128],
       registers: [registry],
     }),
+    commitBoards: new Histogram({
+      name: "rewind_commit_boards",
+      help: "Boards written together by one statement and commit (group commit across boards)",
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+      registers: [registry],
+    }),
     refused: new Counter({
       name: "rewind_refused_total",
       help: "Refused commands (reason=command) and refused calls (by tRPC code)",
