@@ -53,8 +53,11 @@ describeEachDatabase("GroupCommit", (db) => {
       await store.createBoard({ ...board, title: "T", ownerId: owner.id });
     return boards;
   };
-  const lists = async (boardId: string) =>
-    Object.keys(((await store.load(boardId))?.document as { lists: object }).lists).sort();
+  const lists = async (boardId: string) => {
+    const loaded = await store.load(boardId);
+    if (!loaded) throw new Error(`no board ${boardId}`);
+    return Object.keys((loaded.document as { lists: object }).lists).sort();
+  };
 
   beforeAll(async () => {
     store = new BoardStore(db().prisma, 5);
