@@ -171,7 +171,10 @@ function summary(label: string, w: Tally, seconds: number, cpuMs: number, rssMb:
   );
 }
 
-/** The server's own view, from /api/metrics: flushes over 50 ms, event loop lag, GC time. */
+/**
+ * The server's own view, from /api/metrics: flushes over 50 ms, boards per group commit, event
+ * loop lag, GC time.
+ */
 async function serverView(url: string): Promise<string> {
   const page = await (await fetch(`${url}/api/metrics`)).text();
   const value = (series: string) =>
@@ -187,8 +190,10 @@ async function serverView(url: string): Promise<string> {
     .split("\n")
     .filter((l) => l.startsWith("nodejs_gc_duration_seconds_sum"))
     .reduce((sum, l) => sum + Number(l.split(" ")[1]), 0);
+  const boardsPerCommit = value("rewind_commit_boards_sum") / value("rewind_commit_boards_count");
   return (
     `${(100 * (1 - fast / count)).toFixed(1)} % of flushes took over 50 ms inside the board server; ` +
+    `${boardsPerCommit.toFixed(1)} boards per commit; ` +
     `event loop lag p99 ${(1000 * value("nodejs_eventloop_lag_p99_seconds")).toFixed(0)} ms, ` +
     `max ${(1000 * value("nodejs_eventloop_lag_max_seconds")).toFixed(0)} ms; GC ${gc.toFixed(1)} s since start`
   );

@@ -22,6 +22,12 @@ const envSchema = z.object({
     .min(10, "must be at least 10")
     .max(100_000, "must be at most 100000")
     .default(500),
+  COMMIT_STATEMENTS: z.coerce
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(100, "must be at most 100")
+    .default(1),
   HOT_BOARDS_MAX: z.coerce
     .number()
     .int("must be a whole number")

@@ -80,6 +80,7 @@ export function getServices(): Promise<Services> {
       checkpointEvery: env().CHECKPOINT_EVERY,
       maxBoards: env().HOT_BOARDS_MAX,
       maxBytes: env().HOT_BOARDS_MAX_MB * 1024 * 1024,
+      groupCommit: { concurrency: env().COMMIT_STATEMENTS },
     }),
   );
   return globalForServices.__rewindServices;

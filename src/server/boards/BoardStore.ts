@@ -198,9 +198,9 @@ export class BoardStore {
   /**
    * Writes the groups of several boards (each board at most once) in one statement: one round
    * trip, one plan, one commit, whatever the number of boards and commands (group commit across
-   * boards). Each board's part is written only if its row is as that write expects (`write`); the
-   * others are written regardless. Answers each write, in order, with the board's new lock or a
-   * VersionConflict.
+   * boards). Each board's part is written only if its row is as that write expects (`write`) and
+   * not held by another transaction (a write never waits for a row lock); the others are written
+   * regardless. Answers each write, in order, with the board's new lock or a VersionConflict.
    */
   async writeBoards(db: Db, writes: BoardWrite[]): Promise<(BoardLock | VersionConflict)[]> {
     const rows = new WriteColumns(this.checkpointEvery);
@@ -216,11 +216,20 @@ export class BoardStore {
     // undo or redo switches, the checkpoints the group crosses, and the notifications other
     // instances hear once the transaction commits.
     const moved = await db.$queryRaw<{ id: string; writtenBy: string }[]>`${PREPARED}
-      WITH moved AS (
-        UPDATE board SET version = w.t, title = COALESCE(w.title, board.title), "updatedAt" = now()
-        FROM unnest(${board.id}::text[], ${board.from}::int[], ${board.to}::int[],
+      WITH w AS (
+        SELECT * FROM unnest(${board.id}::text[], ${board.from}::int[], ${board.to}::int[],
           ${board.title}::text[], ${board.writtenBy}::text[]) AS w(id, f, t, title, wb)
-        WHERE board.id = w.id AND board.version = w.f
+      ), mine AS (
+        -- A row another transaction holds (another instance writing that board right now) is
+        -- skipped, not waited for: its write is refused as a conflict and retried under the
+        -- lock, and the other boards of the statement do not wait.
+        SELECT board.id FROM board JOIN w ON board.id = w.id
+        WHERE board.version = w.f AND (w.wb IS NULL OR board.xmin::text = w.wb)
+        FOR UPDATE OF board SKIP LOCKED
+      ), moved AS (
+        UPDATE board SET version = w.t, title = COALESCE(w.title, board.title), "updatedAt" = now()
+        FROM w
+        WHERE board.id = w.id AND board.id IN (SELECT id FROM mine) AND board.version = w.f
           AND (w.wb IS NULL OR board.xmin::text = w.wb)
         RETURNING board.id, board.xmin::text AS "writtenBy"
       ), commands AS (

@@ -131,4 +131,48 @@ describeEachDatabase("GroupCommit", (db) => {
     expect(await lists("gc-c1")).toEqual(["x"]);
     expect(await lists("gc-c2")).toEqual(["x", "y"]);
   });
+
+  it("a board whose row another transaction holds is refused at once as a conflict; the others do not wait", async ({
+    skip,
+  }) => {
+    if (db().kind !== "postgresql")
+      skip("PGlite has one connection: no other transaction can hold a row");
+    const [free, held] = (await newBoards("gc-d", 2)) as [TestBoard, TestBoard];
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let holding = () => {};
+    const isHeld = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    // Another instance's turn on the second board: its transaction holds the row.
+    const other = db().prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM board WHERE id = ${held.id} FOR UPDATE`;
+      holding();
+      await released;
+    });
+    await isHeld;
+    try {
+      const heldWrite = held.write("x", 1);
+      const results = await Promise.race([
+        store.writeBoards(db().prisma, [free.write("x", 1), heldWrite]),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error("the statement waited for the held row")), 5_000),
+        ),
+      ]);
+      expect(results[0]).toMatchObject({ version: 1 });
+      expect(results[1]).toBeInstanceOf(VersionConflict);
+      expect(await lists(free.id)).toEqual(["x"]);
+      release();
+      await other;
+      // Once the row is free, the same write goes through.
+      await expect(store.writeBoards(db().prisma, [heldWrite])).resolves.toMatchObject([
+        { version: 1 },
+      ]);
+    } finally {
+      release();
+      await other;
+    }
+  });
 });

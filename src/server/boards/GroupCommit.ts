@@ -36,7 +36,7 @@ export class GroupCommit {
     /** Called with the number of boards of each statement (metrics). */
     private readonly onStatement: (boards: number) => void = () => {},
   ) {
-    this.concurrency = options.concurrency ?? 2;
+    this.concurrency = options.concurrency ?? 1;
     this.maxBoards = options.maxBoards ?? 100;
   }
 
