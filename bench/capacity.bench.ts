@@ -3,9 +3,11 @@
 // its board), each making one edit every 2 s (about 500 edits/s), for 60 s after a 10 s warm-up
 // at that rate (printed on its own line). Then the instance's limit: the rate is raised until the
 // p99 flush round trip passes 100 ms (or, when it already does at 500 edits/s, lowered until it
-// holds). Then the same with two instances on one PostgreSQL, each board's clients split across
-// both. Needs `npm run build` and PostgreSQL's server binaries. CAPACITY_SECONDS shortens the main
-// run (default 60); CAPACITY_INSTANCES=1 runs only the one-instance setup;
+// holds). Then the same with two instances on one PostgreSQL: first with each board's clients on
+// one of them (boards routed by id, as SCALING.md plans), then the worst case, each board's
+// clients alternating between the two. Needs `npm run build` and PostgreSQL's server binaries.
+// CAPACITY_SECONDS shortens the main run (default 60); CAPACITY_SETUPS picks setups
+// (default one,routed,alternating);
 // CAPACITY_PROFILE=1 runs only one instance's main run, under `node --cpu-prof`, and prints the
 // server's top functions by self time.
 import { rmSync } from "node:fs";
@@ -26,8 +28,21 @@ const WARMUP_SECONDS = 10;
 const LIMIT_P99_MS = 100;
 const PROFILE = process.env.CAPACITY_PROFILE === "1";
 const PROFILE_DIR = path.resolve(".data/profile-capacity");
-/** Which setups to run: one instance, then two (CAPACITY_INSTANCES=1 runs only the first). */
-const INSTANCES = (process.env.CAPACITY_INSTANCES ?? "1,2").split(",").map(Number);
+/** Instances, and how each board's clients are spread over them. */
+const SETUPS = {
+  one: { instances: 1, label: "One instance" },
+  routed: {
+    instances: 2,
+    label: "Two instances, one PostgreSQL, each board's clients on one of them (routed by board)",
+  },
+  alternating: {
+    instances: 2,
+    label:
+      "Two instances, one PostgreSQL, each board's clients alternating between them (worst case)",
+  },
+} as const;
+type Setup = keyof typeof SETUPS;
+const CHOSEN = (process.env.CAPACITY_SETUPS ?? "one,routed,alternating").split(",") as Setup[];
 
 interface Client {
   api: Api;
@@ -53,25 +68,24 @@ interface Tally {
 const newTally = (): Tally => ({ rtt: [], events: [], errors: 0, edits: 0 });
 
 /** Opens the clients; each event from another client goes into `sink()`'s window. */
-async function connect(urls: string[], sink: () => Tally): Promise<Client[]> {
+async function connect(urls: string[], setup: Setup, sink: () => Tally): Promise<Client[]> {
   const owners = await Promise.all(
     Array.from({ length: BOARDS }, (_, b) => signUp(urls[0] as string, `cap${b}`)),
   );
   const clients: Client[] = [];
   for (let b = 0; b < BOARDS; b++) {
     const cookie = owners[b] as string;
-    const setup = apiClient(urls[0] as string, cookie, "websocket");
+    const owner = apiClient(urls[0] as string, cookie, "websocket");
     // One item per client, which it edits over and over.
     const { boardId } = await createBoardWithItems(
-      setup.api,
+      owner.api,
       `Capacity ${b}`,
       Array.from({ length: CLIENTS_PER_BOARD }, (_, c) => `i${c}`),
     );
-    await setup.close();
+    await owner.close();
     const opened = await Promise.all(
       Array.from({ length: CLIENTS_PER_BOARD }, async (_, c) => {
-        // Each board's clients alternate between the instances.
-        const url = urls[c % urls.length] as string;
+        const url = urls[(setup === "alternating" ? c : b) % urls.length] as string;
         const { api, close } = apiClient(url, cookie, "websocket");
         const client: Client = {
           api,
@@ -200,12 +214,14 @@ async function serverView(url: string): Promise<string> {
 }
 
 /** Main run at the nominal rate, then rising rates until p99 passes the limit. */
-async function measure(label: string, servers: ServerProcess[]) {
+async function measure(setup: Setup, servers: ServerProcess[]) {
+  const { label } = SETUPS[setup];
   const rssIdle = servers.map((s) => s.rssMb());
   let window = newTally();
   const record = () => window;
   const clients = await connect(
     servers.map((s) => s.url),
+    setup,
     record,
   );
   const rssConnected = servers.map((s) => s.rssMb());
@@ -298,7 +314,9 @@ async function main() {
   console.log(`Capacity (node ${process.version}); the clients run in this one process`);
   const cluster = await startPostgresCluster(bin);
   try {
-    for (const count of PROFILE ? [1] : INSTANCES) {
+    for (const setup of PROFILE ? (["one"] as const) : CHOSEN) {
+      const count = SETUPS[setup]?.instances;
+      if (!count) throw new Error(`CAPACITY_SETUPS: no setup ${setup} (one, routed, alternating)`);
       const env = { DATABASE_URL: await createPostgresDatabase(cluster.url) };
       const servers: ServerProcess[] = [];
       for (let i = 0; i < count; i++) {
@@ -323,10 +341,7 @@ async function main() {
         console.log(
           `\n/api/health round trip p50 (the floor): ${percentile(health, 50).toFixed(1)} ms`,
         );
-        const profiled = await measure(
-          count === 1 ? "One instance" : "Two instances, one PostgreSQL",
-          servers,
-        );
+        const profiled = await measure(setup, servers);
         for (const server of servers) await server.stop();
         if (profiled) printTopSelfTime(PROFILE_DIR, profiled);
       } finally {
