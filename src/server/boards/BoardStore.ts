@@ -216,21 +216,17 @@ export class BoardStore {
     // undo or redo switches, the checkpoints the group crosses, and the notifications other
     // instances hear once the transaction commits.
     const moved = await db.$queryRaw<{ id: string; writtenBy: string }[]>`${PREPARED}
-      WITH w AS (
-        SELECT * FROM unnest(${board.id}::text[], ${board.from}::int[], ${board.to}::int[],
-          ${board.title}::text[], ${board.writtenBy}::text[]) AS w(id, f, t, title, wb)
-      ), mine AS (
-        -- A row another transaction holds (another instance writing that board right now) is
-        -- skipped, not waited for: its write is refused as a conflict and retried under the
-        -- lock, and the other boards of the statement do not wait.
-        SELECT board.id FROM board JOIN w ON board.id = w.id
-        WHERE board.version = w.f AND (w.wb IS NULL OR board.xmin::text = w.wb)
-        FOR UPDATE OF board SKIP LOCKED
-      ), moved AS (
+      WITH moved AS (
         UPDATE board SET version = w.t, title = COALESCE(w.title, board.title), "updatedAt" = now()
-        FROM w
-        WHERE board.id = w.id AND board.id IN (SELECT id FROM mine) AND board.version = w.f
+        FROM unnest(${board.id}::text[], ${board.from}::int[], ${board.to}::int[],
+          ${board.title}::text[], ${board.writtenBy}::text[]) AS w(id, f, t, title, wb)
+        WHERE board.id = w.id AND board.version = w.f
           AND (w.wb IS NULL OR board.xmin::text = w.wb)
+          -- A row another transaction holds (another instance writing that board right now) is
+          -- skipped, not waited for: its write is refused as a conflict and retried under the
+          -- lock, and the other boards of the statement do not wait.
+          AND board.id IN (SELECT id FROM board WHERE id = ANY(${board.id}::text[])
+            FOR UPDATE SKIP LOCKED)
         RETURNING board.id, board.xmin::text AS "writtenBy"
       ), commands AS (
         INSERT INTO board_command ("boardId", version, action, path, props, "parentDefault",
