@@ -36,7 +36,12 @@ export interface ServicesOptions extends BoardServiceOptions {
 export function createServices(db: Database, options: ServicesOptions = {}): Services {
   const { events: given, presence: presenceOptions, ...boardOptions } = options;
   const events = given ?? defaultEvents(db);
-  const boards = new BoardService(db.prisma, events, boardOptions);
+  const boards = new BoardService(db.prisma, events, {
+    ...boardOptions,
+    // PGlite runs in this process: there is no round trip or wakeup for boards to share, and a
+    // statement of several boards measured slower there than one per board.
+    groupCommit: db.kind === "pglite" ? { maxBoards: 1 } : boardOptions.groupCommit,
+  });
   const broadcast = new BoardBroadcast(events, (boardId, from, to) =>
     boards.changesSince(boardId, from, to),
   );

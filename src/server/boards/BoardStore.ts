@@ -187,12 +187,78 @@ export class BoardStore {
     /** Write only if the row still is as this transaction (a BoardLock's) left it. */
     writtenBy?: string | null,
   ): Promise<BoardLock> {
-    const [result] = await this.writeBoards(db, [
-      { boardId, fromVersion, batches, at, notify, writtenBy },
-    ]);
-    if (!result) throw new Error(`The write of board ${boardId} was not answered`);
-    if (result instanceof VersionConflict) throw result;
-    return result;
+    const rows = new WriteColumns(this.checkpointEvery);
+    rows.add({ boardId, fromVersion, batches, at, notify, writtenBy });
+    const { board, command: cmd, outcome, entry, switched, checkpoint } = rows;
+    // One board alone: the statement of writeBoards with the board's id and time as parameters,
+    // each part gated on the one row moving (cheaper to run than the multi-board form, in PGlite
+    // measurably so). It may wait for the row's lock: the transaction that holds it is, nearly
+    // always, another instance's turn, and the write is then refused by its `writtenBy`.
+    const [result] = await db.$queryRaw<{ moved: number; writtenBy: string }[]>`${PREPARED}
+      WITH moved AS (
+        UPDATE board SET version = ${board.to[0]}, title = COALESCE(${board.title[0]}, title), "updatedAt" = now()
+        WHERE id = ${boardId} AND version = ${fromVersion}
+          AND (${writtenBy ?? null}::text IS NULL OR xmin::text = ${writtenBy ?? null}::text)
+        RETURNING id, xmin::text AS "writtenBy"
+      ), commands AS (
+        INSERT INTO board_command ("boardId", version, action, path, props, "parentDefault",
+          "createdId", "actionId", label, "userId", "clientId", "batchSeq", "listId", "itemId")
+        SELECT ${boardId}, v, a, p::jsonb, pr::jsonb, pd::jsonb, ci, ai, l, u, cl, bs, li, ii
+        FROM unnest(${cmd.version}::int[], ${cmd.action}::text[], ${cmd.path}::text[],
+          ${cmd.props}::text[], ${cmd.parentDefault}::text[], ${cmd.createdId}::text[],
+          ${cmd.actionId}::text[], ${cmd.label}::text[], ${cmd.userId}::text[],
+          ${cmd.clientId}::text[], ${cmd.batchSeq}::int[], ${cmd.listId}::text[],
+          ${cmd.itemId}::text[])
+          AS t(v, a, p, pr, pd, ci, ai, l, u, cl, bs, li, ii)
+        WHERE EXISTS (SELECT FROM moved)
+      ), outcomes AS (
+        INSERT INTO board_batch ("boardId", "clientId", "batchSeq", outcome)
+        SELECT ${boardId}, c, s, o::jsonb
+        FROM unnest(${outcome.clientId}::text[],
+          ${outcome.batchSeq}::int[],
+          ${outcome.outcome}::text[]) AS t(c, s, o)
+        WHERE EXISTS (SELECT FROM moved)
+      ), pruned AS (
+        -- A retry only ever concerns a client's latest batch (F4): the older outcomes go.
+        DELETE FROM board_batch b
+        USING unnest(${outcome.clientId}::text[],
+          ${outcome.batchSeq}::int[]) AS p(c, s)
+        WHERE b."boardId" = ${boardId} AND b."clientId" = p.c AND b."batchSeq" < p.s
+          AND EXISTS (SELECT FROM moved)
+      ), entries AS (
+        INSERT INTO board_action ("boardId", "actionId", kind, label, "userId", "fromVersion",
+          "toVersion", "targetActionId", "createdAt")
+        SELECT ${boardId}, a, k, l, u, f, t, g, ${at.toISOString()}::timestamp(3)
+        FROM unnest(${entry.actionId}::text[], ${entry.kind}::text[],
+          ${entry.label}::text[], ${entry.userId}::text[],
+          ${entry.fromVersion}::int[], ${entry.toVersion}::int[],
+          ${entry.targetActionId}::text[]) WITH ORDINALITY AS x(a, k, l, u, f, t, g, n)
+        WHERE EXISTS (SELECT FROM moved)
+        ORDER BY n
+        ON CONFLICT ("boardId", "actionId") DO UPDATE SET "toVersion" = EXCLUDED."toVersion"
+        WHERE board_action."userId" = EXCLUDED."userId" AND board_action.kind = 'edit'
+      ), switched AS (
+        UPDATE board_action SET undone = s.undone
+        FROM unnest(${switched.target}::text[],
+          ${switched.undone}::boolean[]) AS s(target, undone)
+        WHERE board_action."boardId" = ${boardId} AND board_action."actionId" = s.target
+          AND EXISTS (SELECT FROM moved)
+      ), checkpoints AS (
+        INSERT INTO board_checkpoint ("boardId", version, document)
+        SELECT ${boardId}, v, d::jsonb
+        FROM unnest(${checkpoint.version}::int[],
+          ${checkpoint.document}::text[]) AS c(v, d)
+        WHERE EXISTS (SELECT FROM moved)
+      ), notified AS (
+        SELECT pg_notify(${notify?.channel ?? null}::text, ${notify?.payload ?? null}::text)
+        FROM moved WHERE ${notify?.channel ?? null}::text IS NOT NULL
+      )
+      SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM notified)::int AS notified,
+        (SELECT "writtenBy" FROM moved) AS "writtenBy"`;
+    if (result?.moved !== 1) {
+      throw new VersionConflict(`Board ${boardId} is no longer at version ${fromVersion}`);
+    }
+    return { version: board.to[0] as number, writtenBy: result.writtenBy };
   }
 
   /**
