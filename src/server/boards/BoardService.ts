@@ -461,11 +461,17 @@ export class BoardService implements BoardLog {
       let written: BoardLock | null = null;
       if (stored.length > 0) {
         const notify = this.announcement(boardId, base.version, state.version);
-        const write = { boardId, fromVersion: base.version, batches: stored, at: now, notify };
         // Outside a transaction the group may share its statement and commit with other boards'.
         written =
           db === this.prisma
-            ? await this.commits.write({ ...write, writtenBy: lastWrite })
+            ? await this.commits.write({
+                boardId,
+                fromVersion: base.version,
+                batches: stored,
+                at: now,
+                notify,
+                writtenBy: lastWrite,
+              })
             : await this.store.write(db, boardId, base.version, stored, now, notify, lastWrite);
       }
       return { steps, stored, state, written };
