@@ -65,3 +65,38 @@ describe("compareBoards", () => {
     expect(compareBoards(after, after)).toEqual([]);
   });
 });
+
+describe("compare: card fields and labels", () => {
+  it("reports cards whose fields changed, and labels added, renamed and removed", () => {
+    const one = (item: object, labels: BoardDoc["labels"]): BoardDoc => ({
+      title: "P",
+      labels,
+      lists: { l: { title: "L", items: { i: { text: "Launch", done: false, ...item } } } },
+    });
+    const changes = compareBoards(
+      one({ due: null }, { a: { name: "A", color: "red" }, b: { name: "B", color: "red" } }),
+      one(
+        { due: "2026-12-12", labels: ["a"], assignees: ["bob"], description: "" },
+        { a: { name: "A2", color: "red" }, c: { name: "C", color: "blue" } },
+      ),
+    );
+    expect(changes).toEqual([
+      { kind: "label-changed", labelId: "a", from: "A", to: "A2" },
+      { kind: "label-added", labelId: "c", name: "C" },
+      { kind: "label-removed", labelId: "b", name: "B" },
+      {
+        kind: "item-fields",
+        listId: "l",
+        itemId: "i",
+        text: "Launch",
+        fields: ["due", "assignees", "labels"],
+      },
+    ]);
+    expect(changes.map(describeChange)).toEqual([
+      "Renamed the label “A” to “A2”",
+      "Created the label “C”",
+      "Deleted the label “B”",
+      "Changed the due date, assignees and labels of “Launch”",
+    ]);
+  });
+});

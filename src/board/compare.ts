@@ -10,7 +10,28 @@ export type BoardChange =
   | { kind: "item-changed"; listId: string; itemId: string; from: string; to: string }
   | { kind: "item-checked"; listId: string; itemId: string; text: string }
   | { kind: "item-unchecked"; listId: string; itemId: string; text: string }
-  | { kind: "item-moved"; listId: string; itemId: string; text: string; list: string };
+  | { kind: "item-moved"; listId: string; itemId: string; text: string; list: string }
+  | { kind: "item-fields"; listId: string; itemId: string; text: string; fields: ItemField[] }
+  | { kind: "label-added"; labelId: string; name: string }
+  | { kind: "label-removed"; labelId: string; name: string }
+  | { kind: "label-changed"; labelId: string; from: string; to: string };
+
+/** The fields of a card beyond its text, done state and place. */
+export const ITEM_FIELDS = ["description", "due", "assignees", "labels"] as const;
+export type ItemField = (typeof ITEM_FIELDS)[number];
+
+const FIELD_NAMES: Record<ItemField, string> = {
+  description: "description",
+  due: "due date",
+  assignees: "assignees",
+  labels: "labels",
+};
+
+/** Whether an item's `field` differs between two versions (unset and empty are the same). */
+function fieldChanged(before: ItemNode, after: ItemNode, field: ItemField): boolean {
+  const empty = field === "description" ? "" : field === "due" ? null : [];
+  return JSON.stringify(before[field] ?? empty) !== JSON.stringify(after[field] ?? empty);
+}
 
 const items = (list: ListNode | undefined): Record<string, ItemNode> => list?.items ?? {};
 
@@ -24,8 +45,8 @@ function itemsByList(board: BoardDoc) {
 }
 
 /**
- * What differs from `before` to `after`: lists added, removed and renamed; items added, removed,
- * changed, checked or unchecked, and moved to another list. Each change names its list as it is
+ * What differs from `before` to `after`: lists and labels added, removed and renamed; items added,
+ * removed, changed, checked or unchecked, moved to another list, and their other fields changed. Each change names its list as it is
  * in `after` (as it was, when the list is gone). Cost follows the boards' size.
  */
 export function compareBoards(before: BoardDoc, after: BoardDoc): BoardChange[] {
@@ -39,6 +60,17 @@ export function compareBoards(before: BoardDoc, after: BoardDoc): BoardChange[] 
   }
   for (const [listId, list] of Object.entries(before.lists)) {
     if (!after.lists[listId]) changes.push({ kind: "list-removed", listId, title: list.title });
+  }
+  for (const [labelId, label] of Object.entries(after.labels ?? {})) {
+    const old = before.labels?.[labelId];
+    if (!old) changes.push({ kind: "label-added", labelId, name: label.name });
+    else if (old.name !== label.name || old.color !== label.color) {
+      changes.push({ kind: "label-changed", labelId, from: old.name, to: label.name });
+    }
+  }
+  for (const [labelId, label] of Object.entries(before.labels ?? {})) {
+    if (!after.labels?.[labelId])
+      changes.push({ kind: "label-removed", labelId, name: label.name });
   }
   const was = itemsByList(before);
   const now = itemsByList(after);
@@ -58,6 +90,10 @@ export function compareBoards(before: BoardDoc, after: BoardDoc): BoardChange[] 
     if (Boolean(old.item.done) !== Boolean(item.done)) {
       const kind = item.done ? "item-checked" : "item-unchecked";
       changes.push({ kind, listId, itemId, text: item.text });
+    }
+    const fields = ITEM_FIELDS.filter((field) => fieldChanged(old.item, item, field));
+    if (fields.length > 0) {
+      changes.push({ kind: "item-fields", listId, itemId, text: item.text, fields });
     }
   }
   for (const [itemId, { listId, item }] of was) {
@@ -89,5 +125,21 @@ export function describeChange(change: BoardChange): string {
       return `Unchecked “${change.text}”`;
     case "item-moved":
       return `Moved “${change.text}” to ${change.list}`;
+    case "item-fields": {
+      const names = change.fields.map((field) => FIELD_NAMES[field]);
+      const list =
+        names.length <= 1
+          ? (names[0] ?? "")
+          : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+      return `Changed the ${list} of “${change.text}”`;
+    }
+    case "label-added":
+      return `Created the label “${change.name}”`;
+    case "label-removed":
+      return `Deleted the label “${change.name}”`;
+    case "label-changed":
+      return change.from === change.to
+        ? `Recoloured the label “${change.to}”`
+        : `Renamed the label “${change.from}” to “${change.to}”`;
   }
 }

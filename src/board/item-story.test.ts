@@ -161,3 +161,103 @@ describe("planItemRestore", () => {
     expect(planListRestore(past, past, "A", 3)).toMatchObject({ ok: false });
   });
 });
+
+describe("the story and restore of every field", () => {
+  const set = (props: Record<string, unknown>) =>
+    ({ action: "update", path: ["lists", "L", "items", "I"], props }) as Command;
+
+  it("follows description, due date, assignees and labels through the item's commands", () => {
+    const log = logOf([
+      create("L", "I", "Launch"),
+      set({ due: "2026-12-12", assignees: ["bob"] }),
+      set({ labels: ["urgent"], description: "Ship it" }),
+      set({ due: null }),
+    ]);
+    const steps = itemSteps("I", log);
+    expect(steps.map((step) => step.after)).toEqual([
+      { listId: "L", text: "Launch", done: false, order: "a0" },
+      {
+        listId: "L",
+        text: "Launch",
+        done: false,
+        order: "a0",
+        due: "2026-12-12",
+        assignees: ["bob"],
+      },
+      {
+        listId: "L",
+        text: "Launch",
+        done: false,
+        order: "a0",
+        due: "2026-12-12",
+        assignees: ["bob"],
+        labels: ["urgent"],
+        description: "Ship it",
+      },
+      {
+        listId: "L",
+        text: "Launch",
+        done: false,
+        order: "a0",
+        due: null,
+        assignees: ["bob"],
+        labels: ["urgent"],
+        description: "Ship it",
+      },
+    ]);
+  });
+
+  it("restores every field; a label deleted since is left off and said; a former member stays", () => {
+    const past: BoardDoc = {
+      title: "Plan",
+      labels: { urgent: { name: "Urgent", color: "red" }, bug: { name: "Bug", color: "green" } },
+      lists: {
+        L: {
+          title: "To do",
+          items: {
+            I: {
+              text: "Launch",
+              done: false,
+              order: "a0",
+              description: "Ship it",
+              due: "2026-12-12",
+              assignees: ["gone", "bob"],
+              labels: ["urgent", "bug"],
+            },
+          },
+        },
+      },
+    };
+    const now: BoardDoc = {
+      title: "Plan",
+      labels: { urgent: { name: "Urgent", color: "red" } },
+      lists: { L: { title: "To do", items: { I: { text: "Launch", done: false, order: "a0" } } } },
+    };
+    const plan = planItemRestore(now, past, "I", 7);
+    expect(plan).toEqual({
+      ok: true,
+      label: "Restore “Launch”",
+      notice: "The label “Bug” no longer exists: left off “Launch”",
+      commands: [
+        {
+          action: "update",
+          path: ["lists", "L", "items", "I"],
+          props: {
+            description: "Ship it",
+            due: "2026-12-12",
+            assignees: ["gone", "bob"],
+            labels: ["urgent"],
+          },
+        },
+      ],
+    });
+    // And back: fields set since are cleared.
+    const back = planItemRestore(past, now, "I", 3);
+    expect(back.ok && back.commands[0]?.props).toEqual({
+      description: "",
+      due: null,
+      assignees: [],
+      labels: [],
+    });
+  });
+});

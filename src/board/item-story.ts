@@ -1,12 +1,19 @@
 import type { Command } from "@/sync";
 
-/** An item as its history shows it: where it is and what it says. */
+/** An item as its history shows it: where it is, what it says, and its fields. */
 export interface ItemState {
   listId: string;
   text: string;
   done: boolean;
   order?: string;
+  description?: string;
+  due?: string | null;
+  assignees?: string[];
+  labels?: string[];
 }
+
+const strings = (value: unknown): string[] | undefined =>
+  Array.isArray(value) && value.every((v) => typeof v === "string") ? [...value] : undefined;
 
 /** A stored command with where it sits in the log and what it targets. */
 export interface LoggedTarget {
@@ -34,6 +41,12 @@ function stateOf(listId: string, node: Record<string, unknown>, base?: ItemState
   if (typeof node.text === "string") state.text = node.text;
   if (typeof node.done === "boolean") state.done = node.done;
   if (typeof node.order === "string") state.order = node.order;
+  if (typeof node.description === "string") state.description = node.description;
+  if (typeof node.due === "string" || node.due === null) state.due = node.due;
+  const assignees = strings(node.assignees);
+  if (assignees) state.assignees = assignees;
+  const labels = strings(node.labels);
+  if (labels) state.labels = labels;
   return state;
 }
 

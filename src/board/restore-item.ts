@@ -1,4 +1,5 @@
 import type { Command, JsonObject } from "@/sync";
+import { ITEM_FIELDS } from "./compare";
 import { ordered } from "./order";
 import { boardPath } from "./paths";
 import type { BoardDoc, ItemNode } from "./schema";
@@ -23,10 +24,11 @@ export type ItemRestorePlan =
   | { ok: false; code: "NOT_FOUND" | "PRECONDITION_FAILED"; message: string };
 
 /**
- * The commands that bring item `itemId` back to how it was in `past` (its text, done state, list
- * and order) on the board as it is `now`: an update when it is still in that list, else it is
+ * The commands that bring item `itemId` back to how it was in `past` (its text, done state, list,
+ * order, description, due date, assignees and labels) on the board as it is `now`: an update when it is still in that list, else it is
  * taken from where it is and created again there, with its id. When that list is gone, the item
- * goes to the first list instead, and `notice` says so.
+ * goes to the first list instead, and `notice` says so; so it does for labels deleted since, which
+ * are left off.
  */
 export function planItemRestore(
   now: BoardDoc,
@@ -42,7 +44,7 @@ export function planItemRestore(
       message: `This board had no item ${itemId} at version ${version}`,
     };
   }
-  const { item } = was;
+  let { item } = was;
   let listId = was.listId;
   let notice: string | undefined;
   if (!now.lists[listId]) {
@@ -57,6 +59,14 @@ export function planItemRestore(
     notice = `The list ${quote(past.lists[listId]?.title ?? "")} no longer exists: ${quote(item.text)} was restored into ${quote(first[1].title)}`;
     listId = first[0];
   }
+  // Labels deleted since are left off (an assignee who left the board stays, a former member).
+  if (item.labels?.some((id) => !now.labels?.[id])) {
+    const gone = item.labels.filter((id) => !now.labels?.[id]);
+    const names = gone.map((id) => quote(past.labels?.[id]?.name ?? "")).join(", ");
+    const left = `${gone.length === 1 ? "The label" : "The labels"} ${names} no longer ${gone.length === 1 ? "exists" : "exist"}: left off ${quote(item.text)}`;
+    notice = notice ? `${notice}. ${left}` : left;
+    item = { ...item, labels: item.labels.filter((id) => now.labels?.[id]) };
+  }
   const label = `Restore ${quote(item.text)}`;
   const is = findItem(now, itemId);
   if (is && is.listId === listId) {
@@ -64,6 +74,13 @@ export function planItemRestore(
     if (is.item.text !== item.text) props.text = item.text;
     if (is.item.done !== item.done) props.done = item.done;
     if (item.order !== undefined && is.item.order !== item.order) props.order = item.order;
+    for (const field of ITEM_FIELDS) {
+      const empty = field === "description" ? "" : field === "due" ? null : [];
+      const was = item[field] ?? empty;
+      if (JSON.stringify(is.item[field] ?? empty) !== JSON.stringify(was)) {
+        props[field] = structuredClone(was) as JsonObject[string];
+      }
+    }
     if (Object.keys(props).length === 0) {
       return {
         ok: false,

@@ -22,6 +22,8 @@ export function commandTarget(command: Command): CommandTarget {
   const created = command.action === "create" ? (command.createdId ?? null) : null;
   switch (place.kind) {
     case "board":
+    case "labels":
+    case "label":
       return NONE;
     case "lists":
       return { listId: created, itemId: null };

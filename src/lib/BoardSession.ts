@@ -453,6 +453,9 @@ function describePlace(path: readonly string[]): string {
     case "items": // an item added to a list
     case "list":
       return "a list";
+    case "labels":
+    case "label":
+      return "a label";
     default:
       return "the board";
   }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Doc } from "@/sync";
-import { type DescribedEntry, describeEntry, relativeTime } from "./describe-entry";
+import { asBoard } from "@/board";
+import { boardNames } from "@/board/names";
+import type { Command, Doc } from "@/sync";
+import { type DescribedEntry, describeEntry, labelNamesIn, relativeTime } from "./describe-entry";
 
 const board: Doc = {
   title: "Week",
@@ -81,5 +83,100 @@ describe("timeline descriptions", () => {
     expect(relativeTime(new Date("2026-11-21T11:59:50Z"), now)).toBe("just now");
     expect(relativeTime(new Date("2026-11-21T11:55:00Z"), now)).toBe("5 minutes ago");
     expect(relativeTime(new Date("2026-11-20T12:00:00Z"), now)).toBe("yesterday");
+  });
+});
+
+describe("timeline sentences for card fields and labels", () => {
+  const plan: Doc = {
+    title: "Plan",
+    labels: { urgent: { name: "Urgent", color: "red" } },
+    lists: {
+      todo: { title: "To do", items: { launch: { text: "Launch", done: false } } },
+      doing: { title: "Doing", items: {} },
+    },
+  };
+  const launch = { listId: "todo", text: "Launch", done: false };
+  const names = boardNames(asBoard(plan), new Map([["bob", "Bob"]]));
+  const say = (over: Partial<DescribedEntry>) =>
+    describeEntry(entry({ label: "Edit card", ...over }), plan, undefined, names);
+  const set = (props: Record<string, unknown>) =>
+    ({ action: "update", path: ["lists", "todo", "items", "launch"], props }) as Command;
+
+  it("uses the item before and after when the server sends them", () => {
+    expect(
+      say({
+        commands: [set({ assignees: ["bob"] })],
+        item: { before: launch, after: { ...launch, assignees: ["bob"] } },
+      }),
+    ).toBe("Ada assigned Bob to “Launch”");
+    expect(
+      say({
+        commands: [set({ labels: [] })],
+        item: { before: { ...launch, labels: ["urgent"] }, after: { ...launch, labels: [] } },
+      }),
+    ).toBe("Ada removed the label “Urgent” from “Launch”");
+  });
+
+  it("falls back on the commands alone", () => {
+    expect(say({ commands: [set({ due: "2026-12-12" })] })).toBe(
+      "Ada set the due date of “Launch” to 12 Dec 2026",
+    );
+    expect(say({ commands: [set({ due: null })] })).toBe("Ada cleared the due date of “Launch”");
+    expect(say({ commands: [set({ description: "x" })] })).toBe(
+      "Ada edited the description of “Launch”",
+    );
+    expect(
+      say({
+        commands: [
+          { action: "delete", path: ["lists", "todo", "items", "launch"] },
+          {
+            action: "create",
+            path: ["lists", "doing", "items"],
+            createdId: "launch",
+            props: { text: "Launch" },
+          },
+        ],
+      }),
+    ).toBe("Ada moved “Launch” to Doing");
+  });
+
+  it("describes labels created, renamed, recoloured and deleted", () => {
+    expect(
+      say({
+        commands: [
+          {
+            action: "create",
+            path: ["labels"],
+            createdId: "u2",
+            props: { name: "Bug", color: "red" },
+          },
+        ],
+      }),
+    ).toBe("Ada created the label “Bug”");
+    expect(say({ commands: [{ action: "delete", path: ["labels", "urgent"] }] })).toBe(
+      "Ada deleted the label “Urgent”",
+    );
+    expect(
+      say({
+        commands: [{ action: "update", path: ["labels", "urgent"], props: { color: "blue" } }],
+      }),
+    ).toBe("Ada changed the colour of the label “Urgent” to blue");
+    // A label deleted since is named from the timeline's own commands.
+    const created = entry({
+      commands: [
+        {
+          action: "create",
+          path: ["labels"],
+          createdId: "gone",
+          props: { name: "Old", color: "red" },
+        },
+      ],
+    });
+    const deleted = entry({ commands: [{ action: "delete", path: ["labels", "gone"] }] });
+    const known = labelNamesIn([deleted, created]);
+    expect(known.get("gone")).toBe("Old");
+    expect(
+      describeEntry(deleted, plan, undefined, boardNames(asBoard(plan), new Map(), known)),
+    ).toBe("Ada deleted the label “Old”");
   });
 });

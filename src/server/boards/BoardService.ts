@@ -22,7 +22,7 @@ import type { AppendedEntry, BoardLog, EntryPlanner } from "./entries";
 import { BoardNotFound, HistoryRefused } from "./errors";
 import { GroupCommit, type GroupCommitOptions } from "./GroupCommit";
 import { KeyedSerialRunner } from "./KeyedSerialRunner";
-import { boardRules } from "./rules";
+import { assigneesOf, boardRules } from "./rules";
 
 /** A board's state at a version, as this instance last knew it. */
 interface BoardState {
@@ -67,6 +67,8 @@ interface FlushJob {
   kind: "flush";
   request: FlushRequest;
   userId: string;
+  /** The board's members among those the flush assigns (read only when it assigns someone). */
+  members?: ReadonlySet<string>;
 }
 
 interface EntryJob {
@@ -163,7 +165,8 @@ export class BoardService implements BoardLog {
   /** Applies a flush (once per clientId and batchSeq) and answers it. Throws ProtocolError. */
   async flush(boardId: string, request: FlushRequest, userId: string): Promise<FlushResponse> {
     const stopTimer = metrics.flushSeconds.startTimer();
-    const result = await this.runner.submit(boardId, { kind: "flush", request, userId });
+    const members = await this.membersAmong(boardId, request.commands);
+    const result = await this.runner.submit(boardId, { kind: "flush", request, userId, members });
     stopTimer();
     if (!result.ok) throw result.error;
     if (!("response" in result)) throw new Error("A flush was answered with an entry");
@@ -239,6 +242,23 @@ export class BoardService implements BoardLog {
   }
 
   // ---- internals --------------------------------------------------------------------------------
+
+  /**
+   * Which of the users `commands` assign are members of the board, read from the database (so a
+   * removal on any instance counts at once); undefined, without a query, when they assign no one.
+   */
+  private async membersAmong(
+    boardId: string,
+    commands: readonly Command[],
+  ): Promise<ReadonlySet<string> | undefined> {
+    const wanted = new Set(commands.flatMap(assigneesOf));
+    if (wanted.size === 0) return undefined;
+    const rows = await this.prisma.boardMember.findMany({
+      where: { boardId, userId: { in: [...wanted] } },
+      select: { userId: true },
+    });
+    return new Set(rows.map((row) => row.userId));
+  }
 
   private async runtime(boardId: string): Promise<BoardRuntime> {
     let runtime = this.runtimes.get(boardId);
@@ -431,8 +451,8 @@ export class BoardService implements BoardLog {
       const steps: Step[] = [];
       const stored: StoredBatch[] = [];
       let state = base;
-      for (const { request, userId } of jobs) {
-        const context = { userId, now, itemCount: state.itemCount };
+      for (const { request, userId, members } of jobs) {
+        const context = { userId, now, itemCount: state.itemCount, members };
         let step: FlushStep;
         try {
           step = applyFlush(state, known.get(request.clientId), request, {

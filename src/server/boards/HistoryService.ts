@@ -32,20 +32,26 @@ export class HistoryService {
     const page = await this.store.page(boardId, options);
     return {
       nextCursor: page.nextCursor,
-      entries: page.entries.map((row) => ({
-        ...toEntry(row, { id: row.userId, name: row.userName }),
-        commands: row.commands,
-      })),
+      entries: await this.items.withItemChanges(
+        boardId,
+        page.entries.map((row) => ({
+          ...toEntry(row, { id: row.userId, name: row.userName }),
+          commands: row.commands,
+        })),
+      ),
     };
   }
 
   /** Entries ending in `from + 1 .. to` (new, or continued since), oldest first: what an open timeline is sent. */
   async since(boardId: string, from: number, to: number): Promise<HistoryEntry[]> {
     const rows = await this.store.since(boardId, from, to);
-    return rows.map((row) => ({
-      ...toEntry(row, { id: row.userId, name: row.userName }),
-      commands: row.commands,
-    }));
+    return this.items.withItemChanges(
+      boardId,
+      rows.map((row) => ({
+        ...toEntry(row, { id: row.userId, name: row.userName }),
+        commands: row.commands,
+      })),
+    );
   }
 
   /** H11: the board as it was at `version`. */

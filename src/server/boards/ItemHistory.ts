@@ -1,4 +1,4 @@
-import { asBoard } from "@/board";
+import { asBoard, commandTarget } from "@/board";
 import { type ItemState, itemChangesByEntry, itemSteps, listTitleAt } from "@/board/item-story";
 import { findItem } from "@/board/restore-item";
 import type { Command } from "@/sync";
@@ -82,6 +82,30 @@ export class ItemHistory {
       })),
       nextCursor: records.length > options.limit ? String(page.at(-1)?.seq) : null,
     };
+  }
+
+  /**
+   * `entries` with, for each that changed exactly one item, that item just before and after it
+   * (`item`), so the timeline can say what changed in it (who was assigned, which label went).
+   * One read of those items' own commands: cost follows them, not the board's history.
+   */
+  async withItemChanges(boardId: string, entries: HistoryEntry[]): Promise<HistoryEntry[]> {
+    const single = new Map<HistoryEntry, string>();
+    for (const entry of entries) {
+      if (entry.kind !== "edit") continue;
+      const ids = new Set(entry.commands.map((command) => commandTarget(command).itemId));
+      const [only] = ids;
+      if (ids.size === 1 && typeof only === "string") single.set(entry, only);
+    }
+    if (single.size === 0) return entries;
+    const itemIds = [...new Set(single.values())];
+    const log = await this.store.itemLog(boardId, itemIds);
+    const changes = new Map(itemIds.map((id) => [id, itemChangesByEntry(itemSteps(id, log))]));
+    return entries.map((entry) => {
+      const itemId = single.get(entry);
+      const item = itemId ? changes.get(itemId)?.get(entry.actionId) : undefined;
+      return item ? { ...entry, item } : entry;
+    });
   }
 
   /**

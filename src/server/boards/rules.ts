@@ -4,9 +4,13 @@ import {
   boardPath,
   boardProps,
   itemProps,
+  LABELS_FULL_MESSAGE,
+  labelProps,
   listProps,
+  NOT_MEMBERS_MESSAGE,
   placeOf,
   propsProblem,
+  UNKNOWN_LABELS_MESSAGE,
 } from "@/board";
 import type { Command, Doc, Interceptor, InterceptorContext, JsonObject, JsonValue } from "@/sync";
 import { isPlainObject } from "@/sync";
@@ -16,6 +20,11 @@ export interface BoardRuleContext extends InterceptorContext {
   now: Date;
   /** Items on the board; kept up to date by the rules as commands are accepted. */
   itemCount: number;
+  /**
+   * The board's members among the users the flush assigns, read when it is applied (absent when
+   * the flush assigns no one: then any new assignee is refused).
+   */
+  members?: ReadonlySet<string>;
 }
 
 function node(document: Doc, path: readonly string[]): JsonObject | undefined {
@@ -30,10 +39,63 @@ function node(document: Doc, path: readonly string[]): JsonObject | undefined {
 const reject = (message: string) => ({ reject: message });
 const refusedProps = (problem: string | null) => (problem ? reject(problem) : undefined);
 
+/** The user ids a command's props assign (for the master to look up as members beforehand). */
+export function assigneesOf(command: Command): string[] {
+  const assignees = command.props?.assignees;
+  return Array.isArray(assignees) ? assignees.filter((id) => typeof id === "string") : [];
+}
+
+/**
+ * What else an item's props must satisfy on this board, beyond their shape: its labels are the
+ * board's, and whoever it newly assigns is a member (someone assigned before and removed from the
+ * board since may stay).
+ */
+function itemProblem(
+  document: Doc,
+  props: JsonObject,
+  current: JsonObject | undefined,
+  context: BoardRuleContext,
+): string | null {
+  if (Array.isArray(props.labels)) {
+    const labels = node(document, boardPath.labels());
+    for (const id of props.labels) {
+      if (typeof id !== "string" || !labels || !isPlainObject(labels[id])) {
+        return UNKNOWN_LABELS_MESSAGE;
+      }
+    }
+  }
+  if (Array.isArray(props.assignees)) {
+    const before = new Set(Array.isArray(current?.assignees) ? current.assignees : []);
+    for (const id of props.assignees) {
+      if (typeof id !== "string") return NOT_MEMBERS_MESSAGE;
+      if (!before.has(id) && !context.members?.has(id)) return NOT_MEMBERS_MESSAGE;
+    }
+  }
+  return null;
+}
+
+/** `name` is taken by another label of the board (ignoring case)? */
+function nameTaken(document: Doc, name: unknown, except?: string): boolean {
+  if (typeof name !== "string") return false;
+  const wanted = name.trim().toLocaleLowerCase("en-US");
+  const labels = node(document, boardPath.labels()) ?? {};
+  return Object.entries(labels).some(
+    ([id, label]) =>
+      id !== except &&
+      isPlainObject(label) &&
+      typeof label.name === "string" &&
+      label.name.trim().toLocaleLowerCase("en-US") === wanted,
+  );
+}
+
+const nameTakenMessage = (name: unknown) =>
+  `name “${String(name)}” is taken: label names are unique on a board, ignoring case`;
+
 /**
  * The board's shape and rules (src/board), run by the master on every command: paths and props
- * must fit a board, new items are stamped with the server's time and the author, and a board
- * holds at most BOARD_LIMITS.items items.
+ * must fit a board, new items are stamped with the server's time and the author, a board holds at
+ * most BOARD_LIMITS.items items and BOARD_LIMITS.labels labels, items carry only the board's
+ * labels, and only members are newly assigned.
  */
 export const boardRules: Interceptor<BoardRuleContext> = (document, command: Command, context) => {
   const { action, path } = command;
@@ -77,7 +139,9 @@ export const boardRules: Interceptor<BoardRuleContext> = (document, command: Com
       }
       if (!node(document, boardPath.list(place.listId))) return undefined; // fails as "no node" when applied
       const { createdAt: _a, createdBy: _b, ...fields } = command.props ?? {};
-      const problem = propsProblem(fields, itemProps, "an item");
+      const problem =
+        propsProblem(fields, itemProps, "an item") ??
+        itemProblem(document, fields, undefined, context);
       if (problem) return reject(problem);
       if (context.itemCount >= BOARD_LIMITS.items) return reject(BOARD_FULL_MESSAGE);
       if (!node(document, path) && command.parentDefault === undefined) return undefined;
@@ -95,11 +159,46 @@ export const boardRules: Interceptor<BoardRuleContext> = (document, command: Com
 
     case "item": {
       if (action === "create") return shapeError;
+      const current = node(document, path);
       if (action === "delete") {
-        if (node(document, path)) context.itemCount -= 1;
+        if (current) context.itemCount -= 1;
         return undefined;
       }
-      return refusedProps(propsProblem(command.props, itemProps, "an item"));
+      const props = command.props ?? {};
+      return refusedProps(
+        propsProblem(props, itemProps, "an item") ?? itemProblem(document, props, current, context),
+      );
+    }
+
+    case "labels": {
+      // create a label
+      if (action !== "create") return shapeError;
+      if (command.parentDefault !== undefined && Object.keys(command.parentDefault).length > 0) {
+        return reject("the labels' parentDefault must be {}");
+      }
+      const props = command.props ?? {};
+      const problem = propsProblem(props, labelProps, "a label");
+      if (problem) return reject(problem);
+      if (props.name === undefined) return reject("name is required");
+      if (props.color === undefined) return reject("color is required");
+      const labels = node(document, path);
+      if (labels && Object.keys(labels).length >= BOARD_LIMITS.labels) {
+        return reject(LABELS_FULL_MESSAGE);
+      }
+      if (nameTaken(document, props.name)) return reject(nameTakenMessage(props.name));
+      return undefined;
+    }
+
+    case "label": {
+      if (action === "create") return shapeError;
+      if (action === "delete") return undefined;
+      const props = command.props ?? {};
+      const problem = propsProblem(props, labelProps, "a label");
+      if (problem) return reject(problem);
+      if (nameTaken(document, props.name, place.labelId)) {
+        return reject(nameTakenMessage(props.name));
+      }
+      return undefined;
     }
   }
 };

@@ -17,13 +17,17 @@ export function ChangesSince({
   past: BoardDoc;
   now: BoardDoc;
 }) {
+  // Label changes (not in any list) come under "Labels".
+  const LABELS = "";
   const groups = new Map<string, BoardChange[]>();
   for (const change of changes) {
-    const group = groups.get(change.listId);
+    const key = "listId" in change ? change.listId : LABELS;
+    const group = groups.get(key);
     if (group) group.push(change);
-    else groups.set(change.listId, [change]);
+    else groups.set(key, [change]);
   }
-  const title = (listId: string) => (now.lists[listId] ?? past.lists[listId])?.title ?? "";
+  const title = (listId: string) =>
+    listId === LABELS ? "Labels" : ((now.lists[listId] ?? past.lists[listId])?.title ?? "");
   const label = `Changes since version ${version}`;
   return (
     <section className="card changes" aria-label={label}>
