@@ -261,3 +261,47 @@ describe("the story and restore of every field", () => {
     });
   });
 });
+
+describe("moving a card to another list", () => {
+  it("is created there with its id, then taken from where it was: one move in its story", async () => {
+    const { moveCardCommands, deleteLabelCommands } = await import("./card-edits");
+    const board: BoardDoc = {
+      title: "Plan",
+      labels: { u: { name: "Urgent", color: "red" } },
+      lists: {
+        todo: {
+          title: "To do",
+          items: {
+            I: { text: "Launch", done: false, order: "a0", labels: ["u", "gone"], createdBy: "ada" },
+          },
+        },
+        doing: { title: "Doing", items: { J: { text: "Other", done: false, order: "a0", labels: ["u"] } } },
+      },
+    };
+    const move = moveCardCommands(board, "I", "doing");
+    expect(move).toEqual([
+      {
+        action: "create",
+        path: ["lists", "doing", "items"],
+        createdId: "I",
+        props: { text: "Launch", done: false, order: "a1", labels: ["u"] },
+        parentDefault: {},
+      },
+      { action: "delete", path: ["lists", "todo", "items", "I"] },
+    ]);
+    expect(moveCardCommands(board, "I", "todo")).toEqual([]);
+    const steps = itemSteps(
+      "I",
+      logOf([create("todo", "I", "Launch"), ...move], ["a1", "m", "m"]),
+    );
+    expect(itemChangesByEntry(steps).get("m")).toEqual({
+      before: { listId: "todo", text: "Launch", done: false, order: "a0" },
+      after: { listId: "doing", text: "Launch", done: false, order: "a1", labels: ["u"] },
+    });
+    expect(deleteLabelCommands(board, "u")).toEqual([
+      { action: "delete", path: ["labels", "u"] },
+      { action: "update", path: ["lists", "todo", "items", "I"], props: { labels: [] } },
+      { action: "update", path: ["lists", "doing", "items", "J"], props: { labels: [] } },
+    ]);
+  });
+});

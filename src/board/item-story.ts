@@ -62,7 +62,11 @@ export function itemSteps(itemId: string, log: LoggedTarget[]): ItemStep[] {
   for (const { version, actionId, command, listId, itemId: target } of log) {
     const before: ItemState | null = state;
     if (target === itemId && listId !== null) {
-      if (command.action === "delete") state = null;
+      if (command.action === "delete") {
+        // A move creates the card in its new list first: the copy it leaves is not the card.
+        if (state !== null && state.listId !== listId) continue;
+        state = null;
+      }
       else if (command.action === "create") state = stateOf(listId, command.props ?? {});
       else state = stateOf(listId, command.props ?? {}, state ?? undefined);
     } else if (target === null && listId !== null) {

@@ -108,9 +108,14 @@ function describeChange(entry: DescribedEntry, document: Doc | null, names: Boar
     case "create lists":
       sentence = `added the list ${quote(props.title)}`;
       break;
-    case "create items":
-      sentence = `added ${quote(props.text)} to ${listTitle(listId)}`;
+    case "create items": {
+      // Created in a list and taken from another, with its id: a move.
+      const moved = entry.commands.some(
+        (c) => c.action === "delete" && c.path.at(-1) === first.createdId && c.path[1] !== listId,
+      );
+      sentence = `${moved ? "moved" : "added"} ${quote(props.text)} to ${listTitle(listId)}`;
       break;
+    }
     case "update board":
       if ("title" in props) sentence = `renamed the board to ${quote(props.title)}`;
       break;

@@ -178,3 +178,36 @@ describe("labels", () => {
     expect(LABELS_FULL_MESSAGE).toBe("labels: a board has at most 50 labels");
   });
 });
+
+describe("moving a card", () => {
+  it("keeps its stamps and former members, and takes no room on a full board", () => {
+    const doc = board();
+    (doc.lists as JsonObject).doing = { title: "Doing", order: "a1", items: {} };
+    const launch = ((doc.lists as JsonObject).todo as { items: JsonObject }).items.launch as JsonObject;
+    launch.createdAt = "2026-01-01T00:00:00.000Z";
+    launch.createdBy = "cy";
+    const move: Command[] = [
+      {
+        action: "create",
+        path: ["lists", "doing", "items"],
+        createdId: "launch",
+        props: { text: "Launch", done: false, assignees: ["gone"] },
+      },
+      { action: "delete", path: ["lists", "todo", "items", "launch"] },
+    ];
+    const ctx = context({ itemCount: BOARD_LIMITS.items });
+    const result = applyBatch(doc, 0, move, { interceptor: boardRules, context: ctx });
+    expect(result.errors).toEqual([]);
+    expect(ctx.itemCount).toBe(BOARD_LIMITS.items);
+    expect((result.document.lists as JsonObject).doing).toMatchObject({
+      items: {
+        launch: {
+          text: "Launch",
+          assignees: ["gone"],
+          createdAt: "2026-01-01T00:00:00.000Z",
+          createdBy: "cy",
+        },
+      },
+    });
+  });
+});

@@ -74,6 +74,17 @@ function itemProblem(
   return null;
 }
 
+/** Item `itemId` in a list other than `listId` (the card being moved), if there is one. */
+function itemElsewhere(document: Doc, itemId: string, listId: string): JsonObject | undefined {
+  const lists = node(document, boardPath.lists()) ?? {};
+  for (const id of Object.keys(lists)) {
+    if (id === listId) continue;
+    const item = node(document, boardPath.item(id, itemId));
+    if (item) return item;
+  }
+  return undefined;
+}
+
 /** `name` is taken by another label of the board (ignoring case)? */
 function nameTaken(document: Doc, name: unknown, except?: string): boolean {
   if (typeof name !== "string") return false;
@@ -139,11 +150,14 @@ export const boardRules: Interceptor<BoardRuleContext> = (document, command: Com
       }
       if (!node(document, boardPath.list(place.listId))) return undefined; // fails as "no node" when applied
       const { createdAt: _a, createdBy: _b, ...fields } = command.props ?? {};
+      // A card moved to another list is created there with its id, then deleted where it was:
+      // it keeps its stamps and its assignees (former members too), and takes no new room.
+      const moving = command.createdId ? itemElsewhere(document, command.createdId, place.listId) : undefined;
       const problem =
         propsProblem(fields, itemProps, "an item") ??
-        itemProblem(document, fields, undefined, context);
+        itemProblem(document, fields, moving, context);
       if (problem) return reject(problem);
-      if (context.itemCount >= BOARD_LIMITS.items) return reject(BOARD_FULL_MESSAGE);
+      if (!moving && context.itemCount >= BOARD_LIMITS.items) return reject(BOARD_FULL_MESSAGE);
       if (!node(document, path) && command.parentDefault === undefined) return undefined;
       context.itemCount += 1;
       return {
@@ -151,8 +165,9 @@ export const boardRules: Interceptor<BoardRuleContext> = (document, command: Com
           text: "",
           done: false,
           ...fields,
-          createdAt: context.now.toISOString(),
-          createdBy: context.userId,
+          createdAt:
+            typeof moving?.createdAt === "string" ? moving.createdAt : context.now.toISOString(),
+          createdBy: typeof moving?.createdBy === "string" ? moving.createdBy : context.userId,
         },
       };
     }
