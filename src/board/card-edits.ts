@@ -2,7 +2,7 @@ import type { Command, JsonObject } from "@/sync";
 import { orderAtEnd, ordered } from "./order";
 import { boardPath } from "./paths";
 import { findItem } from "./restore-item";
-import type { BoardDoc } from "./schema";
+import type { BoardDoc, LabelNode } from "./schema";
 
 /**
  * The commands that move card `itemId` to the end of list `toListId`: created there with its id
@@ -57,4 +57,35 @@ export function deleteLabelCommands(board: BoardDoc, labelId: string): Command[]
     }
   }
   return commands;
+}
+
+/** What `applyCommands` needs of a transaction (the engine's `Transaction`). */
+interface Writer {
+  create(
+    path: string[],
+    props?: JsonObject,
+    options?: { parentDefault?: JsonObject; id?: string },
+  ): string;
+  update(path: string[], props: JsonObject): void;
+  delete(path: string[]): void;
+}
+
+/** Makes `commands` inside one user action (`session.edit(label, tx => applyCommands(tx, …))`). */
+export function applyCommands(tx: Writer, commands: readonly Command[]): void {
+  for (const command of commands) {
+    if (command.action === "create") {
+      tx.create(command.path, command.props, {
+        parentDefault: command.parentDefault,
+        id: command.createdId,
+      });
+    } else if (command.action === "update") tx.update(command.path, command.props ?? {});
+    else tx.delete(command.path);
+  }
+}
+
+/** The board's labels by name (ignoring case), as the page lists them. */
+export function sortedLabels(board: BoardDoc): [string, LabelNode][] {
+  return Object.entries(board.labels ?? {}).sort(([, a], [, b]) =>
+    a.name.localeCompare(b.name, "en", { sensitivity: "base" }),
+  );
 }

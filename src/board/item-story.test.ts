@@ -272,10 +272,19 @@ describe("moving a card to another list", () => {
         todo: {
           title: "To do",
           items: {
-            I: { text: "Launch", done: false, order: "a0", labels: ["u", "gone"], createdBy: "ada" },
+            I: {
+              text: "Launch",
+              done: false,
+              order: "a0",
+              labels: ["u", "gone"],
+              createdBy: "ada",
+            },
           },
         },
-        doing: { title: "Doing", items: { J: { text: "Other", done: false, order: "a0", labels: ["u"] } } },
+        doing: {
+          title: "Doing",
+          items: { J: { text: "Other", done: false, order: "a0", labels: ["u"] } },
+        },
       },
     };
     const move = moveCardCommands(board, "I", "doing");
@@ -290,10 +299,7 @@ describe("moving a card to another list", () => {
       { action: "delete", path: ["lists", "todo", "items", "I"] },
     ]);
     expect(moveCardCommands(board, "I", "todo")).toEqual([]);
-    const steps = itemSteps(
-      "I",
-      logOf([create("todo", "I", "Launch"), ...move], ["a1", "m", "m"]),
-    );
+    const steps = itemSteps("I", logOf([create("todo", "I", "Launch"), ...move], ["a1", "m", "m"]));
     expect(itemChangesByEntry(steps).get("m")).toEqual({
       before: { listId: "todo", text: "Launch", done: false, order: "a0" },
       after: { listId: "doing", text: "Launch", done: false, order: "a1", labels: ["u"] },

@@ -66,8 +66,7 @@ export function itemSteps(itemId: string, log: LoggedTarget[]): ItemStep[] {
         // A move creates the card in its new list first: the copy it leaves is not the card.
         if (state !== null && state.listId !== listId) continue;
         state = null;
-      }
-      else if (command.action === "create") state = stateOf(listId, command.props ?? {});
+      } else if (command.action === "create") state = stateOf(listId, command.props ?? {});
       else state = stateOf(listId, command.props ?? {}, state ?? undefined);
     } else if (target === null && listId !== null) {
       if (command.action === "delete" && state?.listId === listId) state = null;

@@ -3,18 +3,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef } from "react";
 import type { BoardSession } from "@/lib/BoardSession";
+import { isTyping } from "@/lib/keys";
 import { newId } from "@/sync";
 import { retryDelay, retryUnknownOutcome } from "@/trpc/failure";
 import { useTRPC } from "@/trpc/react";
-
-/** Whether a key press goes to a text field (where Ctrl+Z belongs to the field). */
-function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable || target instanceof HTMLTextAreaElement) return true;
-  if (target instanceof HTMLSelectElement) return true;
-  if (!(target instanceof HTMLInputElement)) return false;
-  return !["checkbox", "radio", "button", "submit", "range", "reset"].includes(target.type);
-}
 
 /**
  * The caller's undo and redo on a board (server-side, SPEC H8/H9): whether each is possible, the

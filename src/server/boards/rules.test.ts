@@ -183,7 +183,8 @@ describe("moving a card", () => {
   it("keeps its stamps and former members, and takes no room on a full board", () => {
     const doc = board();
     (doc.lists as JsonObject).doing = { title: "Doing", order: "a1", items: {} };
-    const launch = ((doc.lists as JsonObject).todo as { items: JsonObject }).items.launch as JsonObject;
+    const launch = ((doc.lists as JsonObject).todo as { items: JsonObject }).items
+      .launch as JsonObject;
     launch.createdAt = "2026-01-01T00:00:00.000Z";
     launch.createdBy = "cy";
     const move: Command[] = [

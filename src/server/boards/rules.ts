@@ -152,7 +152,9 @@ export const boardRules: Interceptor<BoardRuleContext> = (document, command: Com
       const { createdAt: _a, createdBy: _b, ...fields } = command.props ?? {};
       // A card moved to another list is created there with its id, then deleted where it was:
       // it keeps its stamps and its assignees (former members too), and takes no new room.
-      const moving = command.createdId ? itemElsewhere(document, command.createdId, place.listId) : undefined;
+      const moving = command.createdId
+        ? itemElsewhere(document, command.createdId, place.listId)
+        : undefined;
       const problem =
         propsProblem(fields, itemProps, "an item") ??
         itemProblem(document, fields, moving, context);

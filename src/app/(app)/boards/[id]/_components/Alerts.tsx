@@ -1,5 +1,6 @@
 "use client";
 
+import { X } from "lucide-react";
 import type { BoardAlert } from "@/lib/BoardSession";
 
 /** Refused or undone changes, explained; each can be dismissed. */
@@ -22,7 +23,7 @@ export function Alerts({
             aria-label="Dismiss"
             onClick={() => onDismiss(alert.id)}
           >
-            ✕
+            <X aria-hidden size={16} />
           </button>
         </div>
       ))}

@@ -1,5 +1,6 @@
 "use client";
 
+import type { ReactNode } from "react";
 import type { SyncStatus as Status } from "@/lib/BoardSession";
 import { PresenceBar } from "./PresenceBar";
 import { ShareDialog } from "./ShareDialog";
@@ -15,9 +16,11 @@ interface Props {
   onToggleHistory: () => void;
   deletedOpen: boolean;
   onToggleDeleted: () => void;
+  /** The "Labels" button and its dialog. */
+  labels: ReactNode;
 }
 
-/** Who is here, the sync status, Undo, Redo, History, Recently deleted and (for owners) Share. */
+/** Who is here, the sync status, Undo, Redo, History, Recently deleted, Labels and (for owners) Share. */
 export function BoardToolbar({
   boardId,
   userId,
@@ -28,6 +31,7 @@ export function BoardToolbar({
   onToggleHistory,
   deletedOpen,
   onToggleDeleted,
+  labels,
 }: Props) {
   return (
     <div className="board-tools">
@@ -66,6 +70,7 @@ export function BoardToolbar({
       >
         Recently deleted
       </button>
+      {labels}
       {isOwner && <ShareDialog boardId={boardId} />}
     </div>
   );

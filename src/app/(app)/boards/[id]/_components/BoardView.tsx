@@ -2,23 +2,32 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useCallback, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { asBoard, BOARD_LIMITS, boardPath, compareBoards, ordered } from "@/board";
+import { calendarDate } from "@/board/dates";
+import { isFiltering, itemMatcher } from "@/board/filter";
 import { findItem } from "@/board/restore-item";
 import { useAccess } from "@/hooks/useAccess";
 import { useBoard } from "@/hooks/useBoard";
+import { useBoardKeys } from "@/hooks/useBoardKeys";
+import { useItemFilter } from "@/hooks/useItemFilter";
 import { useTimeTravel } from "@/hooks/useTimeTravel";
 import { useUndoRedo } from "@/hooks/useUndoRedo";
+import type { People } from "@/lib/people";
 import { useTRPC } from "@/trpc/react";
 import { AddListForm } from "./AddListForm";
 import { Alerts } from "./Alerts";
 import { BoardToolbar } from "./BoardToolbar";
+import { CardDialog } from "./CardDialog";
 import { ChangesSince } from "./ChangesSince";
 import { DeletedPanel } from "./DeletedPanel";
+import { FilterBar } from "./FilterBar";
 import { HistoryPanel } from "./HistoryPanel";
 import { InlineEdit } from "./InlineEdit";
 import { ItemHistoryPanel } from "./ItemHistoryPanel";
+import { LabelsDialog } from "./LabelsDialog";
 import { ListColumn } from "./ListColumn";
+import { ShortcutsDialog } from "./ShortcutsDialog";
 import { TimeTravelBar } from "./TimeTravelBar";
 
 /** The side panel open beside the board: the timeline, one item's history, or the bin. */
@@ -46,6 +55,24 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
   );
   const travel = useTimeTravel(boardId, session);
   const travelling = travel.viewing !== null;
+  const people: People = useMemo(
+    () => new Map((members.data ?? []).map((member) => [member.userId, member.name])),
+    [members.data],
+  );
+  const [filter, setFilter] = useItemFilter();
+  const today = calendarDate(new Date());
+  const matches = useMemo(
+    () => (isFiltering(filter) ? itemMatcher(filter, { me: userId, today }) : null),
+    [filter, userId, today],
+  );
+  const [openCard, setOpenCard] = useState<string | null>(null);
+  const [shortcuts, setShortcuts] = useState(false);
+  const searchRef = useRef<HTMLInputElement>(null);
+  useBoardKeys({
+    focusFilter: useCallback(() => searchRef.current?.focus(), []),
+    showShortcuts: useCallback(() => setShortcuts(true), []),
+    openCard: setOpenCard,
+  });
   const undoRedo = useUndoRedo({
     boardId,
     session,
@@ -105,6 +132,7 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
             onToggleHistory={() => toggle("history")}
             deletedOpen={panel?.kind === "deleted"}
             onToggleDeleted={() => toggle("deleted")}
+            labels={<LabelsDialog session={session} board={asBoard(document)} canEdit={editable} />}
           />
         </header>
         {travel.viewing !== null && (
@@ -132,6 +160,13 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
           </p>
         )}
         <Alerts alerts={alerts} onDismiss={(id) => session.dismissAlert(id)} />
+        <FilterBar
+          filter={filter}
+          onChange={setFilter}
+          board={board}
+          people={people}
+          searchRef={searchRef}
+        />
         <div className={`lists${travelling ? " past" : ""}`}>
           {lists.map(([id, list], index) => (
             <ListColumn
@@ -142,8 +177,13 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
               isLast={index === lists.length - 1}
               session={session}
               canEdit={editable}
+              labels={board.labels}
+              people={people}
+              today={today}
+              matches={matches}
               changedItems={changedItems}
               onItemHistory={openItemHistory}
+              onOpen={setOpenCard}
             />
           ))}
           {!travelling && <AddListForm session={session} disabled={!canEdit} />}
@@ -153,6 +193,7 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
         <HistoryPanel
           boardId={boardId}
           document={document}
+          people={people}
           canEdit={canEdit}
           viewing={travel.viewing}
           onView={travel.view}
@@ -167,12 +208,25 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
           itemId={panel.itemId}
           text={findItem(asBoard(document), panel.itemId)?.item.text ?? panel.text}
           document={document}
+          people={people}
           version={session.version}
           canEdit={canEdit}
           onClose={() => setPanel(null)}
           onMessage={(message) => session.alert(message)}
         />
       )}
+      {openCard !== null && (
+        <CardDialog
+          key={openCard}
+          session={session}
+          board={board}
+          itemId={openCard}
+          people={people}
+          canEdit={editable}
+          onClose={() => setOpenCard(null)}
+        />
+      )}
+      {shortcuts && <ShortcutsDialog onClose={() => setShortcuts(false)} />}
       {panel?.kind === "deleted" && (
         <DeletedPanel
           boardId={boardId}

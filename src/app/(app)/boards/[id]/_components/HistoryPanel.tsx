@@ -2,8 +2,12 @@
 
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
+import { Undo2 } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
-import { describeEntry, relativeTime } from "@/lib/describe-entry";
+import { asBoard } from "@/board";
+import { boardNames } from "@/board/names";
+import { describeEntry, labelNamesIn, relativeTime } from "@/lib/describe-entry";
+import type { People } from "@/lib/people";
 import { mergeTimeline, newestVersion } from "@/lib/timeline-merge";
 import { type Doc, newId } from "@/sync";
 import { retryDelay, retryUnknownOutcome } from "@/trpc/failure";
@@ -14,6 +18,8 @@ interface Props {
   boardId: string;
   /** The board now, to name the lists and items entries refer to. */
   document: Doc;
+  /** The board's members (id → name), to name assignees. */
+  people: People;
   canEdit: boolean;
   viewing: number | null;
   onView: (version: number) => void;
@@ -25,6 +31,7 @@ interface Props {
 export function HistoryPanel({
   boardId,
   document,
+  people,
   canEdit,
   viewing,
   onView,
@@ -83,6 +90,7 @@ export function HistoryPanel({
 
   const entries = timeline.data?.pages.flatMap((page) => page.entries) ?? [];
   const byId = new Map(entries.map((entry) => [entry.actionId, entry]));
+  const names = boardNames(asBoard(document), people, labelNamesIn(entries));
   return (
     <SidePanel title="History" onClose={onClose}>
       {timeline.isPending && <p className="muted">Loading history…</p>}
@@ -90,7 +98,7 @@ export function HistoryPanel({
       <ol className="timeline">
         {entries.map((entry) => {
           const target = entry.targetActionId ? byId.get(entry.targetActionId) : undefined;
-          const text = describeEntry(entry, document, target);
+          const text = describeEntry(entry, document, target, names);
           const at = new Date(entry.at);
           const undoable =
             canEdit && !entry.undone && (entry.kind === "edit" || entry.kind === "restore");
@@ -122,7 +130,7 @@ export function HistoryPanel({
                     undo.mutate({ boardId, actionId: entry.actionId, entryId: newId() })
                   }
                 >
-                  ↶
+                  <Undo2 aria-hidden size={16} />
                 </button>
               )}
             </li>

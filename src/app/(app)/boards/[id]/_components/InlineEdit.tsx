@@ -1,5 +1,6 @@
 "use client";
 
+import { Pencil } from "lucide-react";
 import { type ReactNode, useState } from "react";
 
 /**
@@ -37,7 +38,7 @@ export function InlineEdit({
           disabled={disabled}
           onClick={() => setDraft(value)}
         >
-          ✎
+          <Pencil aria-hidden size={14} />
         </button>
       </span>
     );

@@ -1,8 +1,11 @@
 "use client";
 
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { asBoard } from "@/board";
+import { boardNames } from "@/board/names";
 import { relativeTime } from "@/lib/describe-entry";
 import { describeItemEntry } from "@/lib/describe-item";
+import type { People } from "@/lib/people";
 import { type Doc, newId } from "@/sync";
 import { retryDelay, retryUnknownOutcome } from "@/trpc/failure";
 import { useTRPC } from "@/trpc/react";
@@ -15,6 +18,8 @@ interface Props {
   text: string;
   /** The board now (names lists) and its version (a new one refreshes the panel). */
   document: Doc;
+  /** The board's members (id → name), to name assignees. */
+  people: People;
   version: number;
   canEdit: boolean;
   onClose: () => void;
@@ -30,6 +35,7 @@ export function ItemHistoryPanel({
   itemId,
   text,
   document,
+  people,
   version,
   canEdit,
   onClose,
@@ -66,7 +72,9 @@ export function ItemHistoryPanel({
           return (
             <li key={entry.actionId} className="timeline-entry">
               <p className="timeline-open">
-                <span>{describeItemEntry(entry, document)}</span>
+                <span>
+                  {describeItemEntry(entry, document, boardNames(asBoard(document), people))}
+                </span>
                 <time className="muted" dateTime={at.toISOString()} title={at.toLocaleString()}>
                   {relativeTime(at)} · v{entry.toVersion}
                 </time>

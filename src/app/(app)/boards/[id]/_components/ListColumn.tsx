@@ -1,9 +1,12 @@
 "use client";
 
+import { ChevronLeft, ChevronRight, X } from "lucide-react";
 import { memo, useState } from "react";
 import {
   BOARD_LIMITS,
   boardPath,
+  type ItemNode,
+  type LabelNode,
   type ListNode,
   orderAtEnd,
   ordered,
@@ -11,6 +14,7 @@ import {
   orderForMove,
 } from "@/board";
 import type { BoardSession } from "@/lib/BoardSession";
+import type { People } from "@/lib/people";
 import { InlineEdit } from "./InlineEdit";
 import { ItemRow } from "./ItemRow";
 
@@ -21,10 +25,17 @@ interface Props {
   isLast: boolean;
   session: BoardSession;
   canEdit: boolean;
+  labels: Record<string, LabelNode> | undefined;
+  people: People;
+  today: string;
+  /** The filter's test, or null when nothing is filtered. */
+  matches: ((item: ItemNode) => boolean) | null;
   /** Items changed since the version shown, to be marked. */
   changedItems?: ReadonlySet<string>;
   /** Opens one item's history. */
   onItemHistory: (itemId: string, text: string) => void;
+  /** Opens a card. */
+  onOpen: (itemId: string) => void;
 }
 
 /** One list: a region named by its title. Re-renders only when its own node changes. */
@@ -35,11 +46,17 @@ export const ListColumn = memo(function ListColumn({
   isLast,
   session,
   canEdit,
+  labels,
+  people,
+  today,
+  matches,
   changedItems,
   onItemHistory,
+  onOpen,
 }: Props) {
   const [text, setText] = useState("");
-  const items = ordered(list.items);
+  const all = ordered(list.items);
+  const items = matches ? all.filter(([, item]) => matches(item)) : all;
   const path = boardPath.list(id);
 
   function addItem(event: React.FormEvent) {
@@ -82,7 +99,7 @@ export const ListColumn = memo(function ListColumn({
             disabled={!canEdit || isFirst}
             onClick={() => moveList(-1)}
           >
-            ←
+            <ChevronLeft aria-hidden size={16} />
           </button>
           <button
             type="button"
@@ -91,7 +108,7 @@ export const ListColumn = memo(function ListColumn({
             disabled={!canEdit || isLast}
             onClick={() => moveList(1)}
           >
-            →
+            <ChevronRight aria-hidden size={16} />
           </button>
           <button
             type="button"
@@ -100,10 +117,15 @@ export const ListColumn = memo(function ListColumn({
             disabled={!canEdit}
             onClick={() => session.edit("Delete list", (tx) => tx.delete(path))}
           >
-            ✕
+            <X aria-hidden size={16} />
           </button>
         </div>
       </header>
+      {matches && (
+        <p className="list-count muted" aria-live="polite">
+          {items.length} of {all.length}
+        </p>
+      )}
       <ul className="items">
         {items.map(([itemId, item], itemIndex) => (
           <ItemRow
@@ -111,19 +133,23 @@ export const ListColumn = memo(function ListColumn({
             listId={id}
             itemId={itemId}
             item={item}
-            isFirst={itemIndex === 0}
-            isLast={itemIndex === items.length - 1}
+            isFirst={all[0]?.[0] === itemId}
+            isLast={all.at(-1)?.[0] === itemId && itemIndex === items.length - 1}
             session={session}
             canEdit={canEdit}
+            labels={labels}
+            people={people}
+            today={today}
             changed={changedItems?.has(itemId)}
             onHistory={onItemHistory}
+            onOpen={onOpen}
           />
         ))}
       </ul>
       <form className="add-item" onSubmit={addItem}>
         <input
           aria-label="New item"
-          placeholder="New item"
+          placeholder="New item  (n)"
           value={text}
           maxLength={BOARD_LIMITS.textLength}
           disabled={!canEdit}

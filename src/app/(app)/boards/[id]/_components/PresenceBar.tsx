@@ -1,14 +1,7 @@
 "use client";
 
 import { usePresence } from "@/hooks/usePresence";
-
-const initials = (name: string) =>
-  name
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((part) => part[0]?.toUpperCase())
-    .join("");
+import { initials } from "@/lib/people";
 
 /** Who has the board open right now. */
 export function PresenceBar({ boardId, userId }: { boardId: string; userId: string }) {
