@@ -42,7 +42,7 @@ export function CardBadges({
         </span>
       )}
       {item.description && (
-        <span className="badge" title="Has a description">
+        <span className="badge mark" title="Has a description">
           <AlignLeft aria-label="Has a description" size={14} />
         </span>
       )}

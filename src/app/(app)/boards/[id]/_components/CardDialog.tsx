@@ -67,7 +67,16 @@ export function CardDialog({ session, board, itemId, people, canEdit, onClose }:
       onClose={onClose}
     >
       <div className="dialog-form">
-        <h2 id={titleId}>{item ? item.text || "…" : "Card deleted"}</h2>
+        <header className="dialog-header">
+          <h2 id={titleId}>{item ? item.text || "…" : "Card deleted"}</h2>
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => dialog.current?.close()}
+          >
+            Close
+          </button>
+        </header>
         {!item || !found ? (
           <p className="muted">Someone deleted this card.</p>
         ) : (
@@ -211,11 +220,6 @@ export function CardDialog({ session, board, itemId, people, canEdit, onClose }:
             </label>
           </>
         )}
-        <div className="dialog-actions">
-          <button type="button" className="button primary" onClick={() => dialog.current?.close()}>
-            Close
-          </button>
-        </div>
       </div>
     </dialog>
   );

@@ -98,18 +98,15 @@ export const ItemRow = memo(function ItemRow({
           )
         }
       />
-      <div className="item-main">
-        <InlineEdit
-          value={item.text}
-          label="Item text"
-          editLabel={`Edit ${item.text}`}
-          disabled={!canEdit}
-          maxLength={BOARD_LIMITS.textLength}
-          onSave={(text) => session.edit("Edit item", (tx) => tx.update(path, { text }))}
-          render={(text) => <span className="item-text">{text}</span>}
-        />
-        <CardBadges item={item} labels={labels} people={people} today={today} />
-      </div>
+      <InlineEdit
+        value={item.text}
+        label="Item text"
+        editLabel={`Edit ${item.text}`}
+        disabled={!canEdit}
+        maxLength={BOARD_LIMITS.textLength}
+        onSave={(text) => session.edit("Edit item", (tx) => tx.update(path, { text }))}
+        render={(text) => <span className="item-text">{text}</span>}
+      />
       <span className="item-actions">
         <button
           type="button"
@@ -157,6 +154,7 @@ export const ItemRow = memo(function ItemRow({
           <X aria-hidden size={16} />
         </button>
       </span>
+      <CardBadges item={item} labels={labels} people={people} today={today} />
     </li>
   );
 });
