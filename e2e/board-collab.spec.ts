@@ -211,7 +211,7 @@ test("when the board is full, the refused item disappears and the alert says why
   const a = await person(browser, baseURL, "Ann");
   const path = await createBoard(a, "Full");
   const boardId = path.split("/").pop();
-  // 1,000 items through the API (at most 500 commands a flush), then one more through the page.
+  // 5,000 items through the API (at most 500 commands a flush), then one more through the page.
   const flush = async (batchSeq: number, commands: object[]) => {
     const response = await a.page.request.post("/api/trpc/sync.flush", {
       data: { json: { boardId, clientId: "filler", batchSeq, from: 0, commands } },
@@ -219,33 +219,27 @@ test("when the board is full, the refused item disappears and the alert says why
     expect(response.status()).toBe(200);
     expect((await response.json()).result.data.json.errors).toEqual([]);
   };
+  const items = (prefix: string, n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      action: "create",
+      path: ["lists", "big", "items"],
+      createdId: `${prefix}${i}`,
+      props: { text: `${prefix}${i}` },
+    }));
   await flush(1, [
     { action: "create", path: ["lists"], createdId: "big", props: { title: "Big" } },
-    ...Array.from({ length: 499 }, (_, i) => ({
-      action: "create",
-      path: ["lists", "big", "items"],
-      createdId: `a${i}`,
-      props: { text: `a${i}` },
-    })),
+    ...items("a", 499),
   ]);
-  await flush(
-    2,
-    Array.from({ length: 500 }, (_, i) => ({
-      action: "create",
-      path: ["lists", "big", "items"],
-      createdId: `b${i}`,
-      props: { text: `b${i}` },
-    })),
-  );
-  await flush(3, [
+  for (let batch = 0; batch < 9; batch++) await flush(2 + batch, items(`b${batch}-`, 500));
+  await flush(11, [
     { action: "create", path: ["lists"], createdId: "more", props: { title: "More" } },
-    { action: "create", path: ["lists", "big", "items"], createdId: "c0", props: { text: "c0" } },
+    ...items("c", 1),
   ]);
   await a.page.reload();
   await expect(a.page.getByRole("region", { name: "More" })).toBeVisible();
   await addItem(a.page, "More", "one too many");
   await expect(
-    a.page.getByRole("alert").filter({ hasText: "This board is full: 1,000 items at most" }),
+    a.page.getByRole("alert").filter({ hasText: "This board is full: 5,000 items at most" }),
   ).toBeVisible();
   await expect(a.page.getByRole("region", { name: "More" }).getByRole("checkbox")).toHaveCount(0);
   await expect(a.page.getByRole("status")).toHaveText("Saved");
