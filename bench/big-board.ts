@@ -7,8 +7,8 @@ import type { Api } from "./clients";
 export const BIG = { lists: 5, perList: 1000, labels: 10 } as const;
 export const BIG_ITEMS = BIG.lists * BIG.perList;
 
-const WORDS = "plan ship review design draft test call write fix check order update book sketch"
-  .split(" ");
+const WORDS =
+  "plan ship review design draft test call write fix check order update book sketch".split(" ");
 
 /** The commands that build the big board, in order: labels, lists, then cards. */
 export function bigBoardCommands(people: string[]): Command[] {

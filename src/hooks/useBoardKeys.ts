@@ -3,16 +3,29 @@
 import { useEffect } from "react";
 import { isTyping } from "@/lib/keys";
 
-/** The focusable card rows, list by list (what the arrow keys move between). */
+/** The card rows in the page, list by list, in order (lists are virtualised: those near view). */
 function rowsByList(): HTMLElement[][] {
-  return [...document.querySelectorAll<HTMLElement>(".lists > .list")].map((list) => [
-    ...list.querySelectorAll<HTMLElement>(".item[data-item-id]"),
-  ]);
+  return [...document.querySelectorAll<HTMLElement>(".lists > .list")].map((list) =>
+    [...list.querySelectorAll<HTMLElement>(".item[data-item-id]")].sort(
+      (a, b) => indexOf(a) - indexOf(b),
+    ),
+  );
+}
+
+const indexOf = (row: HTMLElement) => Number(row.dataset.index ?? 0);
+
+/** The row of `rows` at `index`, else the nearest one rendered. */
+function nearest(rows: HTMLElement[], index: number): HTMLElement | undefined {
+  let best: HTMLElement | undefined;
+  for (const row of rows) {
+    if (!best || Math.abs(indexOf(row) - index) < Math.abs(indexOf(best) - index)) best = row;
+  }
+  return best;
 }
 
 function focusRow(row: HTMLElement | undefined) {
   if (!row) return;
-  row.focus();
+  row.focus({ preventScroll: true });
   row.scrollIntoView({ block: "nearest", inline: "nearest" });
 }
 
@@ -70,15 +83,17 @@ export function useBoardKeys(actions: {
             return;
           }
           const li = lists.findIndex((rows) => rows.includes(row));
-          const ri = lists[li]?.indexOf(row) ?? 0;
-          if (event.key === "ArrowUp") focusRow(lists[li]?.[ri - 1]);
-          else if (event.key === "ArrowDown") focusRow(lists[li]?.[ri + 1]);
-          else {
+          const at = indexOf(row);
+          const mine = lists[li] ?? [];
+          if (event.key === "ArrowUp") focusRow(mine.find((other) => indexOf(other) === at - 1));
+          else if (event.key === "ArrowDown") {
+            focusRow(mine.find((other) => indexOf(other) === at + 1));
+          } else {
             const step = event.key === "ArrowLeft" ? -1 : 1;
             for (let next = li + step; next >= 0 && next < lists.length; next += step) {
               const rows = lists[next] ?? [];
               if (rows.length === 0) continue;
-              focusRow(rows[Math.min(ri, rows.length - 1)]);
+              focusRow(nearest(rows, at));
               return;
             }
           }

@@ -15,6 +15,7 @@ export function InlineEdit({
   maxLength,
   onSave,
   render,
+  frame,
 }: {
   value: string;
   label: string;
@@ -23,23 +24,30 @@ export function InlineEdit({
   maxLength: number;
   onSave: (value: string) => void;
   render: (value: string) => ReactNode;
+  /** Lays out the text and its edit button (by default side by side); the textbox replaces both. */
+  frame?: (text: ReactNode, editButton: ReactNode) => ReactNode;
 }) {
   const [draft, setDraft] = useState<string | null>(null);
 
   if (draft === null) {
-    return (
+    const button = (
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={editLabel}
+        title={editLabel}
+        disabled={disabled}
+        onClick={() => setDraft(value)}
+      >
+        <Pencil aria-hidden size={14} />
+      </button>
+    );
+    return frame ? (
+      frame(render(value), button)
+    ) : (
       <span className="inline-edit">
         {render(value)}
-        <button
-          type="button"
-          className="icon-button"
-          aria-label={editLabel}
-          title={editLabel}
-          disabled={disabled}
-          onClick={() => setDraft(value)}
-        >
-          <Pencil aria-hidden size={14} />
-        </button>
+        {button}
       </span>
     );
   }

@@ -19,6 +19,11 @@ import { CardBadges } from "./CardBadges";
 import { InlineEdit } from "./InlineEdit";
 
 interface Props {
+  /** Its place among the list's cards shown, and where that is (the list is virtualised). */
+  index: number;
+  top: number;
+  /** Tells the list the row's real height. */
+  measure: (node: HTMLElement | null) => void;
   listId: string;
   itemId: string;
   item: ItemNode;
@@ -46,6 +51,9 @@ const DRAG_TYPE = "application/x-rewind-item";
  * badges. Re-renders only when its own node (or its position, the labels or the people) changes.
  */
 export const ItemRow = memo(function ItemRow({
+  index,
+  top,
+  measure,
   listId,
   itemId,
   item,
@@ -70,6 +78,9 @@ export const ItemRow = memo(function ItemRow({
     <li
       className={`item${item.done ? " done" : ""}${changed ? " changed" : ""}`}
       data-item-id={itemId}
+      data-index={index}
+      ref={measure}
+      style={{ transform: `translateY(${top}px)` }}
       // biome-ignore lint/a11y/noNoninteractiveTabindex: a card is focused to move between cards (arrow keys) and opened with Enter
       tabIndex={0}
       draggable={canEdit}
@@ -106,54 +117,60 @@ export const ItemRow = memo(function ItemRow({
         maxLength={BOARD_LIMITS.textLength}
         onSave={(text) => session.edit("Edit item", (tx) => tx.update(path, { text }))}
         render={(text) => <span className="item-text">{text}</span>}
+        frame={(text, editButton) => (
+          <>
+            {text}
+            <span className="item-actions">
+              {editButton}
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`Open ${item.text}`}
+                title="Open this card (Enter)"
+                onClick={() => onOpen(itemId)}
+              >
+                <Maximize2 aria-hidden size={16} />
+              </button>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`History of ${item.text}`}
+                title="History of this item"
+                onClick={() => onHistory(itemId, item.text)}
+              >
+                <History aria-hidden size={16} />
+              </button>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`Move ${item.text} up`}
+                disabled={!canEdit || isFirst}
+                onClick={() => reorder(itemId, orderForMove(siblings(), itemId, -1))}
+              >
+                <ArrowUp aria-hidden size={16} />
+              </button>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`Move ${item.text} down`}
+                disabled={!canEdit || isLast}
+                onClick={() => reorder(itemId, orderForMove(siblings(), itemId, 1))}
+              >
+                <ArrowDown aria-hidden size={16} />
+              </button>
+              <button
+                type="button"
+                className="icon-button danger"
+                aria-label={`Delete ${item.text}`}
+                disabled={!canEdit}
+                onClick={() => session.edit("Delete item", (tx) => tx.delete(path))}
+              >
+                <X aria-hidden size={16} />
+              </button>
+            </span>
+          </>
+        )}
       />
-      <span className="item-actions">
-        <button
-          type="button"
-          className="icon-button"
-          aria-label={`Open ${item.text}`}
-          title="Open this card (Enter)"
-          onClick={() => onOpen(itemId)}
-        >
-          <Maximize2 aria-hidden size={16} />
-        </button>
-        <button
-          type="button"
-          className="icon-button"
-          aria-label={`History of ${item.text}`}
-          title="History of this item"
-          onClick={() => onHistory(itemId, item.text)}
-        >
-          <History aria-hidden size={16} />
-        </button>
-        <button
-          type="button"
-          className="icon-button"
-          aria-label={`Move ${item.text} up`}
-          disabled={!canEdit || isFirst}
-          onClick={() => reorder(itemId, orderForMove(siblings(), itemId, -1))}
-        >
-          <ArrowUp aria-hidden size={16} />
-        </button>
-        <button
-          type="button"
-          className="icon-button"
-          aria-label={`Move ${item.text} down`}
-          disabled={!canEdit || isLast}
-          onClick={() => reorder(itemId, orderForMove(siblings(), itemId, 1))}
-        >
-          <ArrowDown aria-hidden size={16} />
-        </button>
-        <button
-          type="button"
-          className="icon-button danger"
-          aria-label={`Delete ${item.text}`}
-          disabled={!canEdit}
-          onClick={() => session.edit("Delete item", (tx) => tx.delete(path))}
-        >
-          <X aria-hidden size={16} />
-        </button>
-      </span>
       <CardBadges item={item} labels={labels} people={people} today={today} />
     </li>
   );

@@ -1,7 +1,8 @@
 "use client";
 
+import { useVirtualizer } from "@tanstack/react-virtual";
 import { ChevronLeft, ChevronRight, X } from "lucide-react";
-import { memo, useState } from "react";
+import { memo, useEffect, useRef, useState } from "react";
 import {
   BOARD_LIMITS,
   boardPath,
@@ -58,6 +59,26 @@ export const ListColumn = memo(function ListColumn({
   const all = ordered(list.items);
   const items = matches ? all.filter(([, item]) => matches(item)) : all;
   const path = boardPath.list(id);
+  // Only the cards in view (and a few around them) are in the page: a list of 1,000 costs what
+  // a list of 20 does to render, lay out and update.
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 44,
+    gap: 4,
+    overscan: 6,
+    getItemKey: (index) => items[index]?.[0] ?? index,
+    initialRect: { width: 288, height: 800 },
+  });
+
+  // A card the user adds here is scrolled into view once it is in the list.
+  const added = useRef(false);
+  useEffect(() => {
+    if (!added.current || items.length === 0) return;
+    added.current = false;
+    rows.scrollToIndex(items.length - 1, { align: "end" });
+  }, [items.length, rows]);
 
   function addItem(event: React.FormEvent) {
     event.preventDefault();
@@ -71,6 +92,7 @@ export const ListColumn = memo(function ListColumn({
         { parentDefault: {} },
       ),
     );
+    added.current = true;
     setText("");
   }
 
@@ -126,26 +148,34 @@ export const ListColumn = memo(function ListColumn({
           {items.length} of {all.length}
         </p>
       )}
-      <ul className="items">
-        {items.map(([itemId, item], itemIndex) => (
-          <ItemRow
-            key={itemId}
-            listId={id}
-            itemId={itemId}
-            item={item}
-            isFirst={all[0]?.[0] === itemId}
-            isLast={all.at(-1)?.[0] === itemId && itemIndex === items.length - 1}
-            session={session}
-            canEdit={canEdit}
-            labels={labels}
-            people={people}
-            today={today}
-            changed={changedItems?.has(itemId)}
-            onHistory={onItemHistory}
-            onOpen={onOpen}
-          />
-        ))}
-      </ul>
+      <div className="items-scroll" ref={scroller}>
+        <ul className="items" style={{ height: rows.getTotalSize() }}>
+          {rows.getVirtualItems().map((row) => {
+            const [itemId, item] = items[row.index] as [string, ItemNode];
+            return (
+              <ItemRow
+                key={itemId}
+                index={row.index}
+                top={row.start}
+                measure={rows.measureElement}
+                listId={id}
+                itemId={itemId}
+                item={item}
+                isFirst={all[0]?.[0] === itemId}
+                isLast={all.at(-1)?.[0] === itemId}
+                session={session}
+                canEdit={canEdit}
+                labels={labels}
+                people={people}
+                today={today}
+                changed={changedItems?.has(itemId)}
+                onHistory={onItemHistory}
+                onOpen={onOpen}
+              />
+            );
+          })}
+        </ul>
+      </div>
       <form className="add-item" onSubmit={addItem}>
         <input
           aria-label="New item"
