@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
 import { type ServerProcess, startServer } from "../test/server-process";
+import { BIG_ITEMS, bigBoardCommands, countCards, seed } from "./big-board";
 import { type Api, apiClient, createBoardWithItems, signUp, type Transport } from "./clients";
 import { median, percentile } from "./stats";
 
@@ -131,6 +132,25 @@ export async function saturation(server: ServerProcess, cookie: string, transpor
   const clientShare = (used.user + used.system) / 1000 / (seconds * 1000);
   await Promise.all([...clients, owner].map((c) => c.close()));
   return { rate: flushes / seconds, cpuPerFlush: cpu / flushes, flushes, window, clientShare };
+}
+
+/** `sync.load` of a 5,000-card board over the WebSocket, as a page opening it does. */
+export async function bigLoad(url: string, cookie: string) {
+  const { api, close } = apiClient(url, cookie, "websocket");
+  const { id: boardId } = await api.board.create.mutate({ title: "Big board" });
+  const members = await api.board.members.query({ boardId });
+  await seed(api, boardId, bigBoardCommands(members.map((m) => m.userId)));
+  const samples: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < 35; i++) {
+    const start = performance.now();
+    const { document } = await api.sync.load.query({ boardId });
+    if (i >= 5) samples.push(performance.now() - start); // the first ones warm up
+    if (countCards(document) !== BIG_ITEMS) throw new Error("the big board is not whole");
+    bytes = JSON.stringify(document).length;
+  }
+  await close();
+  return { samples, bytes };
 }
 
 export async function fanOut(url: string, cookie: string, transport: Transport) {
@@ -263,6 +283,13 @@ async function benchServer(
         transport === "websocket" ? `${mark(f50 < 5 && f99 < 20)} target < 5 / < 20 ms` : "",
       );
     }
+    const big = await bigLoad(server.url, cookie);
+    const l95 = percentile(big.samples, 95);
+    row(
+      `WebSocket: sync.load of ${BIG_ITEMS.toLocaleString("en-US")} cards (${(big.bytes / 1e6).toFixed(1)} MB) p50 / p95`,
+      `${ms(median(big.samples))} / ${ms(l95)}`,
+      `${mark(l95 < 150)} target p95 < 150 ms`,
+    );
     const rssLimit = kind === "pglite" ? 350 : 200;
     row(
       "server RSS after sign-up / idle / after the run",

@@ -41,42 +41,51 @@ export function FilterBar({
           }}
         />
       </label>
-      <select
-        aria-label="Assignee"
-        value={filter.assignee}
-        onChange={(e) => set({ assignee: e.target.value })}
-      >
-        <option value="">Anyone</option>
-        <option value="me">Me</option>
-        {[...people].map(([userId, name]) => (
-          <option key={userId} value={userId}>
-            {name}
-          </option>
-        ))}
-        <option value="nobody">Nobody</option>
-      </select>
-      <select
-        aria-label="Label"
-        value={filter.label}
-        onChange={(e) => set({ label: e.target.value })}
-      >
-        <option value="">Any label</option>
-        {sortedLabels(board).map(([labelId, label]) => (
-          <option key={labelId} value={labelId}>
-            {label.name}
-          </option>
-        ))}
-      </select>
-      <select
-        aria-label="Due"
-        value={filter.due}
-        onChange={(e) => set({ due: e.target.value as ItemFilter["due"] })}
-      >
-        <option value="">Any due date</option>
-        <option value="overdue">Overdue</option>
-        <option value="week">Due this week</option>
-        <option value="none">No due date</option>
-      </select>
+      <label className="filter-field">
+        <span>Assignee</span>
+        <select
+          aria-label="Assignee"
+          value={filter.assignee}
+          onChange={(e) => set({ assignee: e.target.value })}
+        >
+          <option value="">Anyone</option>
+          <option value="me">Me</option>
+          {[...people].map(([userId, name]) => (
+            <option key={userId} value={userId}>
+              {name}
+            </option>
+          ))}
+          <option value="nobody">Nobody</option>
+        </select>
+      </label>
+      <label className="filter-field">
+        <span>Label</span>
+        <select
+          aria-label="Label"
+          value={filter.label}
+          onChange={(e) => set({ label: e.target.value })}
+        >
+          <option value="">Any</option>
+          {sortedLabels(board).map(([labelId, label]) => (
+            <option key={labelId} value={labelId}>
+              {label.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="filter-field">
+        <span>Due</span>
+        <select
+          aria-label="Due"
+          value={filter.due}
+          onChange={(e) => set({ due: e.target.value as ItemFilter["due"] })}
+        >
+          <option value="">Any</option>
+          <option value="overdue">Overdue</option>
+          <option value="week">Due this week</option>
+          <option value="none">No due date</option>
+        </select>
+      </label>
     </search>
   );
 }
