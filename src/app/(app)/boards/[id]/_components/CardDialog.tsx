@@ -64,6 +64,8 @@ export function CardDialog({ session, board, itemId, people, canEdit, onClose }:
       ref={dialog}
       className="card dialog card-dialog"
       aria-labelledby={titleId}
+      // Escape closes the card: what is being typed is committed first (fields commit on blur).
+      onCancel={() => (document.activeElement as HTMLElement | null)?.blur()}
       onClose={onClose}
     >
       <div className="dialog-form">
