@@ -165,7 +165,9 @@ export class BoardService implements BoardLog {
   /** Applies a flush (once per clientId and batchSeq) and answers it. Throws ProtocolError. */
   async flush(boardId: string, request: FlushRequest, userId: string): Promise<FlushResponse> {
     const stopTimer = metrics.flushSeconds.startTimer();
-    const members = await this.membersAmong(boardId, request.commands);
+    // Looked up only for a flush that assigns someone (the others are submitted at once).
+    const assigned = request.commands.some((command) => assigneesOf(command).length > 0);
+    const members = assigned ? await this.membersAmong(boardId, request.commands) : undefined;
     const result = await this.runner.submit(boardId, { kind: "flush", request, userId, members });
     stopTimer();
     if (!result.ok) throw result.error;

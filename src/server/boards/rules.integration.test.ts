@@ -14,7 +14,7 @@ describeEachDatabase("board rules", (db) => {
   });
   afterAll(() => services.close());
 
-  it("a board holds at most 1,000 items, counted across lists, deletes, and a reload", async () => {
+  it("a board holds at most 5,000 items, counted across lists, deletes, and a reload", async () => {
     const api = callerFor(services, ada);
     const { id: boardId } = await api.board.create({ title: "Big" });
     let batchSeq = 0;
@@ -39,40 +39,51 @@ describeEachDatabase("board rules", (db) => {
         createdId: `${list}${from + i}`,
         props: { text: `item ${from + i}` },
       }));
-    expect((await flush(items("a", 0, 500))).errors).toEqual([]);
+    // 4,000 in list a and 999 in b: one short of full (at most 500 commands a flush).
+    for (let from = 0; from < 4000; from += 500) {
+      expect((await flush(items("a", from, 500))).errors).toEqual([]);
+    }
     expect((await flush(items("b", 0, 499))).errors).toEqual([]);
-    const full = await flush(items("b", 499, 2));
+    expect((await flush(items("b", 499, 500))).errors).toEqual([]);
+    const full = await flush(items("b", 999, 2));
     expect(full.errors).toEqual([
       { index: 1, action: "create", path: ["lists", "b", "items"], message: BOARD_FULL_MESSAGE },
     ]);
+    expect(BOARD_FULL_MESSAGE).toBe("This board is full: 5,000 items at most");
 
     // Deleting frees room; deleting a whole list frees all its items.
     expect(
       (
         await flush([
           { action: "delete", path: ["lists", "a", "items", "a0"] },
-          ...items("b", 600, 2),
+          ...items("b", 1100, 2),
         ])
       ).errors,
     ).toHaveLength(1);
     expect(
-      (await flush([{ action: "delete", path: ["lists", "a"] }, ...items("b", 700, 3)])).errors,
+      (await flush([{ action: "delete", path: ["lists", "a"] }, ...items("b", 1200, 3)])).errors,
     ).toEqual([]);
 
-    // A fresh service counts the stored board again.
+    // A fresh service counts the stored board again: b holds 1,004, so 3,996 more fit.
     const cold = newServices(db());
     const coldApi = callerFor(cold, ada);
     const { version, document } = await coldApi.sync.load({ boardId });
     const count = Object.keys(((document.lists as Doc).b as Doc).items as Doc).length;
-    expect(count).toBe(504);
-    const more = await coldApi.sync.flush({
-      boardId,
-      clientId: "c2",
-      batchSeq: 1,
-      from: version,
-      commands: items("b", 800, 498),
-    });
-    expect(more.errors.map((e) => e.index)).toEqual([496, 497]);
+    expect(count).toBe(1004);
+    let from = version;
+    const refused: number[] = [];
+    for (let start = 0; start < 3998; start += 500) {
+      const more = await coldApi.sync.flush({
+        boardId,
+        clientId: "c2",
+        batchSeq: start / 500 + 1,
+        from,
+        commands: items("b", 2000 + start, Math.min(500, 3998 - start)),
+      });
+      from = more.version;
+      refused.push(...more.errors.map((e) => start + e.index));
+    }
+    expect(refused).toEqual([3996, 3997]);
     await cold.close();
   });
 
