@@ -155,10 +155,13 @@ export class BoardService implements BoardLog {
     const runtime = await this.runtime(boardId);
     const head = await this.store.version(boardId);
     if (head === null) throw new BoardNotFound(`Board ${boardId} not found`);
-    if (head === runtime.version) return { version: runtime.version, document: runtime.document };
+    // The board's serial runner moves the cached board on in place (a flush, an entry) while
+    // this reads: take the version and document together, now, and work from that pair.
+    const cached = { ...runtime };
+    if (head <= cached.version) return { version: cached.version, document: cached.document };
     // Another instance wrote: answer from the database without touching the cache, which only
     // the board's serial runner changes.
-    const state = await this.advance(boardId, runtime, head, this.prisma);
+    const state = await this.advance(boardId, cached, head, this.prisma);
     return { version: state.version, document: state.document };
   }
 
@@ -320,10 +323,12 @@ export class BoardService implements BoardLog {
     head: number,
     db: Db,
   ): Promise<BoardState & { missing: Command[] }> {
-    const missing = await this.store.readCommands(boardId, state.version, head, db);
-    const result = applyBatch(state.document, state.version, missing, { context: {} });
+    // Read before the wait: `state` may be the cached board, which moves on meanwhile.
+    const { version, document } = state;
+    const missing = await this.store.readCommands(boardId, version, head, db);
+    const result = applyBatch(document, version, missing, { context: {} });
     if (result.errors.length > 0) {
-      throw new Error(`Stored history does not apply to the cached board at ${state.version}`);
+      throw new Error(`Stored history does not apply to the cached board at ${version}`);
     }
     return {
       version: head,
