@@ -203,9 +203,9 @@ export async function fanOut(url: string, cookie: string, transport: Transport) 
   return latencies;
 }
 
-/** The raw database ceiling of this machine, now (../shared/tools/raw-pg-ceiling.mjs), if present. */
+/** The raw database ceiling of this machine, now (bench/raw-pg-ceiling.mjs). */
 function rawCeiling(url: string): string | null {
-  const tool = "../shared/tools/raw-pg-ceiling.mjs";
+  const tool = "bench/raw-pg-ceiling.mjs";
   if (!existsSync(tool)) return null;
   return execFileSync(process.execPath, [tool, url, "50", "1", "5"], { encoding: "utf8" }).trim();
 }
