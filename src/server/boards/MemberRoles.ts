@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { ALL_BOARDS, type BoardEvents } from "./BoardEvents";
 import { MembershipRefused } from "./errors";
@@ -17,8 +18,8 @@ export function atLeast(role: Role, minimum: Role): boolean {
  * every instance (`changed`), which drops what it kept of that board at once.
  */
 export class MemberRoles {
-  /** boardId → userId → role (null: not a member). */
-  private readonly boards = new Map<string, Map<string, Role | null>>();
+  /** boardId → userId → role (null: not a member); the least recently used boards go first. */
+  private readonly boards: LRUCache<string, Map<string, Role | null>>;
   /** Bumped at every change of a board, so a read that raced with it is not kept. */
   private readonly generations = new Map<string, number>();
   /** Bumped when every board may have changed (after a gap in the notifications). */
@@ -28,8 +29,9 @@ export class MemberRoles {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly events: BoardEvents,
-    private readonly maxBoards = 10_000,
+    maxBoards = 10_000,
   ) {
+    this.boards = new LRUCache({ max: maxBoards });
     this.unsubscribe = events.subscribeMembers((boardId) => {
       if (boardId === ALL_BOARDS) this.forgetAll();
       else this.forget(boardId);
@@ -121,10 +123,6 @@ export class MemberRoles {
   private remember(boardId: string, userId: string, role: Role | null) {
     let members = this.boards.get(boardId);
     if (!members) {
-      if (this.boards.size >= this.maxBoards) {
-        const oldest = this.boards.keys().next().value;
-        if (oldest !== undefined) this.boards.delete(oldest);
-      }
       members = new Map();
       this.boards.set(boardId, members);
     }
