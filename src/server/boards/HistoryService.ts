@@ -10,6 +10,13 @@ import { type Actor, type HistoryEntry, toEntry } from "./timeline";
 
 export type { Actor, HistoryEntry } from "./timeline";
 
+/** A version past the board's head is refused, naming the field and the limit. */
+function refuseBeyondHead(version: number, head: number): void {
+  if (version > head) {
+    throw new HistoryRefused("BAD_REQUEST", `version must be at most ${head}, the board's latest`);
+  }
+}
+
 /**
  * A board's history as people use it: the timeline, the board at any version, and undo, redo and
  * restore, each appended as a new entry (SPEC H1-H11) in turn with the board's flushes.
@@ -58,12 +65,7 @@ export class HistoryService {
   async stateAt(boardId: string, version: number): Promise<{ version: number; document: Doc }> {
     const head = await this.boards.head(boardId);
     if (head === null) throw new BoardNotFound(`Board ${boardId} not found`);
-    if (version > head) {
-      throw new HistoryRefused(
-        "BAD_REQUEST",
-        `version must be at most ${head}, the board's latest`,
-      );
-    }
+    refuseBeyondHead(version, head);
     const state = await this.boards.documentAt(boardId, version);
     if (!state) throw new BoardNotFound(`Board ${boardId} not found`);
     return state;
@@ -130,12 +132,7 @@ export class HistoryService {
       "restore",
       options.entryId,
       async ({ version: head, document, tx }) => {
-        if (version > head) {
-          throw new HistoryRefused(
-            "BAD_REQUEST",
-            `version must be at most ${head}, the board's latest`,
-          );
-        }
+        refuseBeyondHead(version, head);
         const past = await this.boards.documentAt(boardId, version, tx);
         if (!past) throw new BoardNotFound(`Board ${boardId} not found`);
         return {
@@ -185,12 +182,7 @@ export class HistoryService {
   ): Promise<{ version: number; entry: HistoryEntry; notice?: string }> {
     let notice: string | undefined;
     const appended = await this.append(boardId, user, "restore", entryId, async (board) => {
-      if (version > board.version) {
-        throw new HistoryRefused(
-          "BAD_REQUEST",
-          `version must be at most ${board.version}, the board's latest`,
-        );
-      }
+      refuseBeyondHead(version, board.version);
       const past = await this.boards.documentAt(boardId, version, board.tx);
       if (!past) throw new BoardNotFound(`Board ${boardId} not found`);
       const plan = planFor(asBoard(board.document), asBoard(past.document));
