@@ -157,7 +157,7 @@ export class BoardService implements BoardLog {
     if (head === null) throw new BoardNotFound(`Board ${boardId} not found`);
     // The board's serial runner moves the cached board on in place (a flush, an entry) while
     // this reads: take the version and document together, now, and work from that pair.
-    const cached = { ...runtime };
+    const cached = { version: runtime.version, document: runtime.document };
     if (head <= cached.version) return { version: cached.version, document: cached.document };
     // Another instance wrote: answer from the database without touching the cache, which only
     // the board's serial runner changes.
@@ -169,8 +169,8 @@ export class BoardService implements BoardLog {
   async flush(boardId: string, request: FlushRequest, userId: string): Promise<FlushResponse> {
     const stopTimer = metrics.flushSeconds.startTimer();
     // Looked up only for a flush that assigns someone (the others are submitted at once).
-    const assigned = request.commands.some((command) => assigneesOf(command).length > 0);
-    const members = assigned ? await this.membersAmong(boardId, request.commands) : undefined;
+    const assigned = new Set(request.commands.flatMap(assigneesOf));
+    const members = assigned.size > 0 ? await this.membersAmong(boardId, assigned) : undefined;
     const result = await this.runner.submit(boardId, { kind: "flush", request, userId, members });
     stopTimer();
     if (!result.ok) throw result.error;
@@ -249,15 +249,10 @@ export class BoardService implements BoardLog {
   // ---- internals --------------------------------------------------------------------------------
 
   /**
-   * Which of the users `commands` assign are members of the board, read from the database (so a
-   * removal on any instance counts at once); undefined, without a query, when they assign no one.
+   * Which of the users `wanted` are members of the board, read from the database (so a removal
+   * on any instance counts at once).
    */
-  private async membersAmong(
-    boardId: string,
-    commands: readonly Command[],
-  ): Promise<ReadonlySet<string> | undefined> {
-    const wanted = new Set(commands.flatMap(assigneesOf));
-    if (wanted.size === 0) return undefined;
+  private async membersAmong(boardId: string, wanted: Set<string>): Promise<ReadonlySet<string>> {
     const rows = await this.prisma.boardMember.findMany({
       where: { boardId, userId: { in: [...wanted] } },
       select: { userId: true },
@@ -319,7 +314,7 @@ export class BoardService implements BoardLog {
   /** `state` moved forward to `head` by the commands stored after it (cost follows those commands). */
   private async advance(
     boardId: string,
-    state: BoardState,
+    state: Pick<BoardState, "version" | "document">,
     head: number,
     db: Db,
   ): Promise<BoardState & { missing: Command[] }> {

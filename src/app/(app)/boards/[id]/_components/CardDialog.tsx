@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useId, useRef, useState } from "react";
+import { useId, useState } from "react";
 import { BOARD_LIMITS, type BoardDoc, boardPath, ordered } from "@/board";
 import {
   applyCommands,
@@ -16,6 +16,7 @@ import type { People } from "@/lib/people";
 import type { JsonObject } from "@/sync";
 import { CommitField } from "./CommitField";
 import { Linkified } from "./Linkified";
+import { Modal } from "./Modal";
 
 interface Props {
   session: BoardSession;
@@ -30,16 +31,10 @@ interface Props {
 /**
  * One card, opened: its text, description, due date, assignees, labels, list and done state.
  * Every change applies at once (one command per committed edit); viewers see it read-only. A
- * modal dialog named after the card's text; Escape or "Close" closes it.
+ * modal dialog named after the card's text.
  */
 export function CardDialog({ session, board, itemId, people, canEdit, onClose }: Props) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const node = dialog.current;
-    if (node && !node.open) node.showModal();
-  }, []);
-
+  const dueId = useId();
   const found = findItem(board, itemId);
   const item = found?.item;
   const path = found ? boardPath.item(found.listId, itemId) : null;
@@ -60,169 +55,152 @@ export function CardDialog({ session, board, itemId, people, canEdit, onClose }:
   const lists = ordered(board.lists);
 
   return (
-    <dialog
-      ref={dialog}
-      className="card dialog card-dialog"
-      aria-labelledby={titleId}
-      // Escape closes the card: what is being typed is committed first (fields commit on blur).
-      onCancel={() => (document.activeElement as HTMLElement | null)?.blur()}
+    <Modal
+      title={item ? item.text || "…" : "Card deleted"}
+      className="card-dialog"
       onClose={onClose}
     >
-      <div className="dialog-form">
-        <header className="dialog-header">
-          <h2 id={titleId}>{item ? item.text || "…" : "Card deleted"}</h2>
-          <button
-            type="button"
-            className="button secondary"
-            onClick={() => dialog.current?.close()}
-          >
-            Close
-          </button>
-        </header>
-        {!item || !found ? (
-          <p className="muted">Someone deleted this card.</p>
-        ) : (
-          <>
+      {!item || !found ? (
+        <p className="muted">Someone deleted this card.</p>
+      ) : (
+        <>
+          <CommitField
+            label="Text"
+            value={item.text}
+            required
+            maxLength={BOARD_LIMITS.textLength}
+            disabled={!canEdit}
+            onCommit={(text) => set("Edit item", { text })}
+          />
+          {canEdit ? (
             <CommitField
-              label="Text"
-              value={item.text}
-              required
-              maxLength={BOARD_LIMITS.textLength}
-              disabled={!canEdit}
-              onCommit={(text) => set("Edit item", { text })}
+              label="Description"
+              value={item.description ?? ""}
+              multiline
+              maxLength={BOARD_LIMITS.descriptionLength}
+              onCommit={(description) => set("Edit description", { description })}
             />
-            {canEdit ? (
-              <CommitField
-                label="Description"
-                value={item.description ?? ""}
-                multiline
-                maxLength={BOARD_LIMITS.descriptionLength}
-                onCommit={(description) => set("Edit description", { description })}
-              />
-            ) : (
-              <div className="field">
-                <span>Description</span>
-                {item.description ? (
-                  <Linkified className="description" text={item.description} />
-                ) : (
-                  <p className="muted">No description.</p>
-                )}
-              </div>
-            )}
-            {canEdit && item.description && /https?:|mailto:/i.test(item.description) && (
-              <Linkified className="description muted" text={item.description} />
-            )}
+          ) : (
             <div className="field">
-              <label htmlFor={`${titleId}-due`}>Due date</label>
-              <div className="row">
-                <input
-                  id={`${titleId}-due`}
-                  type="date"
-                  value={dueDraft ?? item.due ?? ""}
-                  disabled={!canEdit}
-                  onChange={(e) => setDueDraft(e.target.value)}
-                  onBlur={commitDue}
-                  onKeyDown={(e) => {
-                    if (e.key === "Enter") commitDue();
-                  }}
-                />
-                <button
-                  type="button"
-                  className="button secondary"
-                  disabled={!canEdit || !item.due}
-                  onClick={() => {
-                    setDueDraft(null);
-                    set("Clear due date", { due: null });
-                  }}
-                >
-                  Clear due date
-                </button>
-              </div>
-            </div>
-            <fieldset className="choices">
-              <legend>Assignees</legend>
-              {[...people].map(([userId, name]) => (
-                <label key={userId}>
-                  <input
-                    type="checkbox"
-                    checked={assignees.includes(userId)}
-                    disabled={!canEdit}
-                    onChange={(e) =>
-                      set(e.target.checked ? "Assign" : "Unassign", {
-                        assignees: toggled(assignees, userId, e.target.checked),
-                      })
-                    }
-                  />{" "}
-                  {name}
-                </label>
-              ))}
-              {former.map((userId) => (
-                <label key={userId} title="No longer a member of this board">
-                  <input
-                    type="checkbox"
-                    checked
-                    disabled={!canEdit}
-                    onChange={() =>
-                      set("Unassign", { assignees: toggled(assignees, userId, false) })
-                    }
-                  />{" "}
-                  Former member
-                </label>
-              ))}
-            </fieldset>
-            <fieldset className="choices">
-              <legend>Labels</legend>
-              {labels.length === 0 && (
-                <span className="muted">No labels yet: add them under Labels.</span>
+              <span>Description</span>
+              {item.description ? (
+                <Linkified className="description" text={item.description} />
+              ) : (
+                <p className="muted">No description.</p>
               )}
-              {labels.map(([labelId, label]) => (
-                <label key={labelId}>
-                  <input
-                    type="checkbox"
-                    checked={item.labels?.includes(labelId) ?? false}
-                    disabled={!canEdit}
-                    onChange={(e) =>
-                      set(e.target.checked ? "Add label" : "Remove label", {
-                        labels: toggled(liveLabels(board, item.labels), labelId, e.target.checked),
-                      })
-                    }
-                  />{" "}
-                  <span className={`chip chip-${label.color}`}>{label.name}</span>
-                </label>
-              ))}
-            </fieldset>
-            <label className="field">
-              <span>Move to list</span>
-              <select
-                value={found.listId}
+            </div>
+          )}
+          {canEdit && item.description && /https?:|mailto:/i.test(item.description) && (
+            <Linkified className="description muted" text={item.description} />
+          )}
+          <div className="field">
+            <label htmlFor={dueId}>Due date</label>
+            <div className="row">
+              <input
+                id={dueId}
+                type="date"
+                value={dueDraft ?? item.due ?? ""}
                 disabled={!canEdit}
-                onChange={(e) => {
-                  const commands = moveCardCommands(board, itemId, e.target.value);
-                  if (commands.length > 0)
-                    session.edit("Move card", (tx) => applyCommands(tx, commands));
+                onChange={(e) => setDueDraft(e.target.value)}
+                onBlur={commitDue}
+                onKeyDown={(e) => {
+                  if (e.key === "Enter") commitDue();
+                }}
+              />
+              <button
+                type="button"
+                className="button secondary"
+                disabled={!canEdit || !item.due}
+                onClick={() => {
+                  setDueDraft(null);
+                  set("Clear due date", { due: null });
                 }}
               >
-                {lists.map(([listId, list]) => (
-                  <option key={listId} value={listId}>
-                    {list.title}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={item.done}
-                disabled={!canEdit}
-                onChange={(e) =>
-                  set(e.target.checked ? "Check item" : "Uncheck item", { done: e.target.checked })
-                }
-              />{" "}
-              Done
-            </label>
-          </>
-        )}
-      </div>
-    </dialog>
+                Clear due date
+              </button>
+            </div>
+          </div>
+          <fieldset className="choices">
+            <legend>Assignees</legend>
+            {[...people].map(([userId, name]) => (
+              <label key={userId}>
+                <input
+                  type="checkbox"
+                  checked={assignees.includes(userId)}
+                  disabled={!canEdit}
+                  onChange={(e) =>
+                    set(e.target.checked ? "Assign" : "Unassign", {
+                      assignees: toggled(assignees, userId, e.target.checked),
+                    })
+                  }
+                />{" "}
+                {name}
+              </label>
+            ))}
+            {former.map((userId) => (
+              <label key={userId} title="No longer a member of this board">
+                <input
+                  type="checkbox"
+                  checked
+                  disabled={!canEdit}
+                  onChange={() => set("Unassign", { assignees: toggled(assignees, userId, false) })}
+                />{" "}
+                Former member
+              </label>
+            ))}
+          </fieldset>
+          <fieldset className="choices">
+            <legend>Labels</legend>
+            {labels.length === 0 && (
+              <span className="muted">No labels yet: add them under Labels.</span>
+            )}
+            {labels.map(([labelId, label]) => (
+              <label key={labelId}>
+                <input
+                  type="checkbox"
+                  checked={item.labels?.includes(labelId) ?? false}
+                  disabled={!canEdit}
+                  onChange={(e) =>
+                    set(e.target.checked ? "Add label" : "Remove label", {
+                      labels: toggled(liveLabels(board, item.labels), labelId, e.target.checked),
+                    })
+                  }
+                />{" "}
+                <span className={`chip chip-${label.color}`}>{label.name}</span>
+              </label>
+            ))}
+          </fieldset>
+          <label className="field">
+            <span>Move to list</span>
+            <select
+              value={found.listId}
+              disabled={!canEdit}
+              onChange={(e) => {
+                const commands = moveCardCommands(board, itemId, e.target.value);
+                if (commands.length > 0)
+                  session.edit("Move card", (tx) => applyCommands(tx, commands));
+              }}
+            >
+              {lists.map(([listId, list]) => (
+                <option key={listId} value={listId}>
+                  {list.title}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={item.done}
+              disabled={!canEdit}
+              onChange={(e) =>
+                set(e.target.checked ? "Check item" : "Uncheck item", { done: e.target.checked })
+              }
+            />{" "}
+            Done
+          </label>
+        </>
+      )}
+    </Modal>
   );
 }

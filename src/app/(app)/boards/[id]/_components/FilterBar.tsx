@@ -41,51 +41,58 @@ export function FilterBar({
           }}
         />
       </label>
-      <label className="filter-field">
-        <span>Assignee</span>
-        <select
-          aria-label="Assignee"
-          value={filter.assignee}
-          onChange={(e) => set({ assignee: e.target.value })}
-        >
-          <option value="">Anyone</option>
-          <option value="me">Me</option>
-          {[...people].map(([userId, name]) => (
-            <option key={userId} value={userId}>
-              {name}
-            </option>
-          ))}
-          <option value="nobody">Nobody</option>
-        </select>
-      </label>
-      <label className="filter-field">
-        <span>Label</span>
-        <select
-          aria-label="Label"
-          value={filter.label}
-          onChange={(e) => set({ label: e.target.value })}
-        >
-          <option value="">Any</option>
-          {sortedLabels(board).map(([labelId, label]) => (
-            <option key={labelId} value={labelId}>
-              {label.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="filter-field">
-        <span>Due</span>
-        <select
-          aria-label="Due"
-          value={filter.due}
-          onChange={(e) => set({ due: e.target.value as ItemFilter["due"] })}
-        >
-          <option value="">Any</option>
-          <option value="overdue">Overdue</option>
-          <option value="week">Due this week</option>
-          <option value="none">No due date</option>
-        </select>
-      </label>
+      <Choice
+        name="Assignee"
+        value={filter.assignee}
+        onChange={(assignee) => set({ assignee })}
+        options={[["", "Anyone"], ["me", "Me"], ...people, ["nobody", "Nobody"]]}
+      />
+      <Choice
+        name="Label"
+        value={filter.label}
+        onChange={(label) => set({ label })}
+        options={[
+          ["", "Any"],
+          ...sortedLabels(board).map(([id, label]) => [id, label.name] as const),
+        ]}
+      />
+      <Choice
+        name="Due"
+        value={filter.due}
+        onChange={(due) => set({ due: due as ItemFilter["due"] })}
+        options={[
+          ["", "Any"],
+          ["overdue", "Overdue"],
+          ["week", "Due this week"],
+          ["none", "No due date"],
+        ]}
+      />
     </search>
+  );
+}
+
+/** One of the filter's selects, named and labelled `name`; `options` are [value, text] pairs. */
+function Choice({
+  name,
+  value,
+  onChange,
+  options,
+}: {
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+  options: readonly (readonly [string, string])[];
+}) {
+  return (
+    <label className="filter-field">
+      <span>{name}</span>
+      <select aria-label={name} value={value} onChange={(e) => onChange(e.target.value)}>
+        {options.map(([optionValue, text]) => (
+          <option key={optionValue} value={optionValue}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

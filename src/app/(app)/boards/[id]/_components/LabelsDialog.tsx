@@ -1,11 +1,12 @@
 "use client";
 
 import { Tags } from "lucide-react";
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { BOARD_LIMITS, type BoardDoc, boardPath, LABEL_COLORS, type LabelColor } from "@/board";
 import { applyCommands, deleteLabelCommands, sortedLabels } from "@/board/card-edits";
 import type { BoardSession } from "@/lib/BoardSession";
 import { CommitField } from "./CommitField";
+import { Modal } from "./Modal";
 
 /** "Labels" in the toolbar: the board's labels, to add, rename, recolour and delete. */
 export function LabelsDialog({
@@ -17,7 +18,7 @@ export function LabelsDialog({
   board: BoardDoc;
   canEdit: boolean;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const [open, setOpen] = useState(false);
   const [name, setName] = useState("");
   const [color, setColor] = useState<LabelColor>("blue");
   const labels = sortedLabels(board);
@@ -25,16 +26,11 @@ export function LabelsDialog({
 
   return (
     <>
-      <button
-        type="button"
-        className="button secondary"
-        onClick={() => dialog.current?.showModal()}
-      >
+      <button type="button" className="button secondary" onClick={() => setOpen(true)}>
         <Tags aria-hidden size={16} /> Labels
       </button>
-      <dialog ref={dialog} className="card dialog" aria-labelledby="labels-title">
-        <div className="dialog-form">
-          <h2 id="labels-title">Board labels</h2>
+      {open && (
+        <Modal title="Board labels" onClose={() => setOpen(false)}>
           {labels.length === 0 && <p className="muted">No labels yet.</p>}
           <ul className="label-list">
             {labels.map(([labelId, label]) => (
@@ -127,17 +123,8 @@ export function LabelsDialog({
               {full && <p className="muted">A board has at most {BOARD_LIMITS.labels} labels.</p>}
             </form>
           )}
-          <div className="dialog-actions">
-            <button
-              type="button"
-              className="button secondary"
-              onClick={() => dialog.current?.close()}
-            >
-              Close
-            </button>
-          </div>
-        </div>
-      </dialog>
+        </Modal>
+      )}
     </>
   );
 }
