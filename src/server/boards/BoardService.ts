@@ -21,47 +21,14 @@ import { type BoardLock, BoardStore, type StoredBatch, VersionConflict } from ".
 import type { AppendedEntry, BoardLog, EntryPlanner } from "./entries";
 import { BoardNotFound, HistoryRefused } from "./errors";
 import { GroupCommit, type GroupCommitOptions } from "./GroupCommit";
+import { type BoardRuntime, type BoardState, HotBoards } from "./HotBoards";
 import { KeyedSerialRunner } from "./KeyedSerialRunner";
 import { assigneesOf, boardRules } from "./rules";
-
-/** A board's state at a version, as this instance last knew it. */
-interface BoardState {
-  version: number;
-  document: Doc;
-  itemCount: number;
-}
-
-/** A hot board kept in memory: its state and its most recent commands. */
-interface BoardRuntime extends BoardState {
-  /** Commands of versions recentFrom + 1 .. version. */
-  recent: Command[];
-  /** The approximate bytes of each of `recent`. */
-  recentSizes: number[];
-  recentFrom: number;
-  lastUsed: number;
-  /**
-   * The last recorded outcome of clients that flushed to this board, valid while the board row
-   * was last written by `writtenBy` (this instance's last transaction on it): then no one else
-   * can have recorded an outcome since, and a group needs no read of the clients' outcomes.
-   */
-  outcomes: Map<string, BatchOutcome>;
-  writtenBy: string | null;
-  /** Approximate bytes it holds: its document when loaded plus what commands added since. */
-  bytes: number;
-}
 
 /** A group that ran outside the lock (BoardService.inTurn) and must run again under it. */
 class Unconfirmed extends Error {
   override readonly name = "Unconfirmed";
 }
-
-/** What a value takes in memory, roughly: its JSON's length, counted twice for UTF-16. */
-function approximateBytes(value: unknown): number {
-  return 2 * (JSON.stringify(value)?.length ?? 0);
-}
-
-/** Clients' outcomes kept per hot board (the oldest go first). */
-const MAX_KNOWN_CLIENTS = 10_000;
 
 interface FlushJob {
   kind: "flush";
@@ -115,14 +82,10 @@ export interface BoardServiceOptions {
  */
 export class BoardService implements BoardLog {
   readonly store: BoardStore;
-  /** Hot boards, least recently used first. */
-  private readonly runtimes = new Map<string, BoardRuntime>();
-  /** Their approximate bytes, summed. */
-  private bytes = 0;
+  private readonly hot: HotBoards;
   private readonly runner: KeyedSerialRunner<Job, JobResult>;
   private readonly options: Required<Omit<BoardServiceOptions, "groupCommit">>;
   private readonly commits: GroupCommit;
-  private readonly sweeper: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -141,8 +104,7 @@ export class BoardService implements BoardLog {
       metrics.commitBoards.observe(boards),
     );
     this.runner = new KeyedSerialRunner((boardId, jobs) => this.processGroup(boardId, jobs), 200);
-    this.sweeper = setInterval(() => this.evictIdle(), Math.min(this.options.idleMs, 60_000));
-    this.sweeper.unref();
+    this.hot = new HotBoards(this.options);
   }
 
   /** A new board at version 0 with the empty board's document, owned by `ownerId`. */
@@ -199,7 +161,7 @@ export class BoardService implements BoardLog {
     to: number,
     db: Db = this.prisma,
   ): Promise<Command[]> {
-    const runtime = this.runtimes.get(boardId);
+    const runtime = this.hot.peek(boardId);
     if (runtime && from >= runtime.recentFrom && to <= runtime.version) {
       return runtime.recent.slice(from - runtime.recentFrom, to - runtime.recentFrom);
     }
@@ -227,22 +189,22 @@ export class BoardService implements BoardLog {
 
   /** Boards kept in memory right now. */
   get hotBoards(): number {
-    return this.runtimes.size;
+    return this.hot.size;
   }
 
   /** Approximate bytes of the boards kept in memory. */
   get hotBytes(): number {
-    return this.bytes;
+    return this.hot.bytes;
   }
 
   /** Whether the board is kept in memory (tests of the bound). */
   isHot(boardId: string): boolean {
-    return this.runtimes.has(boardId);
+    return this.hot.peek(boardId) !== undefined;
   }
 
   /** Finishes the groups queued or running (their flushes are answered), then stops. */
   async close(): Promise<void> {
-    clearInterval(this.sweeper);
+    this.hot.close();
     await this.runner.idle();
   }
 
@@ -261,54 +223,9 @@ export class BoardService implements BoardLog {
   }
 
   private async runtime(boardId: string): Promise<BoardRuntime> {
-    let runtime = this.runtimes.get(boardId);
-    if (!runtime) {
-      const loaded = await this.store.load(boardId);
-      if (!loaded) throw new BoardNotFound(`Board ${boardId} not found`);
-      runtime = this.runtimes.get(boardId); // loaded concurrently meanwhile?
-      if (!runtime) {
-        runtime = {
-          ...loaded,
-          itemCount: countItems(loaded.document),
-          recent: [],
-          recentSizes: [],
-          recentFrom: loaded.version,
-          lastUsed: Date.now(),
-          outcomes: new Map(),
-          writtenBy: null,
-          bytes: approximateBytes(loaded.document),
-        };
-        this.runtimes.set(boardId, runtime);
-        this.bytes += runtime.bytes;
-        this.keepWithinBounds(boardId);
-      }
-    } else {
-      // The map's order is least recently used first.
-      this.runtimes.delete(boardId);
-      this.runtimes.set(boardId, runtime);
-    }
-    runtime.lastUsed = Date.now();
+    const runtime = await this.hot.use(boardId, () => this.store.load(boardId));
+    if (!runtime) throw new BoardNotFound(`Board ${boardId} not found`);
     return runtime;
-  }
-
-  /**
-   * Drops the least recently used boards until both bounds hold (never `keep`, the board in
-   * hand). A dropped board is loaded again on its next use; a group still running on it finishes
-   * on its own copy, and the database holds everything it wrote.
-   */
-  private keepWithinBounds(keep: string) {
-    const { maxBoards, maxBytes } = this.options;
-    for (const [boardId, runtime] of this.runtimes) {
-      if (this.runtimes.size <= maxBoards && this.bytes <= maxBytes) return;
-      if (boardId === keep) continue;
-      this.drop(boardId, runtime);
-    }
-  }
-
-  private drop(boardId: string, runtime: BoardRuntime) {
-    if (this.runtimes.get(boardId) !== runtime) return;
-    this.runtimes.delete(boardId);
-    this.bytes -= runtime.bytes;
   }
 
   /** `state` moved forward to `head` by the commands stored after it (cost follows those commands). */
@@ -331,32 +248,6 @@ export class BoardService implements BoardLog {
       itemCount: countItems(result.document),
       missing,
     };
-  }
-
-  private remember(boardId: string, runtime: BoardRuntime, commands: Command[], version: number) {
-    // Each command is kept twice over: in the recent list, and what it added to the document.
-    let added = 0;
-    for (const command of commands) {
-      const size = approximateBytes(command);
-      runtime.recent.push(command);
-      runtime.recentSizes.push(size);
-      added += 2 * size;
-    }
-    runtime.version = version;
-    // Trimmed in chunks (half the limit at a time), so a commit does not copy the whole list.
-    const limit = this.options.recentLimit;
-    if (runtime.recent.length > limit + Math.floor(limit / 2)) {
-      const excess = runtime.recent.length - limit;
-      for (let i = 0; i < excess; i++) added -= runtime.recentSizes[i] ?? 0;
-      runtime.recent = runtime.recent.slice(excess);
-      runtime.recentSizes = runtime.recentSizes.slice(excess);
-      runtime.recentFrom = version - runtime.recent.length;
-    }
-    runtime.bytes += added;
-    if (this.runtimes.get(boardId) === runtime) {
-      this.bytes += added;
-      this.keepWithinBounds(boardId);
-    }
   }
 
   /**
@@ -506,7 +397,7 @@ export class BoardService implements BoardLog {
     const { steps, stored, missing, state, written } = outcome;
     if (written) {
       for (const batch of stored) {
-        if (batch.outcome) this.rememberOutcome(runtime, batch.meta.clientId, batch.outcome);
+        if (batch.outcome) this.hot.rememberOutcome(runtime, batch.meta.clientId, batch.outcome);
       }
       runtime.writtenBy = written.writtenBy;
     }
@@ -597,19 +488,10 @@ export class BoardService implements BoardLog {
     if (unseen.length > 0) {
       for (const [clientId, outcome] of await this.store.clientOutcomes(boardId, unseen, db)) {
         known.set(clientId, outcome);
-        this.rememberOutcome(runtime, clientId, outcome);
+        this.hot.rememberOutcome(runtime, clientId, outcome);
       }
     }
     return known;
-  }
-
-  private rememberOutcome(runtime: BoardRuntime, clientId: string, outcome: BatchOutcome) {
-    runtime.outcomes.delete(clientId); // re-inserted last: the map's order is least recent first
-    runtime.outcomes.set(clientId, outcome);
-    if (runtime.outcomes.size > MAX_KNOWN_CLIENTS) {
-      const oldest = runtime.outcomes.keys().next().value;
-      if (oldest !== undefined) runtime.outcomes.delete(oldest);
-    }
   }
 
   /** The notification a group's transaction carries when it moves the board from `from` to `to`. */
@@ -625,7 +507,7 @@ export class BoardService implements BoardLog {
     applied: Command[],
     state: BoardState,
   ): Promise<void> {
-    this.remember(boardId, runtime, [...missing, ...applied], state.version);
+    this.hot.remember(boardId, runtime, [...missing, ...applied], state.version);
     runtime.document = state.document;
     runtime.itemCount = state.itemCount;
     if (applied.length === 0) return;
@@ -653,12 +535,5 @@ export class BoardService implements BoardLog {
       version: runtime.version,
       document: runtime.document,
     }));
-  }
-
-  private evictIdle() {
-    const cutoff = Date.now() - this.options.idleMs;
-    for (const [boardId, runtime] of this.runtimes) {
-      if (runtime.lastUsed < cutoff) this.drop(boardId, runtime);
-    }
   }
 }
