@@ -6,8 +6,8 @@
 // action, and undo of an action 1,000 versions back (selective undo), p50 and p95, in process
 // (where the cost is). Then the reads people meet, through a production server's front door
 // (bench/history-wire.ts; needs `npm run build`). HISTORY_BENCH=process or =wire runs one part.
-import { LocalBoardEvents } from "../src/server/boards/BoardEvents";
-import type { BoardService } from "../src/server/boards/BoardService";
+import { LocalBoardEvents } from "../src/server/boards/live/BoardEvents";
+import type { BoardService } from "../src/server/boards/master/BoardService";
 import type { Database } from "../src/server/db/database";
 import { applyMigrations } from "../src/server/db/migrate";
 import { createServices } from "../src/server/services";

@@ -5,8 +5,8 @@ import {
   type BoardEvents,
   LocalBoardEvents,
   PostgresBoardEvents,
-} from "../src/server/boards/BoardEvents";
-import { BoardService } from "../src/server/boards/BoardService";
+} from "../src/server/boards/live/BoardEvents";
+import { BoardService } from "../src/server/boards/master/BoardService";
 import type { Database } from "../src/server/db/database";
 import { applyMigrations } from "../src/server/db/migrate";
 import { applyCommand, type Command, type Doc } from "../src/sync";

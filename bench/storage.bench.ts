@@ -1,7 +1,7 @@
 // npm run bench:storage — what the command history costs on disk, on a throwaway PostgreSQL:
 // 20,000 edits as people make them (one command per flush, each its own action, ten clients),
 // then each table's size (rows, indexes, TOAST) per command and per million commands.
-import { LocalBoardEvents } from "../src/server/boards/BoardEvents";
+import { LocalBoardEvents } from "../src/server/boards/live/BoardEvents";
 import { openDatabase } from "../src/server/db/database";
 import { applyMigrations } from "../src/server/db/migrate";
 import { createServices } from "../src/server/services";

@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { createInnerContext } from "@/server/api/context";
 import { createCaller } from "@/server/api/root";
 import type { AuthSession } from "@/server/auth";
-import { LocalBoardEvents } from "@/server/boards/BoardEvents";
+import { LocalBoardEvents } from "@/server/boards/live/BoardEvents";
 import type { Database } from "@/server/db";
 import { createServices, type Services, type ServicesOptions } from "@/server/services";
 

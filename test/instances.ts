@@ -1,4 +1,4 @@
-import { PostgresBoardEvents } from "../src/server/boards/BoardEvents";
+import { PostgresBoardEvents } from "../src/server/boards/live/BoardEvents";
 import type { Database } from "../src/server/db";
 import { openDatabase } from "../src/server/db/database";
 import { applyMigrations } from "../src/server/db/migrate";

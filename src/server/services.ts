@@ -1,12 +1,12 @@
-import { BoardBroadcast } from "./boards/BoardBroadcast";
-import { type BoardEvents, LocalBoardEvents, PostgresBoardEvents } from "./boards/BoardEvents";
-import { BoardService, type BoardServiceOptions } from "./boards/BoardService";
-import { HistoryService } from "./boards/HistoryService";
-import { HistoryStore } from "./boards/HistoryStore";
-import { MemberRoles } from "./boards/MemberRoles";
-import { Presence, type PresenceOptions } from "./boards/Presence";
+import { HistoryService } from "./boards/history/HistoryService";
+import { HistoryStore } from "./boards/history/HistoryStore";
+import { type BoardEvents, LocalBoardEvents, PostgresBoardEvents } from "./boards/live/BoardEvents";
+import { Presence, type PresenceOptions } from "./boards/live/Presence";
+import { BoardService, type BoardServiceOptions } from "./boards/master/BoardService";
+import { MemberRoles } from "./boards/members/MemberRoles";
 import { type Database, getDatabase } from "./db";
 import { env } from "./env";
+import { BoardBroadcast } from "./http/BoardBroadcast";
 import { metrics } from "./observability/metrics";
 
 /** The services a process runs for one database, built once, here, and handed to every call. */

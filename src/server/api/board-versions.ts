@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
-import type { BoardService } from "../boards/BoardService";
 import { BoardNotFound } from "../boards/errors";
-import type { MemberRoles } from "../boards/MemberRoles";
+import type { BoardService } from "../boards/master/BoardService";
+import type { MemberRoles } from "../boards/members/MemberRoles";
 import { trackSubscription } from "../observability/metrics";
 import { createWakeup } from "./signal";
 

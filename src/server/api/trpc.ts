@@ -3,7 +3,7 @@ import { ZodError, z } from "zod";
 import { transformer } from "@/lib/transformer";
 import { PROTOCOL_VERSION } from "@/sync";
 import type { HistoryRefused, MembershipRefused } from "../boards/errors";
-import { atLeast, type Role } from "../boards/MemberRoles";
+import { atLeast, type Role } from "../boards/members/MemberRoles";
 import type { InnerContext } from "./context";
 import { API_LIMITS, boardId } from "./inputs";
 

@@ -1,5 +1,5 @@
-export type { BoardEvents } from "./BoardEvents";
-export { BoardService, type BoardServiceOptions } from "./BoardService";
 export { BoardNotFound, HistoryRefused } from "./errors";
-export type { HistoryEntry, HistoryService } from "./HistoryService";
-export type { Presence } from "./Presence";
+export type { HistoryEntry, HistoryService } from "./history/HistoryService";
+export type { BoardEvents } from "./live/BoardEvents";
+export type { Presence } from "./live/Presence";
+export { BoardService, type BoardServiceOptions } from "./master/BoardService";

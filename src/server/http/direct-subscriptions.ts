@@ -1,5 +1,5 @@
 import type { WebSocket, WebSocketServer } from "ws";
-import type { DirectSubscriber } from "../boards/BoardBroadcast";
+import type { DirectSubscriber } from "./BoardBroadcast";
 
 /** A `sync.subscribe` request as it arrived on a socket: what its events must be sent as. */
 interface SubscribeRequest {

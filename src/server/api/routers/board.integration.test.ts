@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { LocalBoardEvents } from "@/server/boards/BoardEvents";
+import { LocalBoardEvents } from "@/server/boards/live/BoardEvents";
 import type { Services } from "@/server/services";
 import { callerFor, codeOf, createUsers, newServices, type TestUser } from "../../../../test/api";
 import { describeEachDatabase } from "../../../../test/databases";

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { newId } from "@/sync";
-import type { Role } from "../../boards/MemberRoles";
+import type { Role } from "../../boards/members/MemberRoles";
 import { trackSubscription } from "../../observability/metrics";
 import { id, title } from "../inputs";
 import { createWakeup } from "../signal";

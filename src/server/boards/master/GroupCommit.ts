@@ -1,4 +1,4 @@
-import type { Db } from "../db/database";
+import type { Db } from "../../db/database";
 import type { BoardLock, BoardStore, BoardWrite } from "./BoardStore";
 import { VersionConflict } from "./BoardStore";
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import type { Services } from "@/server/services";
-import { callerFor, createUsers, newServices, type TestUser } from "../../../test/api";
-import { addItem, addList } from "../../../test/board-commands";
-import { describeEachDatabase } from "../../../test/databases";
-import { until } from "../../../test/until";
+import { callerFor, createUsers, newServices, type TestUser } from "../../../../test/api";
+import { addItem, addList } from "../../../../test/board-commands";
+import { describeEachDatabase } from "../../../../test/databases";
+import { until } from "../../../../test/until";
 
 describeEachDatabase("a load racing a write on the same instance", (db) => {
   let a: Services;

@@ -1,9 +1,9 @@
 import { asBoard, type BoardChange, type BoardDoc, compareBoards } from "@/board";
 import { type ItemRestorePlan, planItemRestore, planListRestore } from "@/board/restore-item";
 import { type Command, type Doc, diffDocuments, newId, planToggle } from "@/sync";
-import type { Db } from "../db/database";
-import type { AppendedEntry, BoardLog, EntryMeta, LockedBoard } from "./entries";
-import { BoardNotFound, HistoryRefused } from "./errors";
+import type { Db } from "../../db/database";
+import { BoardNotFound, HistoryRefused } from "../errors";
+import type { AppendedEntry, BoardLog, EntryMeta, LockedBoard } from "../master/entries";
 import type { EntryRecord, HistoryStore } from "./HistoryStore";
 import { ItemHistory } from "./ItemHistory";
 import { type Actor, type HistoryEntry, toEntry } from "./timeline";

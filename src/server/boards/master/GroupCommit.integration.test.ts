@@ -1,6 +1,6 @@
 import { beforeAll, expect, it } from "vitest";
 import { type Command, Master } from "@/sync";
-import { describeEachDatabase } from "../../../test/databases";
+import { describeEachDatabase } from "../../../../test/databases";
 import { BoardStore, type BoardWrite, VersionConflict } from "./BoardStore";
 import { GroupCommit } from "./GroupCommit";
 

@@ -1,6 +1,6 @@
 import { expect, it, vi } from "vitest";
-import { describeEachDatabase } from "../../../test/databases";
-import { LocalBoardEvents } from "./BoardEvents";
+import { describeEachDatabase } from "../../../../test/databases";
+import { LocalBoardEvents } from "../live/BoardEvents";
 import { MemberRoles } from "./MemberRoles";
 
 describeEachDatabase("member roles cache", (db) => {

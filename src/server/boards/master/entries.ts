@@ -1,5 +1,5 @@
 import type { Command, Doc, EntryKind } from "@/sync";
-import type { Db } from "../db/database";
+import type { Db } from "../../db/database";
 
 /** An undo, redo or restore entry (H1): written as one entry, whatever its commands' action ids. */
 export interface EntryMeta {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Command } from "@/sync";
-import { createUsers, type TestUser } from "../../../test/api";
-import { describeEachDatabase } from "../../../test/databases";
-import { LocalBoardEvents } from "./BoardEvents";
+import { createUsers, type TestUser } from "../../../../test/api";
+import { describeEachDatabase } from "../../../../test/databases";
+import { LocalBoardEvents } from "../live/BoardEvents";
 import { BoardService } from "./BoardService";
 
 const addItem = (text: string): Command => ({

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import pg from "pg";
 import { backoff } from "@/lib/backoff";
-import { log } from "../observability/log";
+import { log } from "../../observability/log";
 
 /** Tells every server instance that a board reached a new version. */
 export interface BoardEvents {

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { BOARD_FULL_MESSAGE } from "@/board";
 import type { Services } from "@/server/services";
 import type { Command, Doc } from "@/sync";
-import { callerFor, createUsers, newServices, type TestUser } from "../../../test/api";
-import { describeEachDatabase } from "../../../test/databases";
+import { callerFor, createUsers, newServices, type TestUser } from "../../../../test/api";
+import { describeEachDatabase } from "../../../../test/databases";
 
 describeEachDatabase("board rules", (db) => {
   let services: Services;

@@ -5,8 +5,8 @@ import path from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { type DatabaseConfig, openDatabase } from "@/server/db/database";
 import { applyMigrations } from "@/server/db/migrate";
-import { createPostgresDatabase } from "../../../test/databases";
-import { LocalBoardEvents } from "./BoardEvents";
+import { createPostgresDatabase } from "../../../../test/databases";
+import { LocalBoardEvents } from "../live/BoardEvents";
 import { BoardService } from "./BoardService";
 
 const child = path.resolve(import.meta.dirname, "../../../test/fixtures/flush-until-killed.ts");

@@ -2,7 +2,7 @@ import { commandTarget, emptyBoard, placeOf } from "@/board";
 import type { Prisma, PrismaClient } from "@/generated/prisma/client";
 import type { BatchOutcome, Command, Doc, EntryKind } from "@/sync";
 import { batchActionId, replayCompletions } from "@/sync";
-import { type Db, PREPARED } from "../db/database";
+import { type Db, PREPARED } from "../../db/database";
 import type { EntryMeta } from "./entries";
 
 /** Who made a batch, stored on each of its commands (the history is authored). */

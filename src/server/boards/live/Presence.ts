@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { log } from "../observability/log";
+import { log } from "../../observability/log";
 import type { BoardEvents } from "./BoardEvents";
 
 export interface PresentUser {

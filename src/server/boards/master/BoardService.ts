@@ -13,13 +13,13 @@ import {
   type FlushStep,
   type RemoteChanges,
 } from "@/sync";
-import type { Db } from "../db/database";
-import { log } from "../observability/log";
-import { metrics } from "../observability/metrics";
-import type { BoardEvents } from "./BoardEvents";
+import type { Db } from "../../db/database";
+import { log } from "../../observability/log";
+import { metrics } from "../../observability/metrics";
+import { BoardNotFound, HistoryRefused } from "../errors";
+import type { BoardEvents } from "../live/BoardEvents";
 import { type BoardLock, BoardStore, type StoredBatch, VersionConflict } from "./BoardStore";
 import type { AppendedEntry, BoardLog, EntryPlanner } from "./entries";
-import { BoardNotFound, HistoryRefused } from "./errors";
 import { GroupCommit, type GroupCommitOptions } from "./GroupCommit";
 import { type BoardRuntime, type BoardState, HotBoards } from "./HotBoards";
 import { KeyedSerialRunner } from "./KeyedSerialRunner";

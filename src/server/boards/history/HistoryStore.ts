@@ -10,8 +10,8 @@ import {
   MAX_REBUILD_REACH,
   type RebuildInput,
 } from "@/sync";
-import { type Db, PREPARED } from "../db/database";
-import { toCommand } from "./BoardStore";
+import { type Db, PREPARED } from "../../db/database";
+import { toCommand } from "../master/BoardStore";
 
 /** A history entry as stored (SPEC H1). */
 export interface EntryRecord extends ActionRecord {

@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from "vitest";
 import { type Command, Master, replayCompletions } from "@/sync";
-import { describeEachDatabase } from "../../../test/databases";
-import { LocalBoardEvents } from "./BoardEvents";
+import { describeEachDatabase } from "../../../../test/databases";
+import { LocalBoardEvents } from "../live/BoardEvents";
 import { BoardService } from "./BoardService";
 import { BoardStore, type StoredBatch, VersionConflict } from "./BoardStore";
 

@@ -1,6 +1,6 @@
 import type { RemoteChanges } from "@/sync";
+import type { BoardEvents } from "../boards/live/BoardEvents";
 import { log } from "../observability/log";
-import type { BoardEvents } from "./BoardEvents";
 
 /**
  * A subscriber that takes its events as ready-made text: a WebSocket subscription of

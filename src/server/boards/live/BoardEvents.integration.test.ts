@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Database } from "@/server/db";
 import type { RemoteChanges } from "@/sync";
-import { callerFor, createUsers, type TestUser } from "../../../test/api";
-import { type Instances, instancesOnPostgres } from "../../../test/instances";
-import type { Services } from "../services";
+import { callerFor, createUsers, type TestUser } from "../../../../test/api";
+import { type Instances, instancesOnPostgres } from "../../../../test/instances";
+import type { Services } from "../../services";
 import type { PostgresBoardEvents } from "./BoardEvents";
 
 const skipReason = inject("postgresSkipReason");

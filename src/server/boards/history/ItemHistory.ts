@@ -2,8 +2,8 @@ import { asBoard, commandTarget } from "@/board";
 import { type ItemState, itemChangesByEntry, itemSteps, listTitleAt } from "@/board/item-story";
 import { findItem } from "@/board/restore-item";
 import type { Command } from "@/sync";
-import type { BoardLog } from "./entries";
-import { HistoryRefused } from "./errors";
+import { HistoryRefused } from "../errors";
+import type { BoardLog } from "../master/entries";
 import type { DeletionRecord, HistoryStore } from "./HistoryStore";
 import { type HistoryEntry, toEntry } from "./timeline";
 

@@ -11,10 +11,10 @@ import {
   replayCompletions,
 } from "@/sync";
 import { seededRandom } from "@/sync/testing/random";
-import { callerFor, createUsers, type TestUser } from "../../../test/api";
-import { createPostgresDatabase } from "../../../test/databases";
-import { createServices, type Services } from "../services";
-import { PostgresBoardEvents } from "./BoardEvents";
+import { callerFor, createUsers, type TestUser } from "../../../../test/api";
+import { createPostgresDatabase } from "../../../../test/databases";
+import { createServices, type Services } from "../../services";
+import { PostgresBoardEvents } from "../live/BoardEvents";
 
 const skipReason = inject("postgresSkipReason");
 const INSTANCES = 3;

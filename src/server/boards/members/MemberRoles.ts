@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { PrismaClient } from "@/generated/prisma/client";
-import { ALL_BOARDS, type BoardEvents } from "./BoardEvents";
-import { MembershipRefused } from "./errors";
+import { MembershipRefused } from "../errors";
+import { ALL_BOARDS, type BoardEvents } from "../live/BoardEvents";
 
 /** Roles on a board, from the most to the least allowed. */
 export const ROLES = ["owner", "editor", "viewer"] as const;
