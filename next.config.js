@@ -1,15 +1,9 @@
 /** @type {import("next").NextConfig} */
 const nextConfig = {
-  // These load WebAssembly or native drivers from their own package folders at run time,
-  // so Next must leave them to Node instead of bundling them.
-  serverExternalPackages: [
-    "@electric-sql/pglite",
-    "pglite-prisma-adapter",
-    "@prisma/schema-engine-wasm",
-    "@prisma/adapter-pg",
-    "pg",
-  ],
+  // Next renders the pages only: the API, sign-in, the database and the board server belong to
+  // Rewind's own Node server (src/server/main.ts), so Next's bundle never loads them.
   poweredByHeader: false,
+  // Pages are compiled on first use, not all at start: a smaller idle server.
   experimental: { preloadEntriesOnStart: false },
 };
 

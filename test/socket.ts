@@ -4,13 +4,12 @@ import type { AddressInfo } from "node:net";
 import { createTRPCClient, createWSClient, type TRPCClient, wsLink } from "@trpc/client";
 import superjson from "superjson";
 import { WebSocket, WebSocketServer } from "ws";
-import { createInnerContext } from "@/server/api/context";
 import type { AppRouter } from "@/server/api/root";
 import { appRouter } from "@/server/api/root";
 import type { AuthSession } from "@/server/auth";
 import { SessionCache, sessionCookie } from "@/server/auth/SessionCache";
 import type { Database } from "@/server/db";
-import { headersOf, isTRPCRequest, serveTRPCOverHttp } from "@/server/http/http-handler";
+import { httpContext, isTRPCRequest, serveTRPCOverHttp } from "@/server/http/http-handler";
 import { wsContext } from "@/server/http/ws-context";
 import { serveTRPC } from "@/server/http/ws-handler";
 import type { Services } from "@/server/services";
@@ -70,13 +69,8 @@ export async function startSocketServer(services: Services): Promise<SocketServe
     watchEveryMs: 1000, // as in production
   });
   const wss = new WebSocketServer({ noServer: true });
-  const handler = serveTRPC(
-    wss,
-    wsContext({ services: async () => services, sessions: async () => sessions }),
-  );
-  const http = serveTRPCOverHttp(async (req) =>
-    createInnerContext({ ...services, session: await sessions.get(headersOf(req.headers)) }),
-  );
+  const handler = serveTRPC(wss, wsContext(services, sessions));
+  const http = serveTRPCOverHttp(httpContext(services, sessions));
   const server = createServer((req, res) => {
     if (isTRPCRequest(req.url)) http(req, res);
     else res.writeHead(404).end();

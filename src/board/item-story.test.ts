@@ -142,11 +142,11 @@ describe("planItemRestore", () => {
     });
     expect(planItemRestore({ title: "B", lists: {} }, past, "I", 3)).toMatchObject({
       ok: false,
-      code: "PRECONDITION_FAILED",
+      kind: "refused",
     });
     expect(planItemRestore(gone, past, "nope", 3)).toEqual({
       ok: false,
-      code: "NOT_FOUND",
+      kind: "not-found",
       message: "This board had no item nope at version 3",
     });
   });

@@ -21,7 +21,7 @@ const quote = (text: string) => `“${text || "…"}”`;
 /** What restoring an item appends, or why it cannot. */
 export type ItemRestorePlan =
   | { ok: true; commands: Command[]; label: string; notice?: string }
-  | { ok: false; code: "NOT_FOUND" | "PRECONDITION_FAILED"; message: string };
+  | { ok: false; kind: "not-found" | "refused"; message: string };
 
 /**
  * The commands that bring item `itemId` back to how it was in `past` (its text, done state, list,
@@ -40,7 +40,7 @@ export function planItemRestore(
   if (!was) {
     return {
       ok: false,
-      code: "NOT_FOUND",
+      kind: "not-found",
       message: `This board had no item ${itemId} at version ${version}`,
     };
   }
@@ -52,7 +52,7 @@ export function planItemRestore(
     if (!first) {
       return {
         ok: false,
-        code: "PRECONDITION_FAILED",
+        kind: "refused",
         message: `The list of ${quote(item.text)} no longer exists, and the board has no list to restore it into`,
       };
     }
@@ -84,7 +84,7 @@ export function planItemRestore(
     if (Object.keys(props).length === 0) {
       return {
         ok: false,
-        code: "PRECONDITION_FAILED",
+        kind: "refused",
         message: `${quote(item.text)} is already as it was at version ${version}`,
       };
     }
@@ -118,14 +118,14 @@ export function planListRestore(
   if (!list) {
     return {
       ok: false,
-      code: "NOT_FOUND",
+      kind: "not-found",
       message: `This board had no list ${listId} at version ${version}`,
     };
   }
   if (now.lists[listId]) {
     return {
       ok: false,
-      code: "PRECONDITION_FAILED",
+      kind: "refused",
       message: `The list ${quote(list.title)} is on the board already`,
     };
   }

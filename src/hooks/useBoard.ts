@@ -6,11 +6,16 @@ import { BoardSession, type BoardSnapshot } from "@/lib/BoardSession";
 import { classifyFailure } from "@/trpc/failure";
 import { useTRPCClient } from "@/trpc/react";
 
-const emptySnapshot: BoardSnapshot = { document: null, status: { kind: "loading" }, alerts: [] };
+const emptySnapshot: BoardSnapshot = {
+  document: null,
+  status: { kind: "loading" },
+  alerts: [],
+  undoRedo: { undo: false, redo: false, busy: false },
+};
 const noSubscription = () => () => {};
 
 /**
- * Opens a board: a BoardSession wired to tRPC (load, flush, subscribe), the browser's storage and
+ * Opens a board: a BoardSession wired to tRPC (load, flush, subscribe, undo), the browser's storage and
  * online/offline and page-hide events. Re-renders when the document, status or alerts change.
  */
 export function useBoard(boardId: string, userId: string) {
@@ -37,6 +42,9 @@ export function useBoard(boardId: string, userId: string) {
           );
           return () => subscription.unsubscribe();
         },
+        canUndo: () => client.history.canUndo.query({ boardId }),
+        undo: (entryId) => client.history.undo.mutate({ boardId, entryId }),
+        redo: (entryId) => client.history.redo.mutate({ boardId, entryId }),
       },
     });
     setSession(created);

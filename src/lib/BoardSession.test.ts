@@ -61,6 +61,24 @@ class FakeTransport implements BoardTransport {
     });
   }
 
+  readonly undoRequests: string[] = [];
+
+  async canUndo() {
+    await tick();
+    return { undo: this.master.version > 0, redo: false };
+  }
+
+  async undo(entryId: string) {
+    await tick();
+    this.undoRequests.push(entryId);
+    return { canUndo: { undo: false, redo: true } };
+  }
+
+  async redo(entryId: string) {
+    await tick();
+    return { canUndo: { undo: true, redo: false } };
+  }
+
   /** Delivers the held pushes, skipping the first `skip` (a gap the client must notice). */
   release(skip = 0) {
     const held = this.held.splice(0);
@@ -157,6 +175,22 @@ describe("BoardSession", () => {
     await saved(session);
     expect(texts(transport.master.document())).toEqual(["Passport"]);
     expect(session.version).toBe(2);
+  });
+
+  it("what can be undone follows the person's saved edit and the undo's answer, with no timer", async () => {
+    const transport = new FakeTransport(new Master({ document: emptyBoard("Holidays") }));
+    const session = open(transport);
+    await session.start();
+    session.enableUndo(true);
+    await vi.waitFor(() => expect(session.snapshot.undoRedo).toMatchObject({ undo: false }));
+    session.edit("Add list", (tx) => tx.create(boardPath.lists(), { title: "Trip" }, { id: "l1" }));
+    await saved(session);
+    expect(session.snapshot.undoRedo).toEqual({ undo: true, redo: false, busy: false });
+    const undone = session.undo();
+    expect(session.snapshot.undoRedo.busy).toBe(true);
+    await undone;
+    expect(session.snapshot.undoRedo).toEqual({ undo: false, redo: true, busy: false });
+    expect(transport.undoRequests).toHaveLength(1);
   });
 
   it("F6 a flush whose answer was lost is retried with the same batchSeq and applied once", async () => {

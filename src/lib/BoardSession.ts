@@ -9,10 +9,12 @@ import {
   type RemoteChanges,
   type Transaction,
 } from "@/sync";
+import { backoff } from "./backoff";
+import { UndoRedo, type UndoRedoState, type UndoTransport } from "./UndoRedo";
 import { countPending, type Pending, UnsentEdits } from "./UnsentEdits";
 
 /** How a session reaches the server; the app passes tRPC calls, tests pass a fake. */
-export interface BoardTransport {
+export interface BoardTransport extends UndoTransport {
   load(): Promise<{ version: number; document: Doc }>;
   flush(request: FlushRequest): Promise<FlushResponse>;
   /**
@@ -56,7 +58,11 @@ export interface BoardSnapshot {
   document: Doc | null;
   status: SyncStatus;
   alerts: BoardAlert[];
+  /** What the person can undo and redo, and whether an undo or redo is on its way. */
+  undoRedo: UndoRedoState;
 }
+
+const NOTHING_TO_UNDO: UndoRedoState = { undo: false, redo: false, busy: false };
 
 export interface BoardSessionOptions {
   boardId: string;
@@ -75,7 +81,7 @@ export interface BoardSessionOptions {
    * flight; edits made while one is in flight go in the next).
    */
   flushDelayMs?: number;
-  /** First delay before retrying after no answer (doubles up to 10 s). */
+  /** First delay before retrying after no answer (doubles up to 10 s, with jitter). */
   retryDelayMs?: number;
   onUnauthorized?: () => void;
 }
@@ -88,7 +94,12 @@ const MAX_RETRY_DELAY_MS = 10_000;
  * read `document`, `status` and `alerts` (or `snapshot`) and hear of changes through `onChange`.
  */
 export class BoardSession {
-  snapshot: BoardSnapshot = { document: null, status: { kind: "loading" }, alerts: [] };
+  snapshot: BoardSnapshot = {
+    document: null,
+    status: { kind: "loading" },
+    alerts: [],
+    undoRedo: NOTHING_TO_UNDO,
+  };
   private proxy: ClientProxy | null = null;
   private readonly listeners = new Set<() => void>();
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -96,14 +107,23 @@ export class BoardSession {
   private offline = false;
   private stopped = false;
   private alertId = 0;
-  private retryDelay: number;
+  /** Attempts since the last answer, for the backoff of the next retry. */
+  private failures = 0;
   private readonly unsent: UnsentEdits;
   /** Unsent edits adopted from storage, until the proxy takes them (undefined: not looked yet). */
   private adopted: Pending | null | undefined;
   private resyncing = false;
+  private readonly history: UndoRedo;
 
   constructor(private readonly options: BoardSessionOptions) {
-    this.retryDelay = options.retryDelayMs ?? 500;
+    this.history = new UndoRedo({
+      transport: options.transport,
+      isOffline: (error) => options.classify(error) === "offline",
+      settle: () => this.settle(),
+      alert: (message) => this.alert(message),
+      onChange: () => this.update({ undoRedo: this.history.state }),
+      retryDelayMs: options.retryDelayMs,
+    });
     this.unsent = new UnsentEdits(
       options.storage ?? null,
       options.locks ?? null,
@@ -166,7 +186,7 @@ export class BoardSession {
     const pending = this.adopted;
     this.adopted = null;
     this.offline = false;
-    this.retryDelay = this.options.retryDelayMs ?? 500;
+    this.failures = 0;
     this.proxy = new ClientProxy(pending ? { state: { ...pending, base }, mappedPaths } : { base });
     if (!pending && !(await this.unsent.hold(this.proxy.clientId))) return;
     if (this.stopped) return this.unsent.unlock();
@@ -203,6 +223,21 @@ export class BoardSession {
     this.refreshStatus();
     this.flushSoon();
     return result.value;
+  }
+
+  /** Undoes the person's latest action (after their unsent edits are saved). */
+  undo(): Promise<void> {
+    return this.history.undo();
+  }
+
+  /** Redoes the person's latest undone action. */
+  redo(): Promise<void> {
+    return this.history.redo();
+  }
+
+  /** Follows what the person can undo (editors), or not (viewers, a past version shown). */
+  enableUndo(enabled: boolean): void {
+    this.history.enable(enabled);
   }
 
   dismissAlert(id: number): void {
@@ -278,7 +313,14 @@ export class BoardSession {
     this.stopSubscription?.();
     this.stopSubscription = this.options.transport.subscribe(
       this.proxy.version,
-      (changes) => this.proxy?.receive(changes),
+      (changes) => {
+        const proxy = this.proxy;
+        if (!proxy) return;
+        const before = proxy.version;
+        proxy.receive(changes);
+        // Someone may have undone or redone one of this person's actions: ask again.
+        if (proxy.version > before) this.history.refresh();
+      },
       (error) => {
         // Taken off the board (or it is gone): nothing more will come, and nothing can be sent.
         const kind = this.options.classify(error);
@@ -314,8 +356,9 @@ export class BoardSession {
     // A stopped session's proxy no longer owns the stored edits (another session may have them).
     if (this.stopped || proxy !== this.proxy) return;
     proxy.endFlush(response);
+    if (response.applied.completions.length > 0) this.history.ownEditSaved();
     this.offline = false;
-    this.retryDelay = this.options.retryDelayMs ?? 500;
+    this.failures = 0;
     this.savePending();
     this.refreshStatus();
     if (proxy.pendingCount > 0) this.flushSoon();
@@ -382,10 +425,9 @@ export class BoardSession {
     }
   }
 
+  /** The shared backoff (lib/backoff: doubling, with jitter) for the next retry. */
   private nextRetryDelay() {
-    const delay = this.retryDelay;
-    this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_DELAY_MS);
-    return delay;
+    return backoff(this.failures++, this.options.retryDelayMs ?? 500, MAX_RETRY_DELAY_MS);
   }
 
   private onProxyEvent(event: ProxyEvent) {

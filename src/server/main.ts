@@ -1,4 +1,4 @@
-// `npm run dev` and `npm start`: Rewind's Node server (Next.js and the tRPC WebSocket on one port).
+// `npm run dev` and `npm start`: Rewind's Node server (Next.js and the API on one port).
 // Usage: tsx src/server/main.ts dev | node dist/server.mjs start (built by `npm run build`)
 // The server also starts this file as a child process in `migrate` mode (db/migrate-in-process.ts).
 if (process.argv[2] === "migrate" && process.send) {
@@ -8,19 +8,39 @@ if (process.argv[2] === "migrate" && process.send) {
   await serve();
 }
 
+/**
+ * Builds the process once, here: configuration, the database (migrated), the services and
+ * sign-in, then the server that hands them to every handler. A start that fails exits with the
+ * reason; nothing of it is kept.
+ */
 async function serve() {
   const mode = process.argv[2] === "start" ? "start" : "dev";
   // Next and React read NODE_ENV when they load, so it is set before anything is imported.
   (process.env as Record<string, string>).NODE_ENV =
     mode === "start" ? "production" : "development";
 
-  const { startRewindServer } = await import("./http/server");
-  const { closeServices } = await import("./services");
-  const { migrateInProcessesOf } = await import("./db");
-  migrateInProcessesOf(process.argv[1] as string);
   const { log } = await import("./observability/log");
+  const { env } = await import("./env");
+  const { openMigratedDatabase } = await import("./db");
+  const { createServices, servicesOptions } = await import("./services");
+  const { createProcessAuth } = await import("./auth");
+  const { shareSessionLookup } = await import("./auth/pages");
+  const { startRewindServer } = await import("./http/server");
   const port = Number(process.env.PORT ?? 3000);
-  const rewind = await startRewindServer({ dev: mode === "dev", port });
+
+  let rewind: Awaited<ReturnType<typeof startRewindServer>>;
+  let services: ReturnType<typeof createServices>;
+  try {
+    const config = env();
+    const db = await openMigratedDatabase(process.argv[1] as string);
+    services = createServices(db, servicesOptions(config));
+    const auth = createProcessAuth(db, config);
+    shareSessionLookup((headers) => auth.sessions.get(headers));
+    rewind = await startRewindServer({ dev: mode === "dev", port, services, auth });
+  } catch (error) {
+    console.error(`Rewind cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
   log.info(
     { port, mode },
     `Rewind${mode === "dev" ? " (development)" : ""} on http://localhost:${port}`,
@@ -34,7 +54,10 @@ async function serve() {
       log.info({ signal }, "shutting down: telling clients to reconnect, finishing open requests");
       void rewind
         .close()
-        .then(closeServices) // in-flight groups finish, then the database closes
+        .then(async () => {
+          await services.close(); // in-flight groups finish, then the database closes
+          await services.db.close();
+        })
         .then(
           () => process.exit(0),
           (error: unknown) => {

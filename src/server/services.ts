@@ -4,8 +4,9 @@ import { type BoardEvents, LocalBoardEvents, PostgresBoardEvents } from "./board
 import { Presence, type PresenceOptions } from "./boards/live/Presence";
 import { BoardService, type BoardServiceOptions } from "./boards/master/BoardService";
 import { MemberRoles } from "./boards/members/MemberRoles";
-import { type Database, getDatabase } from "./db";
-import { env } from "./env";
+import { Members } from "./boards/members/Members";
+import type { Database } from "./db";
+import type { Env } from "./env";
 import { BoardBroadcast } from "./http/BoardBroadcast";
 import { metrics } from "./observability/metrics";
 
@@ -22,6 +23,8 @@ export interface Services {
   presence: Presence;
   /** Each member's role per board, kept until the board's members change on any instance. */
   roles: MemberRoles;
+  /** Who is on each board, the boards each person is on, invitations. */
+  members: Members;
   close(): Promise<void>;
 }
 
@@ -48,6 +51,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
   const history = new HistoryService(boards, new HistoryStore(db.prisma));
   const presence = new Presence(events, presenceOptions);
   const roles = new MemberRoles(db.prisma, events);
+  const members = new Members(db.prisma, roles);
   metrics.sources.boardsInMemory = () => boards.hotBoards;
   metrics.sources.boardBytesInMemory = () => boards.hotBytes;
   if (events instanceof PostgresBoardEvents) {
@@ -60,6 +64,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     history,
     presence,
     roles,
+    members,
     async close() {
       roles.close();
       presence.close();
@@ -75,29 +80,12 @@ function defaultEvents(db: Database): BoardEvents {
     : new LocalBoardEvents();
 }
 
-// One set per process, kept on globalThis like the database (dev reloads load modules again).
-const globalForServices = globalThis as { __rewindServices?: Promise<Services> };
-
-/** The process's services, on the process's database. */
-export function getServices(): Promise<Services> {
-  globalForServices.__rewindServices ??= getDatabase().then((db) =>
-    createServices(db, {
-      checkpointEvery: env().CHECKPOINT_EVERY,
-      maxBoards: env().HOT_BOARDS_MAX,
-      maxBytes: env().HOT_BOARDS_MAX_MB * 1024 * 1024,
-      groupCommit: { concurrency: env().COMMIT_STATEMENTS },
-    }),
-  );
-  return globalForServices.__rewindServices;
-}
-
-/**
- * Closes the process's services, if they were built, and its database: in-flight groups finish
- * first. For a shutdown, after the server stopped taking requests.
- */
-export async function closeServices(): Promise<void> {
-  const services = await globalForServices.__rewindServices?.catch(() => null);
-  if (!services) return;
-  await services.close();
-  await services.db.close();
+/** The services' options as the process's configuration sets them. */
+export function servicesOptions(env: Env): ServicesOptions {
+  return {
+    checkpointEvery: env.CHECKPOINT_EVERY,
+    maxBoards: env.HOT_BOARDS_MAX,
+    maxBytes: env.HOT_BOARDS_MAX_MB * 1024 * 1024,
+    groupCommit: { concurrency: env.COMMIT_STATEMENTS },
+  };
 }

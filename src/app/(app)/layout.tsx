@@ -3,7 +3,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { SignOutButton } from "@/components/SignOutButton";
-import { getSession } from "@/server/auth";
+import { getSession } from "@/server/auth/pages";
 
 /** Every page in this group needs a signed-in user; anonymous visitors go to sign in. */
 export default async function SignedInLayout({ children }: { children: ReactNode }) {

@@ -51,7 +51,7 @@ export async function* boardVersions(
   const untrack = trackSubscription(procedure);
   try {
     const head = await ctx.boards.head(boardId);
-    if (head === null) throw new BoardNotFound(`Board ${boardId} not found`);
+    if (head === null) throw new BoardNotFound(boardId);
     latest = Math.max(latest, head);
     let sent = lastEventId != null ? Number(lastEventId) : head;
     stop = options.start?.(head, sent) ?? stop;

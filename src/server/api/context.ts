@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AuthSession } from "../auth";
-import { getSession } from "../auth";
-import type { DirectChannel } from "../http/direct-subscriptions";
-import { getServices, type Services } from "../services";
+import type { Services } from "../services";
+import type { DirectChannel } from "./direct";
 
 /** What every procedure sees: the process's services side by side, and the caller's session. */
 export interface InnerContext extends Omit<Services, "close"> {
@@ -15,7 +14,7 @@ export interface InnerContext extends Omit<Services, "close"> {
   direct?: DirectChannel;
 }
 
-/** The context from services and a session; tests build it directly. */
+/** The context from services and a session; the transports and tests build it with this. */
 export function createInnerContext({
   session,
   clientProtocol = null,
@@ -28,7 +27,7 @@ export function createInnerContext({
   requestId?: string;
   direct?: DirectChannel;
 }): InnerContext {
-  const { db, boards, broadcast, history, presence, roles } = services;
+  const { db, boards, broadcast, history, presence, roles, members } = services;
   return {
     db,
     boards,
@@ -36,6 +35,7 @@ export function createInnerContext({
     history,
     presence,
     roles,
+    members,
     session,
     clientProtocol,
     requestId,
@@ -47,25 +47,4 @@ export function createInnerContext({
 export function protocolOf(value: unknown): number | null {
   const version = Number(value);
   return value != null && value !== "" && Number.isInteger(version) ? version : null;
-}
-
-/**
- * The context of an HTTP call (or a server-sent event stream): the services and the session named
- * by the request's cookie; the protocol from the `x-rewind-protocol` header or, for event
- * streams (which cannot send headers), the `protocol` connection parameter.
- */
-export async function createTRPCContext({
-  headers,
-  connectionParams,
-}: {
-  headers: Headers;
-  connectionParams?: Record<string, string | undefined> | null;
-}): Promise<InnerContext> {
-  const [services, session] = await Promise.all([getServices(), getSession(headers)]);
-  return createInnerContext({
-    ...services,
-    session,
-    clientProtocol: protocolOf(headers.get("x-rewind-protocol") ?? connectionParams?.protocol),
-    requestId: headers.get("x-request-id") ?? undefined,
-  });
 }

@@ -2,9 +2,9 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import { transformer } from "@/lib/transformer";
 import { PROTOCOL_VERSION } from "@/sync";
-import type { HistoryRefused, MembershipRefused } from "../boards/errors";
 import { atLeast, type Role } from "../boards/members/MemberRoles";
 import type { InnerContext } from "./context";
+import { asTRPCError } from "./errors";
 import { API_LIMITS, boardId } from "./inputs";
 
 const t = initTRPC.context<InnerContext>().create({
@@ -41,30 +41,6 @@ function describeZodError(error: ZodError): string {
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-
-/**
- * The tRPC error a domain error stands for, or null for anything else (a real failure). Errors
- * are told apart by name, not class: the WebSocket server and Next's bundle each load their own
- * copy of the modules, while sharing the process's services.
- */
-function asTRPCError(error: unknown): TRPCError | null {
-  if (!(error instanceof Error)) return null;
-  switch (error.name) {
-    case "ProtocolError":
-      return new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
-    case "HistoryRefused":
-    case "MembershipRefused":
-      return new TRPCError({
-        code: (error as HistoryRefused | MembershipRefused).code,
-        message: error.message,
-        cause: error,
-      });
-    case "BoardNotFound":
-      return new TRPCError({ code: "NOT_FOUND", message: "Board not found", cause: error });
-    default:
-      return null;
-  }
-}
 
 /** A client speaking another protocol version than this server. */
 class OutdatedClient extends Error {

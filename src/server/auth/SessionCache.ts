@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { Db } from "../db/database";
 import { log } from "../observability/log";
 import type { AuthSession } from "./create-auth";
@@ -7,14 +8,9 @@ export interface SessionCacheOptions {
   ttlMs?: number;
   /** How often the sessions of open sockets are checked against the database. */
   watchEveryMs?: number;
-  /** Cached sessions at most (the oldest go first). */
+  /** Cached sessions at most (the least recently used go first). */
   maxEntries?: number;
   now?: () => number;
-}
-
-interface Entry {
-  session: AuthSession;
-  until: number;
 }
 
 /** A long-lived connection's claim on a session, ended when the session is. */
@@ -42,10 +38,10 @@ export function sessionCookie(headers: Headers): string | null {
  * out or expired ends its sockets' access (and leaves the cache) within that time.
  */
 export class SessionCache {
-  private readonly entries = new Map<string, Entry>();
+  /** Verified sessions by cookie value, each until its own time (lru-cache: max and ttl). */
+  private readonly entries: LRUCache<string, AuthSession>;
   private readonly watchers = new Map<string, Set<() => void>>();
   private readonly ttlMs: number;
-  private readonly maxEntries: number;
   private readonly now: () => number;
   private readonly timer: ReturnType<typeof setInterval>;
   private checking = false;
@@ -56,8 +52,12 @@ export class SessionCache {
     options: SessionCacheOptions = {},
   ) {
     this.ttlMs = Math.min(options.ttlMs ?? 60_000, 5 * 60_000);
-    this.maxEntries = options.maxEntries ?? 10_000;
     this.now = options.now ?? Date.now;
+    this.entries = new LRUCache({
+      max: options.maxEntries ?? 10_000,
+      ttl: this.ttlMs,
+      perf: { now: this.now },
+    });
     this.timer = setInterval(() => void this.checkWatched(), options.watchEveryMs ?? 1000);
     this.timer.unref();
   }
@@ -67,16 +67,12 @@ export class SessionCache {
     const key = sessionCookie(headers);
     if (!key) return null;
     const hit = this.entries.get(key);
-    if (hit && hit.until > this.now()) return hit.session;
-    this.entries.delete(key);
+    if (hit) return hit;
     const session = await this.verify(headers);
     if (session) {
-      if (this.entries.size >= this.maxEntries) {
-        const oldest = this.entries.keys().next().value;
-        if (oldest !== undefined) this.entries.delete(oldest);
-      }
-      const expires = new Date(session.session.expiresAt).getTime();
-      this.entries.set(key, { session, until: Math.min(this.now() + this.ttlMs, expires) });
+      // Trusted for ttlMs at most, and never past the session's own expiry.
+      const ttl = Math.min(this.ttlMs, new Date(session.session.expiresAt).getTime() - this.now());
+      if (ttl > 0) this.entries.set(key, session, { ttl });
     }
     return session;
   }
@@ -127,8 +123,8 @@ export class SessionCache {
         if (living.has(token)) continue;
         const callbacks = this.watchers.get(token);
         this.watchers.delete(token);
-        for (const [key, entry] of this.entries) {
-          if (entry.session.session.token === token) this.entries.delete(key);
+        for (const [key, session] of this.entries.entries()) {
+          if (session.session.token === token) this.entries.delete(key);
         }
         for (const onEnd of callbacks ?? []) onEnd();
       }

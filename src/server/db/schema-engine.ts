@@ -10,7 +10,8 @@ import type { SchemaEngine } from "@prisma/schema-engine-wasm";
 
 type SchemaEngineClass = typeof SchemaEngine;
 
-const globalForEngine = globalThis as { __rewindSchemaEngine?: Promise<SchemaEngineClass> };
+/** The engine, instantiated once per process (its WebAssembly module is large). */
+let engine: Promise<SchemaEngineClass> | undefined;
 
 /**
  * Loads Prisma's WebAssembly schema engine (the part of `prisma migrate` that plans and applies
@@ -20,7 +21,7 @@ const globalForEngine = globalThis as { __rewindSchemaEngine?: Promise<SchemaEng
  * two halves ourselves: the wasm bytes, with the generated JS glue as their import object.
  */
 function loadSchemaEngine(): Promise<SchemaEngineClass> {
-  globalForEngine.__rewindSchemaEngine ??= (async () => {
+  engine ??= (async () => {
     const glue = await import("@prisma/schema-engine-wasm/schema_engine_bg");
     const require = createRequire(path.join(process.cwd(), "package.json"));
     const gluePath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
@@ -32,8 +33,11 @@ function loadSchemaEngine(): Promise<SchemaEngineClass> {
     (glue as unknown as { __wbg_set_wasm(wasm: unknown): void }).__wbg_set_wasm(exports);
     exports.__wbindgen_start();
     return glue.SchemaEngine;
-  })();
-  return globalForEngine.__rewindSchemaEngine;
+  })().catch((error: unknown) => {
+    engine = undefined; // a failed load is not kept: the next call tries again
+    throw error;
+  });
+  return engine;
 }
 
 /** Runs `fn` with a schema engine bound to `adapterFactory`, and frees the engine afterwards. */

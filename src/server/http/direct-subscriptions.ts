@@ -1,5 +1,5 @@
 import type { WebSocket, WebSocketServer } from "ws";
-import type { DirectSubscriber } from "./BoardBroadcast";
+import type { DirectChannel } from "../api/direct";
 
 /** A `sync.subscribe` request as it arrived on a socket: what its events must be sent as. */
 interface SubscribeRequest {
@@ -64,16 +64,6 @@ function subscribeRequest(message: unknown): SubscribeRequest | null {
 interface SubscribeInput {
   boardId?: unknown;
   lastEventId?: unknown;
-}
-
-/** What a procedure on a socket can do to write subscription events itself. */
-export interface DirectChannel {
-  /**
-   * A subscriber for the socket's newest `sync.subscribe` request of this board and
-   * `lastEventId` (older ones of the board are dropped: they failed before their subscription
-   * began), or null when there is none.
-   */
-  subscriber(boardId: string, lastEventId: string | null, sent: number): DirectSubscriber | null;
 }
 
 /** The direct channel of one socket. */

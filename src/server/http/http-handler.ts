@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { createTRPCContext, type InnerContext } from "../api/context";
+import { createInnerContext, type InnerContext, protocolOf } from "../api/context";
 import { API_LIMITS } from "../api/inputs";
 import { appRouter } from "../api/root";
+import type { SessionCache } from "../auth/SessionCache";
 import { reportFailedCall } from "../observability/calls";
+import type { Services } from "../services";
 
 /** Where tRPC answers, over HTTP, server-sent events and WebSockets. */
 export const TRPC_PATH = "/api/trpc";
@@ -23,14 +25,28 @@ export function headersOf(raw: IncomingMessage["headers"]): Headers {
   return headers;
 }
 
-/** The context of an HTTP call or event stream, from its request (see createTRPCContext). */
+/** The context of an HTTP call or event stream, from its request. */
 export type HttpContextFn = (
   req: IncomingMessage,
   connectionParams: Record<string, string | undefined> | null,
 ) => Promise<InnerContext>;
 
-const processContext: HttpContextFn = (req, connectionParams) =>
-  createTRPCContext({ headers: headersOf(req.headers), connectionParams });
+/**
+ * The context of an HTTP call (or a server-sent event stream): the services and the session named
+ * by the request's cookie; the protocol from the `x-rewind-protocol` header or, for event
+ * streams (which cannot send headers), the `protocol` connection parameter.
+ */
+export function httpContext(services: Services, sessions: SessionCache): HttpContextFn {
+  return async (req, connectionParams) => {
+    const headers = headersOf(req.headers);
+    return createInnerContext({
+      ...services,
+      session: await sessions.get(headers),
+      clientProtocol: protocolOf(headers.get("x-rewind-protocol") ?? connectionParams?.protocol),
+      requestId: headers.get("x-request-id") ?? undefined,
+    });
+  };
+}
 
 /**
  * The tRPC router over HTTP (queries, mutations, batches) and server-sent events (subscriptions),
@@ -38,7 +54,7 @@ const processContext: HttpContextFn = (req, connectionParams) =>
  * the same URLs and answers, without a framework's request pipeline in front of every flush.
  */
 export function serveTRPCOverHttp(
-  createContext: HttpContextFn = processContext,
+  createContext: HttpContextFn,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return createHTTPHandler({
     router: appRouter,

@@ -1,17 +1,24 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { toNodeHandler } from "better-auth/node";
 import next from "next";
 import { WebSocketServer } from "ws";
 import { API_LIMITS } from "../api/inputs";
+import type { ProcessAuth } from "../auth";
 import { metrics } from "../observability/metrics";
-import { isTRPCRequest, serveTRPCOverHttp, TRPC_PATH } from "./http-handler";
-import { createWSContext } from "./ws-context";
+import type { Services } from "../services";
+import { httpContext, isTRPCRequest, serveTRPCOverHttp, TRPC_PATH } from "./http-handler";
+import { serveHealth, serveMetrics } from "./operations";
+import { wsContext } from "./ws-context";
 import { serveTRPC } from "./ws-handler";
 
 export interface RewindServerOptions {
   dev: boolean;
   port: number;
   hostname?: string;
+  /** The process's services, built once (main.ts) and handed to every handler. */
+  services: Services;
+  auth: ProcessAuth;
 }
 
 export interface RewindServer {
@@ -26,9 +33,10 @@ export interface RewindServer {
 }
 
 /**
- * Next.js behind a Node HTTP server that answers /api/trpc itself: the same tRPC router over HTTP,
- * server-sent events and WebSocket upgrades. Every other request and upgrade (Next's development
- * reload socket) goes to Next.
+ * Next.js behind a Node HTTP server that answers the API itself: /api/trpc (the tRPC router over
+ * HTTP, server-sent events and WebSocket upgrades), /api/auth (better-auth), /api/health and
+ * /api/metrics, all on the services it is handed. Every other request and upgrade (pages, Next's
+ * development reload socket) goes to Next.
  */
 export async function startRewindServer(options: RewindServerOptions): Promise<RewindServer> {
   const app = next({ dev: options.dev, hostname: options.hostname, port: options.port });
@@ -38,8 +46,20 @@ export async function startRewindServer(options: RewindServerOptions): Promise<R
 
   // A message over the request limit closes the socket (1009), as a body over it is refused.
   const wss = new WebSocketServer({ noServer: true, maxPayload: API_LIMITS.requestBytes });
-  const trpc = serveTRPC(wss, createWSContext);
-  const trpcHttp = serveTRPCOverHttp();
+  const { services, auth } = options;
+  const trpc = serveTRPC(wss, wsContext(services, auth.sessions));
+  const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => unknown> = {
+    "/api/health": serveHealth(services.db),
+    "/api/metrics": serveMetrics,
+  };
+  const trpcHttp = serveTRPCOverHttp(httpContext(services, auth.sessions));
+  const betterAuth = toNodeHandler(auth.auth);
+  // better-auth limits sign-in attempts per client address, read from x-forwarded-for: a
+  // balancer in front sets it; a direct connection gets its own address, as Next gave it.
+  const authHttp = (req: IncomingMessage, res: ServerResponse) => {
+    req.headers["x-forwarded-for"] ??= req.socket.remoteAddress;
+    return betterAuth(req, res);
+  };
 
   // Requests in progress: on shutdown, event streams are cut at once (EventSource reconnects,
   // from its last event id, to whichever instance answers) and the others are let finish.
@@ -49,7 +69,11 @@ export async function startRewindServer(options: RewindServerOptions): Promise<R
     const set = req.headers.accept?.includes("text/event-stream") ? streams : requests;
     set.add(res);
     res.once("close", () => set.delete(res));
+    const pathname = (req.url ?? "/").split("?", 1)[0] as string;
+    const route = routes[pathname];
     if (isTRPCRequest(req.url)) trpcHttp(req, res);
+    else if (route) void route(req, res);
+    else if (pathname.startsWith("/api/auth/")) void authHttp(req, res);
     else void handle(req, res);
   });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {

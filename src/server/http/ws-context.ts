@@ -1,8 +1,7 @@
 import type { CreateWSSContextFnOptions } from "@trpc/server/adapters/ws";
 import { createInnerContext, type InnerContext, protocolOf } from "../api/context";
-import { getSessionCache } from "../auth";
 import type { SessionCache } from "../auth/SessionCache";
-import { getServices, type Services } from "../services";
+import type { Services } from "../services";
 import { directChannel } from "./direct-subscriptions";
 import { headersOf } from "./http-handler";
 
@@ -12,16 +11,12 @@ import { headersOf } from "./http-handler";
  * session is signed out or expires gets UNAUTHORIZED within a second and is closed (which ends its
  * subscriptions; the client reconnects and finds itself signed out).
  */
-export function wsContext(deps: {
-  services: () => Promise<Services>;
-  sessions: () => Promise<SessionCache>;
-}) {
+export function wsContext(services: Services, sessions: SessionCache) {
   return async function createWSContext({
     req,
     res: socket,
     info,
   }: CreateWSSContextFnOptions): Promise<InnerContext> {
-    const [services, sessions] = await Promise.all([deps.services(), deps.sessions()]);
     const session = await sessions.get(headersOf(req.headers));
     const ctx = createInnerContext({
       ...services,
@@ -41,6 +36,3 @@ export function wsContext(deps: {
     return ctx;
   };
 }
-
-/** The process's: its services and its session cache. */
-export const createWSContext = wsContext({ services: getServices, sessions: getSessionCache });

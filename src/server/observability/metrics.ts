@@ -1,10 +1,8 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /**
- * What /api/metrics shows (Prometheus text format). One registry per process, kept on
- * globalThis: Next's bundle and the WebSocket server each load this module, and both record into
- * the same metrics. Values that are read when scraped (clients, boards in memory) are gauges
- * whose sources register with `observe`.
+ * What /api/metrics shows (Prometheus text format), one registry per process. Values that are
+ * read when scraped (clients, boards in memory) are gauges whose sources register with `observe`.
  */
 function createMetrics() {
   const registry = new Registry();
@@ -89,10 +87,9 @@ function createMetrics() {
 }
 
 type Metrics = ReturnType<typeof createMetrics>;
-const globalForMetrics = globalThis as { __rewindMetrics?: Metrics };
 
-globalForMetrics.__rewindMetrics ??= createMetrics();
-export const metrics: Metrics = globalForMetrics.__rewindMetrics;
+/** The process's metrics (the server loads this module once: one module graph per process). */
+export const metrics: Metrics = createMetrics();
 
 /** Counts an open subscription of `procedure` until the returned function is called. */
 export function trackSubscription(procedure: string): () => void {

@@ -313,11 +313,11 @@ describeEachTransport("history API", (db, transport) => {
     const { store } = services.boards;
     const write = store.write.bind(store);
     // The group's flush part fails to write (a lost connection, say), after the undo committed.
-    const spy = vi.spyOn(store, "write").mockImplementation((tx, id, from, batches, at) => {
-      if (batches.some((batch) => batch.meta.clientId === "doomed")) {
+    const spy = vi.spyOn(store, "write").mockImplementation((tx, w) => {
+      if (w.batches.some((batch) => batch.meta.clientId === "doomed")) {
         return Promise.reject(new Error("connection lost"));
       }
-      return write(tx, id, from, batches, at);
+      return write(tx, w);
     });
     try {
       const flush = (clientId: string, commands: Command[]) =>

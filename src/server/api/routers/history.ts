@@ -91,19 +91,22 @@ export const historyRouter = createTRPCRouter({
   /** Undoes `actionId` (any editor may), or else the caller's latest action not undone. */
   undo: boardProcedure("editor", "undo changes on this board")
     .input(z.object({ actionId: id.optional(), entryId }))
-    .mutation(({ ctx, input }) =>
-      ctx.history.undo(input.boardId, ctx.user, {
+    .mutation(async ({ ctx, input }) => {
+      const undone = await ctx.history.undo(input.boardId, ctx.user, {
         actionId: input.actionId,
         entryId: input.entryId,
-      }),
-    ),
+      });
+      // What the caller can undo and redo now, so the page need not ask.
+      return { ...undone, canUndo: await ctx.history.canUndo(input.boardId, ctx.user.id) };
+    }),
 
   /** Redoes the caller's latest undone action, until they make a new one. */
   redo: boardProcedure("editor", "redo changes on this board")
     .input(z.object({ entryId }))
-    .mutation(({ ctx, input }) =>
-      ctx.history.redo(input.boardId, ctx.user, { entryId: input.entryId }),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      const redone = await ctx.history.redo(input.boardId, ctx.user, { entryId: input.entryId });
+      return { ...redone, canUndo: await ctx.history.canUndo(input.boardId, ctx.user.id) };
+    }),
 
   /**
    * Brings item `itemId` back to how it was at `version` (text, done state, list and order), as a

@@ -13,7 +13,7 @@ export type { Actor, HistoryEntry } from "./timeline";
 /** A version past the board's head is refused, naming the field and the limit. */
 function refuseBeyondHead(version: number, head: number): void {
   if (version > head) {
-    throw new HistoryRefused("BAD_REQUEST", `version must be at most ${head}, the board's latest`);
+    throw new HistoryRefused("bad-input", `version must be at most ${head}, the board's latest`);
   }
 }
 
@@ -64,10 +64,10 @@ export class HistoryService {
   /** H11: the board as it was at `version`. */
   async stateAt(boardId: string, version: number): Promise<{ version: number; document: Doc }> {
     const head = await this.boards.head(boardId);
-    if (head === null) throw new BoardNotFound(`Board ${boardId} not found`);
+    if (head === null) throw new BoardNotFound(boardId);
     refuseBeyondHead(version, head);
     const state = await this.boards.documentAt(boardId, version);
-    if (!state) throw new BoardNotFound(`Board ${boardId} not found`);
+    if (!state) throw new BoardNotFound(boardId);
     return state;
   }
 
@@ -98,18 +98,18 @@ export class HistoryService {
         : await this.store.latestUndoable(boardId, user.id, tx);
       if (!target) {
         throw actionId
-          ? new HistoryRefused("NOT_FOUND", `This board has no action ${actionId}`)
-          : new HistoryRefused("PRECONDITION_FAILED", "Nothing to undo");
+          ? new HistoryRefused("not-found", `This board has no action ${actionId}`)
+          : new HistoryRefused("refused", "Nothing to undo");
       }
       if (target.kind === "undo" || target.kind === "redo") {
         const instead = target.kind === "undo" ? "redo" : "undo";
         throw new HistoryRefused(
-          "PRECONDITION_FAILED",
+          "refused",
           `An ${target.kind} cannot be undone itself: ${instead} the action instead`,
         );
       }
       if (target.undone) {
-        throw new HistoryRefused("PRECONDITION_FAILED", "That action is already undone");
+        throw new HistoryRefused("refused", "That action is already undone");
       }
       return target;
     });
@@ -119,7 +119,7 @@ export class HistoryService {
   redo(boardId: string, user: Actor, options: { entryId?: string } = {}) {
     return this.toggle(boardId, user, true, options.entryId, async (tx) => {
       const target = await this.store.latestRedoable(boardId, user.id, tx);
-      if (!target) throw new HistoryRefused("PRECONDITION_FAILED", "Nothing to redo");
+      if (!target) throw new HistoryRefused("refused", "Nothing to redo");
       return target;
     });
   }
@@ -134,7 +134,7 @@ export class HistoryService {
       async ({ version: head, document, tx }) => {
         refuseBeyondHead(version, head);
         const past = await this.boards.documentAt(boardId, version, tx);
-        if (!past) throw new BoardNotFound(`Board ${boardId} not found`);
+        if (!past) throw new BoardNotFound(boardId);
         return {
           label: `Restore version ${version}`,
           commands: diffDocuments(document, past.document),
@@ -184,9 +184,9 @@ export class HistoryService {
     const appended = await this.append(boardId, user, "restore", entryId, async (board) => {
       refuseBeyondHead(version, board.version);
       const past = await this.boards.documentAt(boardId, version, board.tx);
-      if (!past) throw new BoardNotFound(`Board ${boardId} not found`);
+      if (!past) throw new BoardNotFound(boardId);
       const plan = planFor(asBoard(board.document), asBoard(past.document));
-      if (!plan.ok) throw new HistoryRefused(plan.code, plan.message);
+      if (!plan.ok) throw new HistoryRefused(plan.kind, plan.message);
       notice = plan.notice;
       return { label: plan.label, commands: plan.commands };
     });
@@ -247,7 +247,7 @@ export class HistoryService {
       if (!(error instanceof AlreadyAppended)) throw error;
       const earlier = error.entry;
       if (earlier.userId !== user.id || earlier.kind !== kind) {
-        throw new HistoryRefused("BAD_REQUEST", "entryId is already taken on this board");
+        throw new HistoryRefused("bad-input", "entryId is already taken on this board");
       }
       const commands = await this.store.commandsOf(boardId, earlier.actionId);
       return { version: earlier.toVersion, entry: { ...toEntry(earlier, author), commands } };

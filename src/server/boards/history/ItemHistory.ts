@@ -58,7 +58,7 @@ export class ItemHistory {
       (step) => !listId || step.before?.listId === listId || step.after?.listId === listId,
     );
     if (steps.length === 0) {
-      throw new HistoryRefused("NOT_FOUND", `This board has no item ${itemId}`);
+      throw new HistoryRefused("not-found", `This board has no item ${itemId}`);
     }
     const changes = itemChangesByEntry(steps);
     const touched = new Set(steps.map((step) => step.version));

@@ -1,16 +1,14 @@
 import { BOARD_FULL_MESSAGE, BOARD_LIMITS, countItems } from "@/board";
-import type { Prisma, PrismaClient } from "@/generated/prisma/client";
+import type { PrismaClient } from "@/generated/prisma/client";
 import {
   answerRange,
   applyBatch,
-  applyFlush,
   assembleFlushResponse,
   type BatchOutcome,
   type Command,
   type Doc,
   type FlushRequest,
   type FlushResponse,
-  type FlushStep,
   type RemoteChanges,
 } from "@/sync";
 import type { Db } from "../../db/database";
@@ -18,41 +16,15 @@ import { log } from "../../observability/log";
 import { metrics } from "../../observability/metrics";
 import { BoardNotFound, HistoryRefused } from "../errors";
 import type { BoardEvents } from "../live/BoardEvents";
-import { type BoardLock, BoardStore, type StoredBatch, VersionConflict } from "./BoardStore";
+import { membersAmong } from "../members/Members";
+import { BoardStore } from "./BoardStore";
+import { BoardTurns, Unconfirmed } from "./BoardTurns";
 import type { AppendedEntry, BoardLog, EntryPlanner } from "./entries";
+import { applyGroup, type EntryJob, type FlushJob, type Job, type JobResult } from "./flush-group";
 import { GroupCommit, type GroupCommitOptions } from "./GroupCommit";
 import { type BoardRuntime, type BoardState, HotBoards } from "./HotBoards";
 import { KeyedSerialRunner } from "./KeyedSerialRunner";
-import { assigneesOf, boardRules } from "./rules";
-
-/** A group that ran outside the lock (BoardService.inTurn) and must run again under it. */
-class Unconfirmed extends Error {
-  override readonly name = "Unconfirmed";
-}
-
-interface FlushJob {
-  kind: "flush";
-  request: FlushRequest;
-  userId: string;
-  /** The board's members among those the flush assigns (read only when it assigns someone). */
-  members?: ReadonlySet<string>;
-}
-
-interface EntryJob {
-  kind: "entry";
-  userId: string;
-  plan: EntryPlanner;
-}
-
-type Job = FlushJob | EntryJob;
-type JobResult =
-  | { ok: true; response: FlushResponse }
-  | { ok: true; appended: AppendedEntry }
-  | { ok: false; error: Error };
-/** What a flush of a group came to, before the group commits: an outcome to answer, or a refusal. */
-type Step =
-  | { kind: "answer"; outcome: BatchOutcome; from: number }
-  | { kind: "error"; error: Error };
+import { assigneesOf } from "./rules";
 
 export interface BoardServiceOptions {
   checkpointEvery?: number;
@@ -85,7 +57,7 @@ export class BoardService implements BoardLog {
   private readonly hot: HotBoards;
   private readonly runner: KeyedSerialRunner<Job, JobResult>;
   private readonly options: Required<Omit<BoardServiceOptions, "groupCommit">>;
-  private readonly commits: GroupCommit;
+  private readonly turns: BoardTurns;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -100,9 +72,10 @@ export class BoardService implements BoardLog {
       maxBytes: options.maxBytes ?? 256 * 1024 * 1024,
     };
     this.store = new BoardStore(prisma, this.options.checkpointEvery);
-    this.commits = new GroupCommit(this.store, prisma, options.groupCommit, (boards) =>
+    const commits = new GroupCommit(this.store, prisma, options.groupCommit, (boards) =>
       metrics.commitBoards.observe(boards),
     );
+    this.turns = new BoardTurns(prisma, this.store, commits);
     this.runner = new KeyedSerialRunner((boardId, jobs) => this.processGroup(boardId, jobs), 200);
     this.hot = new HotBoards(this.options);
   }
@@ -116,14 +89,14 @@ export class BoardService implements BoardLog {
   async load(boardId: string): Promise<{ version: number; document: Doc }> {
     const runtime = await this.runtime(boardId);
     const head = await this.store.version(boardId);
-    if (head === null) throw new BoardNotFound(`Board ${boardId} not found`);
+    if (head === null) throw new BoardNotFound(boardId);
     // The board's serial runner moves the cached board on in place (a flush, an entry) while
     // this reads: take the version and document together, now, and work from that pair.
     const cached = { version: runtime.version, document: runtime.document };
     if (head <= cached.version) return { version: cached.version, document: cached.document };
     // Another instance wrote: answer from the database without touching the cache, which only
     // the board's serial runner changes.
-    const state = await this.advance(boardId, cached, head, this.prisma);
+    const state = await this.turns.advance(boardId, cached, head, this.prisma);
     return { version: state.version, document: state.document };
   }
 
@@ -132,7 +105,8 @@ export class BoardService implements BoardLog {
     const stopTimer = metrics.flushSeconds.startTimer();
     // Looked up only for a flush that assigns someone (the others are submitted at once).
     const assigned = new Set(request.commands.flatMap(assigneesOf));
-    const members = assigned.size > 0 ? await this.membersAmong(boardId, assigned) : undefined;
+    const members =
+      assigned.size > 0 ? await membersAmong(this.prisma, boardId, assigned) : undefined;
     const result = await this.runner.submit(boardId, { kind: "flush", request, userId, members });
     stopTimer();
     if (!result.ok) throw result.error;
@@ -210,44 +184,10 @@ export class BoardService implements BoardLog {
 
   // ---- internals --------------------------------------------------------------------------------
 
-  /**
-   * Which of the users `wanted` are members of the board, read from the database (so a removal
-   * on any instance counts at once).
-   */
-  private async membersAmong(boardId: string, wanted: Set<string>): Promise<ReadonlySet<string>> {
-    const rows = await this.prisma.boardMember.findMany({
-      where: { boardId, userId: { in: [...wanted] } },
-      select: { userId: true },
-    });
-    return new Set(rows.map((row) => row.userId));
-  }
-
   private async runtime(boardId: string): Promise<BoardRuntime> {
     const runtime = await this.hot.use(boardId, () => this.store.load(boardId));
-    if (!runtime) throw new BoardNotFound(`Board ${boardId} not found`);
+    if (!runtime) throw new BoardNotFound(boardId);
     return runtime;
-  }
-
-  /** `state` moved forward to `head` by the commands stored after it (cost follows those commands). */
-  private async advance(
-    boardId: string,
-    state: Pick<BoardState, "version" | "document">,
-    head: number,
-    db: Db,
-  ): Promise<BoardState & { missing: Command[] }> {
-    // Read before the wait: `state` may be the cached board, which moves on meanwhile.
-    const { version, document } = state;
-    const missing = await this.store.readCommands(boardId, version, head, db);
-    const result = applyBatch(document, version, missing, { context: {} });
-    if (result.errors.length > 0) {
-      throw new Error(`Stored history does not apply to the cached board at ${version}`);
-    }
-    return {
-      version: head,
-      document: result.document,
-      itemCount: countItems(result.document),
-      missing,
-    };
   }
 
   /**
@@ -278,7 +218,7 @@ export class BoardService implements BoardLog {
   private async processEntry(boardId: string, job: EntryJob): Promise<JobResult> {
     const runtime = await this.runtime(boardId);
     const at = new Date();
-    const { entry, missing, commands, fromVersion, state, written } = await this.locked(
+    const { entry, missing, commands, fromVersion, state, written } = await this.turns.locked(
       boardId,
       runtime,
       async (tx, base) => {
@@ -301,13 +241,12 @@ export class BoardService implements BoardLog {
         }
         const itemCount = countItems(result.document);
         if (itemCount > BOARD_LIMITS.items && itemCount > base.itemCount) {
-          throw new HistoryRefused("PRECONDITION_FAILED", BOARD_FULL_MESSAGE);
+          throw new HistoryRefused("refused", BOARD_FULL_MESSAGE);
         }
-        const written = await this.store.write(
-          tx,
+        const written = await this.store.write(tx, {
           boardId,
-          base.version,
-          [
+          fromVersion: base.version,
+          batches: [
             {
               meta: { userId: job.userId, clientId: "history", batchSeq: 0 },
               completions: result.completions,
@@ -316,8 +255,8 @@ export class BoardService implements BoardLog {
             },
           ],
           at,
-          this.announcement(boardId, base.version, result.version),
-        );
+          notify: this.announcement(boardId, base.version, result.version),
+        });
         const state: BoardState = { version: result.version, document: result.document, itemCount };
         return { entry, commands: result.completions, fromVersion: base.version, state, written };
       },
@@ -339,59 +278,31 @@ export class BoardService implements BoardLog {
     }
     const now = new Date();
     metrics.groupSize.observe(jobs.length);
-    const outcome = await this.inTurn(boardId, runtime, async (db, base, lastWrite) => {
-      const known = await this.clientOutcomes(boardId, runtime, jobs, db);
-      const steps: Step[] = [];
-      const stored: StoredBatch[] = [];
-      let state = base;
-      for (const { request, userId, members } of jobs) {
-        const context = { userId, now, itemCount: state.itemCount, members };
-        let step: FlushStep;
-        try {
-          step = applyFlush(state, known.get(request.clientId), request, {
-            interceptor: boardRules,
-            context,
-          });
-        } catch (error) {
-          steps.push({ kind: "error", error: error as Error });
-          continue;
-        }
-        steps.push({ kind: "answer", outcome: step.outcome, from: request.from });
-        if (step.kind === "duplicate") continue;
-        stored.push({
-          meta: { userId, clientId: request.clientId, batchSeq: request.batchSeq },
-          completions: step.applied,
-          outcome: step.outcome,
-          before: state.document,
-        });
-        known.set(request.clientId, step.outcome);
-        state = { ...step.state, itemCount: context.itemCount };
-      }
-      // A refusal may come from what this instance remembers of a client: without the lock,
-      // nothing (no write) confirms that memory, so the group runs again under the lock.
-      if (lastWrite !== null && steps.some((step) => step.kind === "error"))
-        throw new Unconfirmed();
-      let written: BoardLock | null = null;
-      if (stored.length > 0) {
+    const outcome = await this.turns
+      .run(boardId, runtime, async (turn, base) => {
+        const known = await this.clientOutcomes(boardId, runtime, jobs, turn.db);
+        const { steps, stored, state } = applyGroup(base, known, jobs, now);
+        // A refusal may come from what this instance remembers of a client: in its own turn,
+        // nothing (no write) confirms that memory, so the group runs again under the lock.
+        if (turn.kind === "own" && steps.some((step) => step.kind === "error"))
+          throw new Unconfirmed();
         const notify = this.announcement(boardId, base.version, state.version);
-        // Outside a transaction the group may share its statement and commit with other boards'.
-        written =
-          db === this.prisma
-            ? await this.commits.write({
+        const written =
+          stored.length > 0
+            ? await this.turns.write(turn, {
                 boardId,
                 fromVersion: base.version,
                 batches: stored,
                 at: now,
                 notify,
-                writtenBy: lastWrite,
               })
-            : await this.store.write(db, boardId, base.version, stored, now, notify, lastWrite);
-      }
-      return { steps, stored, state, written };
-    }).catch((error: unknown) => {
-      if (error instanceof BoardNotFound) return error;
-      throw error;
-    });
+            : null;
+        return { steps, stored, state, written };
+      })
+      .catch((error: unknown) => {
+        if (error instanceof BoardNotFound) return error;
+        throw error;
+      });
     if (outcome instanceof BoardNotFound) return jobs.map(() => ({ ok: false, error: outcome }));
 
     const { steps, stored, missing, state, written } = outcome;
@@ -411,59 +322,6 @@ export class BoardService implements BoardLog {
           (error: Error) => ({ ok: false, error }),
         );
       }),
-    );
-  }
-
-  /**
-   * Runs `work` in the board's turn, on the committed head: `base` is that state, `missing` the
-   * commands other instances wrote that it caught up on. While this instance wrote the board
-   * last, `work` runs straight on the client and its write (one statement) goes through only if
-   * the row is still as that write left it; otherwise, or when that check fails, `work` runs in a
-   * transaction that first locks the board's row (waiting for another instance's turn inside).
-   */
-  private async inTurn<T>(
-    boardId: string,
-    runtime: BoardRuntime,
-    work: (db: Db, base: BoardState, writtenBy: string | null) => Promise<T>,
-  ): Promise<T & { missing: Command[] }> {
-    const lastWrite = runtime.writtenBy;
-    if (lastWrite !== null) {
-      try {
-        return { ...(await work(this.prisma, runtime, lastWrite)), missing: [] };
-      } catch (error) {
-        if (!(error instanceof VersionConflict || error instanceof Unconfirmed)) throw error;
-        // Another instance wrote since, or the group must be confirmed: take the lock.
-      }
-    }
-    return this.locked(boardId, runtime, (tx, base) => work(tx, base, null));
-  }
-
-  /**
-   * Runs `work` in one transaction that first locks the board's row and brings the cached state
-   * to the committed head, catching up on what other instances wrote.
-   */
-  private async locked<T>(
-    boardId: string,
-    runtime: BoardRuntime,
-    work: (tx: Prisma.TransactionClient, base: BoardState) => Promise<T>,
-  ): Promise<T & { missing: Command[] }> {
-    return this.prisma.$transaction(
-      async (tx) => {
-        const lock = await this.store.lockVersion(tx, boardId);
-        if (lock === null) throw new BoardNotFound(`Board ${boardId} not found`);
-        if (lock.writtenBy !== runtime.writtenBy) {
-          // Someone else wrote the board since this instance did: what it knows of the clients'
-          // outcomes may be stale.
-          runtime.outcomes.clear();
-          runtime.writtenBy = null;
-        }
-        let base: BoardState = runtime;
-        let missing: Command[] = [];
-        if (lock.version > runtime.version)
-          ({ missing, ...base } = await this.advance(boardId, runtime, lock.version, tx));
-        return { ...(await work(tx, base)), missing };
-      },
-      { maxWait: 10_000, timeout: 30_000 },
     );
   }
 

@@ -45,7 +45,7 @@ describeEachDatabase("BoardStore", (db) => {
   let store: BoardStore;
   /** Writes batches at `version` in one transaction, as the board server's group commit does. */
   const append = (boardId: string, version: number, batches: StoredBatch[]) =>
-    db().prisma.$transaction((tx) => store.write(tx, boardId, version, batches));
+    db().prisma.$transaction((tx) => store.write(tx, { boardId, fromVersion: version, batches }));
   const clientOutcome = async (boardId: string, clientId: string) =>
     (await store.clientOutcomes(boardId, [clientId])).get(clientId);
   beforeAll(async () => {
@@ -127,38 +127,38 @@ describeEachDatabase("BoardStore", (db) => {
   it("a write outside a transaction goes through only while its writer wrote the row last", async () => {
     await store.createBoard({ id: "b3w", title: "T", ownerId: owner.id });
     const master = new Master({ document: { title: "T", lists: {} } });
-    const mine = await store.write(db().prisma, "b3w", 0, [flush(master, "c1", 1, [addList("x")])]);
+    const mine = await store.write(db().prisma, {
+      boardId: "b3w",
+      fromVersion: 0,
+      batches: [flush(master, "c1", 1, [addList("x")])],
+    });
     // Another writer records a batch that applied nothing: the version stays, the row moves.
     const other = new Master({ document: master.document(), version: 1 });
     await append("b3w", 1, [flush(other, "c2", 1, [])]);
     const error = await store
-      .write(
-        db().prisma,
-        "b3w",
-        1,
-        [flush(master, "c1", 2, [addList("y")])],
-        new Date(),
-        null,
-        mine.writtenBy,
-      )
+      .write(db().prisma, {
+        boardId: "b3w",
+        fromVersion: 1,
+        batches: [flush(master, "c1", 2, [addList("y")])],
+        writtenBy: mine.writtenBy,
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VersionConflict);
     expect((await store.load("b3w"))?.version).toBe(1);
     expect(await clientOutcome("b3w", "c1")).toMatchObject({ batchSeq: 1 });
     // Unchanged since its own write, the writer's next write goes through.
-    const again = await store.write(db().prisma, "b3w", 1, [
-      flush(master, "c1", 2, [addList("y")]),
-    ]);
+    const again = await store.write(db().prisma, {
+      boardId: "b3w",
+      fromVersion: 1,
+      batches: [flush(master, "c1", 2, [addList("y")])],
+    });
     await expect(
-      store.write(
-        db().prisma,
-        "b3w",
-        2,
-        [flush(master, "c1", 3, [addList("z")])],
-        new Date(),
-        null,
-        again.writtenBy,
-      ),
+      store.write(db().prisma, {
+        boardId: "b3w",
+        fromVersion: 2,
+        batches: [flush(master, "c1", 3, [addList("z")])],
+        writtenBy: again.writtenBy,
+      }),
     ).resolves.toMatchObject({ version: 3 });
   });
 

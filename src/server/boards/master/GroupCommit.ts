@@ -67,8 +67,7 @@ export class GroupCommit {
     this.onStatement(statement.length);
     if (statement.length === 1) {
       const [{ write, resolve, reject }] = statement as [Pending];
-      const { boardId, fromVersion, batches, at, notify, writtenBy } = write;
-      return this.store.write(this.db, boardId, fromVersion, batches, at, notify, writtenBy).then(
+      return this.store.write(this.db, write).then(
         (lock) => () => resolve(lock),
         (error: unknown) => () => reject(error),
       );

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { countItems } from "@/board";
 import type { BatchOutcome, Command, Doc } from "@/sync";
 
@@ -15,13 +16,12 @@ export interface BoardRuntime extends BoardState {
   /** The approximate bytes of each of `recent`. */
   recentSizes: number[];
   recentFrom: number;
-  lastUsed: number;
   /**
    * The last recorded outcome of clients that flushed to this board, valid while the board row
    * was last written by `writtenBy` (this instance's last transaction on it): then no one else
    * can have recorded an outcome since, and a group needs no read of the clients' outcomes.
    */
-  outcomes: Map<string, BatchOutcome>;
+  outcomes: LRUCache<string, BatchOutcome>;
   writtenBy: string | null;
   /** Approximate bytes it holds: its document when loaded plus what commands added since. */
   bytes: number;
@@ -43,30 +43,47 @@ function approximateBytes(value: unknown): number {
   return 2 * (JSON.stringify(value)?.length ?? 0);
 }
 
-/** Clients' outcomes kept per hot board (the oldest go first). */
+/** Clients' outcomes kept per hot board (the least recently used go first). */
 const MAX_KNOWN_CLIENTS = 10_000;
 
 /**
- * The boards this instance keeps in memory, bounded by count and approximate size (least recently
- * used out first) and dropped after `idleMs` unused. A dropped board is loaded again on its next
- * use; a group still running on it finishes on its own copy, and the database holds everything
- * it wrote. Only the board's serial runner changes a runtime.
+ * A board's memory of its clients' outcomes. Bounded by a size of one per client rather than by
+ * `max`, which would allocate all 10,000 slots up front for every hot board.
+ */
+function clientOutcomes(): LRUCache<string, BatchOutcome> {
+  return new LRUCache({ maxSize: MAX_KNOWN_CLIENTS, sizeCalculation: () => 1 });
+}
+
+/**
+ * The boards this instance keeps in memory (lru-cache), bounded by count and approximate size
+ * (least recently used out first) and dropped after `idleMs` unused. A dropped board is loaded
+ * again on its next use; a group still running on it finishes on its own copy, and the database
+ * holds everything it wrote. Only the board's serial runner changes a runtime.
  */
 export class HotBoards {
-  /** Hot boards, least recently used first. */
-  private readonly runtimes = new Map<string, BoardRuntime>();
-  /** Their approximate bytes, summed. */
-  private total = 0;
+  private readonly runtimes: LRUCache<string, BoardRuntime>;
   private readonly sweeper: ReturnType<typeof setInterval>;
 
-  constructor(private readonly options: HotBoardsOptions) {
-    this.sweeper = setInterval(() => this.evictIdle(), Math.min(options.idleMs, 60_000));
+  private readonly recentLimit: number;
+
+  constructor(options: HotBoardsOptions) {
+    this.recentLimit = options.recentLimit;
+    this.runtimes = new LRUCache<string, BoardRuntime>({
+      max: options.maxBoards,
+      maxSize: options.maxBytes,
+      // A board bigger than the whole budget is not kept: each use loads it again.
+      sizeCalculation: (runtime) => Math.max(1, runtime.bytes),
+      ttl: options.idleMs,
+      updateAgeOnGet: true,
+    });
+    // Idle boards go at the sweep (lru-cache only checks an entry's age when it is read).
+    this.sweeper = setInterval(() => this.runtimes.purgeStale(), Math.min(options.idleMs, 60_000));
     this.sweeper.unref();
   }
 
   /** The board kept in memory, without counting it as used. */
   peek(boardId: string): BoardRuntime | undefined {
-    return this.runtimes.get(boardId);
+    return this.runtimes.peek(boardId);
   }
 
   /** Boards kept right now. */
@@ -76,7 +93,7 @@ export class HotBoards {
 
   /** Their approximate bytes. */
   get bytes(): number {
-    return this.total;
+    return this.runtimes.calculatedSize;
   }
 
   /** The board, kept or loaded with `load` (null: no such board), and counted as used. */
@@ -84,33 +101,23 @@ export class HotBoards {
     boardId: string,
     load: () => Promise<{ version: number; document: Doc } | null>,
   ): Promise<BoardRuntime | null> {
-    let runtime = this.runtimes.get(boardId);
-    if (!runtime) {
-      const loaded = await load();
-      if (!loaded) return null;
-      runtime = this.runtimes.get(boardId); // loaded concurrently meanwhile?
-      if (!runtime) {
-        runtime = {
-          ...loaded,
-          itemCount: countItems(loaded.document),
-          recent: [],
-          recentSizes: [],
-          recentFrom: loaded.version,
-          lastUsed: Date.now(),
-          outcomes: new Map(),
-          writtenBy: null,
-          bytes: approximateBytes(loaded.document),
-        };
-        this.runtimes.set(boardId, runtime);
-        this.total += runtime.bytes;
-        this.keepWithinBounds(boardId);
-      }
-    } else {
-      // The map's order is least recently used first.
-      this.runtimes.delete(boardId);
-      this.runtimes.set(boardId, runtime);
-    }
-    runtime.lastUsed = Date.now();
+    const kept = this.runtimes.get(boardId);
+    if (kept) return kept;
+    const loaded = await load();
+    if (!loaded) return null;
+    const meanwhile = this.runtimes.get(boardId); // loaded concurrently meanwhile?
+    if (meanwhile) return meanwhile;
+    const runtime: BoardRuntime = {
+      ...loaded,
+      itemCount: countItems(loaded.document),
+      recent: [],
+      recentSizes: [],
+      recentFrom: loaded.version,
+      outcomes: clientOutcomes(),
+      writtenBy: null,
+      bytes: approximateBytes(loaded.document),
+    };
+    this.runtimes.set(boardId, runtime);
     return runtime;
   }
 
@@ -126,7 +133,7 @@ export class HotBoards {
     }
     runtime.version = version;
     // Trimmed in chunks (half the limit at a time), so a commit does not copy the whole list.
-    const limit = this.options.recentLimit;
+    const limit = this.recentLimit;
     if (runtime.recent.length > limit + Math.floor(limit / 2)) {
       const excess = runtime.recent.length - limit;
       for (let i = 0; i < excess; i++) added -= runtime.recentSizes[i] ?? 0;
@@ -135,46 +142,16 @@ export class HotBoards {
       runtime.recentFrom = version - runtime.recent.length;
     }
     runtime.bytes += added;
-    if (this.runtimes.get(boardId) === runtime) {
-      this.total += added;
-      this.keepWithinBounds(boardId);
-    }
+    // Set again so the cache counts its new size (dropping others if the budget is spent).
+    if (added !== 0 && this.runtimes.peek(boardId) === runtime) this.runtimes.set(boardId, runtime);
   }
 
   /** A client's latest outcome on the board, kept for the next group. */
   rememberOutcome(runtime: BoardRuntime, clientId: string, outcome: BatchOutcome) {
-    runtime.outcomes.delete(clientId); // re-inserted last: the map's order is least recent first
     runtime.outcomes.set(clientId, outcome);
-    if (runtime.outcomes.size > MAX_KNOWN_CLIENTS) {
-      const oldest = runtime.outcomes.keys().next().value;
-      if (oldest !== undefined) runtime.outcomes.delete(oldest);
-    }
   }
 
   close(): void {
     clearInterval(this.sweeper);
-  }
-
-  /** Drops the least recently used boards until both bounds hold (never `keep`, the one in hand). */
-  private keepWithinBounds(keep: string) {
-    const { maxBoards, maxBytes } = this.options;
-    for (const [boardId, runtime] of this.runtimes) {
-      if (this.runtimes.size <= maxBoards && this.total <= maxBytes) return;
-      if (boardId === keep) continue;
-      this.drop(boardId, runtime);
-    }
-  }
-
-  private drop(boardId: string, runtime: BoardRuntime) {
-    if (this.runtimes.get(boardId) !== runtime) return;
-    this.runtimes.delete(boardId);
-    this.total -= runtime.bytes;
-  }
-
-  private evictIdle() {
-    const cutoff = Date.now() - this.options.idleMs;
-    for (const [boardId, runtime] of this.runtimes) {
-      if (runtime.lastUsed < cutoff) this.drop(boardId, runtime);
-    }
   }
 }

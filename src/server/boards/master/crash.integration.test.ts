@@ -9,7 +9,7 @@ import { createPostgresDatabase } from "../../../../test/databases";
 import { LocalBoardEvents } from "../live/BoardEvents";
 import { BoardService } from "./BoardService";
 
-const child = path.resolve(import.meta.dirname, "../../../test/fixtures/flush-until-killed.ts");
+const child = path.resolve(import.meta.dirname, "../../../../test/fixtures/flush-until-killed.ts");
 const CHILD_NAME = "rewind-crash-child";
 
 /** Runs the child until it has acknowledged `acks` flushes, then kills it with SIGKILL. */

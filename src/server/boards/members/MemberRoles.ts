@@ -72,10 +72,10 @@ export class MemberRoles {
         where: { boardId_userId: { boardId, userId } },
         select: { role: true },
       });
-      if (!member) throw new MembershipRefused("NOT_FOUND", "No such member on this board");
+      if (!member) throw new MembershipRefused("not-found", "No such member on this board");
       if (member.role === "owner" && owners.length <= 1) {
         throw new MembershipRefused(
-          "PRECONDITION_FAILED",
+          "refused",
           role === null
             ? "The board's last owner cannot leave it"
             : "The board's last owner cannot give up ownership",

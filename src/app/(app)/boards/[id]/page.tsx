@@ -1,5 +1,5 @@
 import { headers } from "next/headers";
-import { getSession } from "@/server/auth";
+import { getSession } from "@/server/auth/pages";
 import { BoardView } from "./_components/BoardView";
 
 export default async function BoardPage({ params }: { params: Promise<{ id: string }> }) {

@@ -73,12 +73,7 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
     showShortcuts: useCallback(() => setShortcuts(true), []),
     openCard: setOpenCard,
   });
-  const undoRedo = useUndoRedo({
-    boardId,
-    session,
-    version: session?.version ?? 0,
-    enabled: canEdit && !travelling && session !== null,
-  });
+  const undoRedo = useUndoRedo({ session, enabled: canEdit && !travelling && session !== null });
 
   if (status.kind === "not-found" || access.removed || members.error?.data?.code === "NOT_FOUND") {
     return (

@@ -1,6 +1,6 @@
 "use client";
 
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation } from "@tanstack/react-query";
 import { asBoard } from "@/board";
 import { relativeTime } from "@/lib/describe-entry";
 import { type Doc, newId } from "@/sync";
@@ -21,7 +21,6 @@ interface Props {
 /** Items and lists deleted and not back, newest first, each with its Restore button. */
 export function DeletedPanel({ boardId, document, version, canEdit, onClose, onMessage }: Props) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const bin = useInfiniteQuery(
     trpc.history.deleted.infiniteQueryOptions(
       { boardId, limit: 30 },
@@ -34,7 +33,6 @@ export function DeletedPanel({ boardId, document, version, canEdit, onClose, onM
     retryDelay,
     onSuccess: (answer: { notice?: string }) => answer.notice && onMessage(answer.notice),
     onError: (error: { message: string }) => onMessage(error.message),
-    onSettled: () => void queryClient.invalidateQueries(trpc.history.canUndo.pathFilter()),
   };
   const restoreItem = useMutation(trpc.history.restoreItem.mutationOptions(mutation));
   const restoreList = useMutation(trpc.history.restoreList.mutationOptions(mutation));

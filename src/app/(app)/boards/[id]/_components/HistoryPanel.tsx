@@ -70,8 +70,6 @@ export function HistoryPanel({
       retry: retryUnknownOutcome,
       retryDelay,
       onError: (error) => onError(error.message),
-      // The undo/redo stacks change (the new entry reaches the timeline through its subscription).
-      onSettled: () => void queryClient.invalidateQueries(trpc.history.canUndo.pathFilter()),
     }),
   );
 

@@ -1,6 +1,6 @@
 "use client";
 
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation } from "@tanstack/react-query";
 import { asBoard } from "@/board";
 import { boardNames } from "@/board/names";
 import { relativeTime } from "@/lib/describe-entry";
@@ -42,7 +42,6 @@ export function ItemHistoryPanel({
   onMessage,
 }: Props) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const story = useInfiniteQuery(
     trpc.history.list.infiniteQueryOptions(
       { boardId, itemId, limit: 30 },
@@ -56,7 +55,6 @@ export function ItemHistoryPanel({
       retryDelay,
       onSuccess: (answer) => answer.notice && onMessage(answer.notice),
       onError: (error) => onMessage(error.message),
-      onSettled: () => void queryClient.invalidateQueries(trpc.history.canUndo.pathFilter()),
     }),
   );
 

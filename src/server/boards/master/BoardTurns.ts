@@ -1,0 +1,118 @@
+import { countItems } from "@/board";
+import type { Prisma, PrismaClient } from "@/generated/prisma/client";
+import { applyBatch, type Command } from "@/sync";
+import type { Db } from "../../db/database";
+import { BoardNotFound } from "../errors";
+import { type BoardLock, type BoardStore, type BoardWrite, VersionConflict } from "./BoardStore";
+import type { GroupCommit } from "./GroupCommit";
+import type { BoardRuntime, BoardState } from "./HotBoards";
+
+/**
+ * How a group runs in its board's turn, chosen explicitly:
+ * - `own`: this instance wrote the board last (`writtenBy`), so it runs on the client without a
+ *   transaction, and its write (one statement, shared with other boards by group commit) goes
+ *   through only if the row is still as that write left it;
+ * - `locked`: it runs in a transaction that first locked the board's row, after catching up
+ *   with what other instances wrote.
+ */
+export type Turn =
+  | { kind: "own"; db: PrismaClient; writtenBy: string }
+  | { kind: "locked"; db: Prisma.TransactionClient };
+
+/** A group that ran in its own turn and must run again under the lock. */
+export class Unconfirmed extends Error {
+  override readonly name = "Unconfirmed";
+}
+
+/**
+ * Taking turns per board between instances sharing a PostgreSQL: whoever comes second catches up
+ * with the commands the first wrote, then applies its group on top. No board waits for another.
+ */
+export class BoardTurns {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly store: BoardStore,
+    private readonly commits: GroupCommit,
+  ) {}
+
+  /**
+   * Runs `work` in the board's turn, on the committed head: in its own turn while this instance
+   * wrote the board last, else (or when that write conflicts, or `work` throws Unconfirmed) in a
+   * locked turn. `missing` are the commands other instances wrote that the locked turn caught up on.
+   */
+  async run<T>(
+    boardId: string,
+    runtime: BoardRuntime,
+    work: (turn: Turn, base: BoardState) => Promise<T>,
+  ): Promise<T & { missing: Command[] }> {
+    const writtenBy = runtime.writtenBy;
+    if (writtenBy !== null) {
+      try {
+        const turn: Turn = { kind: "own", db: this.prisma, writtenBy };
+        return { ...(await work(turn, runtime)), missing: [] };
+      } catch (error) {
+        if (!(error instanceof VersionConflict || error instanceof Unconfirmed)) throw error;
+        // Another instance wrote since, or the group must be confirmed: take the lock.
+      }
+    }
+    return this.locked(boardId, runtime, (tx, base) => work({ kind: "locked", db: tx }, base));
+  }
+
+  /** Writes a group in its turn: through group commit in its own turn, in the transaction if locked. */
+  write(turn: Turn, write: BoardWrite): Promise<BoardLock> {
+    return turn.kind === "own"
+      ? this.commits.write({ ...write, writtenBy: turn.writtenBy })
+      : this.store.write(turn.db, write);
+  }
+
+  /**
+   * Runs `work` in one transaction that first locks the board's row and brings the cached state
+   * to the committed head, catching up on what other instances wrote.
+   */
+  locked<T>(
+    boardId: string,
+    runtime: BoardRuntime,
+    work: (tx: Prisma.TransactionClient, base: BoardState) => Promise<T>,
+  ): Promise<T & { missing: Command[] }> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        const lock = await this.store.lockVersion(tx, boardId);
+        if (lock === null) throw new BoardNotFound(boardId);
+        if (lock.writtenBy !== runtime.writtenBy) {
+          // Someone else wrote the board since this instance did: what it knows of the clients'
+          // outcomes may be stale.
+          runtime.outcomes.clear();
+          runtime.writtenBy = null;
+        }
+        let base: BoardState = runtime;
+        let missing: Command[] = [];
+        if (lock.version > runtime.version)
+          ({ missing, ...base } = await this.advance(boardId, runtime, lock.version, tx));
+        return { ...(await work(tx, base)), missing };
+      },
+      { maxWait: 10_000, timeout: 30_000 },
+    );
+  }
+
+  /** `state` moved forward to `head` by the commands stored after it (cost follows those commands). */
+  async advance(
+    boardId: string,
+    state: Pick<BoardState, "version" | "document">,
+    head: number,
+    db: Db,
+  ): Promise<BoardState & { missing: Command[] }> {
+    // Read before the wait: `state` may be the cached board, which moves on meanwhile.
+    const { version, document } = state;
+    const missing = await this.store.readCommands(boardId, version, head, db);
+    const result = applyBatch(document, version, missing, { context: {} });
+    if (result.errors.length > 0) {
+      throw new Error(`Stored history does not apply to the cached board at ${version}`);
+    }
+    return {
+      version: head,
+      document: result.document,
+      itemCount: countItems(result.document),
+      missing,
+    };
+  }
+}
