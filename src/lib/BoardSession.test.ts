@@ -74,7 +74,7 @@ class FakeTransport implements BoardTransport {
     return { canUndo: { undo: false, redo: true } };
   }
 
-  async redo(entryId: string) {
+  async redo(_entryId: string) {
     await tick();
     return { canUndo: { undo: true, redo: false } };
   }

@@ -1,90 +1,33 @@
-import { placeOf } from "@/board";
 import {
   ClientProxy,
   type Doc,
-  type FlushRequest,
   type FlushResponse,
   type MappedPath,
   type ProxyEvent,
-  type RemoteChanges,
   type Transaction,
 } from "@/sync";
 import { backoff } from "./backoff";
-import { UndoRedo, type UndoRedoState, type UndoTransport } from "./UndoRedo";
+import {
+  type BoardAlert,
+  type BoardSessionOptions,
+  type BoardSnapshot,
+  describePlace,
+  type FailureKind,
+  messageOf,
+  NOTHING_TO_UNDO,
+  type SyncStatus,
+} from "./session-types";
+import { UndoRedo } from "./UndoRedo";
 import { countPending, type Pending, UnsentEdits } from "./UnsentEdits";
 
-/** How a session reaches the server; the app passes tRPC calls, tests pass a fake. */
-export interface BoardTransport extends UndoTransport {
-  load(): Promise<{ version: number; document: Doc }>;
-  flush(request: FlushRequest): Promise<FlushResponse>;
-  /**
-   * Pushes others' changes from `lastEventId` (a version) on; `onError` when the server ends the
-   * stream with a refusal. Returns a stop function.
-   */
-  subscribe(
-    lastEventId: number,
-    onData: (changes: RemoteChanges) => void,
-    onError?: (error: unknown) => void,
-  ): () => void;
-}
-
-/**
- * Why a call failed, as far as the session cares ("offline": no answer, outcome unknown;
- * "outdated": the server speaks another protocol, the page must be reloaded).
- */
-export type FailureKind =
-  | "offline"
-  | "unauthorized"
-  | "forbidden"
-  | "not-found"
-  | "refused"
-  | "outdated";
-
-export type SyncStatus =
-  | { kind: "loading" }
-  | { kind: "saved" }
-  | { kind: "saving"; unsaved: number }
-  | { kind: "offline"; unsaved: number }
-  | { kind: "not-found" }
-  | { kind: "outdated" };
-
-export interface BoardAlert {
-  id: number;
-  message: string;
-}
-
-/** What a view renders; a new object whenever anything in it changes. */
-export interface BoardSnapshot {
-  document: Doc | null;
-  status: SyncStatus;
-  alerts: BoardAlert[];
-  /** What the person can undo and redo, and whether an undo or redo is on its way. */
-  undoRedo: UndoRedoState;
-}
-
-const NOTHING_TO_UNDO: UndoRedoState = { undo: false, redo: false, busy: false };
-
-export interface BoardSessionOptions {
-  boardId: string;
-  userId: string;
-  transport: BoardTransport;
-  classify(error: unknown): FailureKind;
-  /** Where unsent edits survive a reload or a closed tab (localStorage in the browser). */
-  storage?: Storage | null;
-  /**
-   * Web Locks (navigator.locks): each open tab holds a lock named after its client id, so a tab
-   * adopts only the unsent edits of tabs that are gone, never those of a tab still open.
-   */
-  locks?: LockManager | null;
-  /**
-   * Sends queued edits this long after the last one (default 0: at once when no flush is in
-   * flight; edits made while one is in flight go in the next).
-   */
-  flushDelayMs?: number;
-  /** First delay before retrying after no answer (doubles up to 10 s, with jitter). */
-  retryDelayMs?: number;
-  onUnauthorized?: () => void;
-}
+export type {
+  BoardAlert,
+  BoardSessionOptions,
+  BoardSnapshot,
+  BoardTransport,
+  FailureKind,
+  SyncStatus,
+} from "./session-types";
 
 const MAX_RETRY_DELAY_MS = 10_000;
 
@@ -284,13 +227,23 @@ export class BoardSession {
 
   // ---- internals --------------------------------------------------------------------------------
 
-  private onStartFailed(error: unknown) {
-    const kind = this.options.classify(error);
+  /**
+   * A failure that ends what the page can do with the board (outdated, gone or not shared,
+   * signed out), shown as such; false for the others (refusals, no answer).
+   */
+  private ended(kind: FailureKind): boolean {
     if (kind === "outdated") this.update({ status: { kind: "outdated" } });
     else if (kind === "not-found" || kind === "forbidden")
       this.update({ status: { kind: "not-found" } });
     else if (kind === "unauthorized") this.options.onUnauthorized?.();
-    else if (kind === "refused" && this.adopted?.unacked) {
+    else return false;
+    return true;
+  }
+
+  private onStartFailed(error: unknown) {
+    const kind = this.options.classify(error);
+    if (this.ended(kind)) return;
+    if (kind === "refused" && this.adopted?.unacked) {
       // The server will never take the adopted flush (a broken sequence): start without it.
       this.alert(`Some changes could not be saved and were undone (${messageOf(error)}).`);
       this.discardAdopted();
@@ -412,12 +365,7 @@ export class BoardSession {
       this.refreshStatus();
     } catch (error) {
       if (this.stopped) return;
-      const kind = this.options.classify(error);
-      if (kind === "unauthorized") this.options.onUnauthorized?.();
-      else if (kind === "outdated") this.update({ status: { kind: "outdated" } });
-      else if (kind === "not-found" || kind === "forbidden") {
-        this.update({ status: { kind: "not-found" } });
-      } else {
+      if (!this.ended(this.options.classify(error))) {
         this.offline = true;
         this.refreshStatus();
         this.retrySoon(() => this.resync());
@@ -481,24 +429,5 @@ export class BoardSession {
   private update(change: Partial<BoardSnapshot>) {
     this.snapshot = { ...this.snapshot, ...change };
     for (const listener of this.listeners) listener();
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error && error.message ? error.message : "refused by the server";
-}
-
-function describePlace(path: readonly string[]): string {
-  switch (placeOf(path)?.kind) {
-    case "item":
-      return "an item";
-    case "items": // an item added to a list
-    case "list":
-      return "a list";
-    case "labels":
-    case "label":
-      return "a label";
-    default:
-      return "the board";
   }
 }

@@ -1,8 +1,6 @@
-import { BOARD_FULL_MESSAGE, BOARD_LIMITS, countItems } from "@/board";
 import type { PrismaClient } from "@/generated/prisma/client";
 import {
   answerRange,
-  applyBatch,
   assembleFlushResponse,
   type BatchOutcome,
   type Command,
@@ -14,34 +12,27 @@ import {
 import type { Db } from "../../db/database";
 import { log } from "../../observability/log";
 import { metrics } from "../../observability/metrics";
-import { BoardNotFound, HistoryRefused } from "../errors";
+import { BoardNotFound } from "../errors";
 import type { BoardEvents } from "../live/BoardEvents";
 import { membersAmong } from "../members/Members";
 import { BoardStore } from "./BoardStore";
 import { BoardTurns, Unconfirmed } from "./BoardTurns";
 import type { AppendedEntry, BoardLog, EntryPlanner } from "./entries";
-import { applyGroup, type EntryJob, type FlushJob, type Job, type JobResult } from "./flush-group";
-import { GroupCommit, type GroupCommitOptions } from "./GroupCommit";
+import {
+  applyEntry,
+  applyGroup,
+  type EntryJob,
+  type FlushJob,
+  type Job,
+  type JobResult,
+} from "./flush-group";
+import { GroupCommit } from "./GroupCommit";
 import { type BoardRuntime, type BoardState, HotBoards } from "./HotBoards";
 import { KeyedSerialRunner } from "./KeyedSerialRunner";
+import { type BoardServiceOptions, withDefaults } from "./options";
 import { assigneesOf } from "./rules";
 
-export interface BoardServiceOptions {
-  checkpointEvery?: number;
-  /**
-   * Commands kept in memory per board for answers and catch-up (older ones come from the
-   * database): at least this many, at most half as many again (the list is trimmed in chunks).
-   */
-  recentLimit?: number;
-  /** A board untouched this long is dropped from memory. */
-  idleMs?: number;
-  /** Most boards kept in memory; the least recently used go first. */
-  maxBoards?: number;
-  /** Most approximate bytes of boards kept in memory (documents and recent commands). */
-  maxBytes?: number;
-  /** How the boards' groups share statements and commits (GroupCommit). */
-  groupCommit?: GroupCommitOptions;
-}
+export type { BoardServiceOptions } from "./options";
 
 /**
  * The master of every board, persisted. Flushes for one board run one group at a time in this
@@ -49,8 +40,8 @@ export interface BoardServiceOptions {
  * statement that writes only if the board's row is still as that write left it; otherwise it runs
  * in one transaction that first locks the row, so instances sharing a PostgreSQL take turns per
  * board: whoever comes second catches up with the commands the first wrote, then applies its
- * group on top. No version is ever
- * written twice (the (board, version) key would refuse it anyway), and no board waits for another.
+ * group on top. No version is ever written twice (the (board, version) key would refuse it
+ * anyway), and no board waits for another.
  */
 export class BoardService implements BoardLog {
   readonly store: BoardStore;
@@ -64,13 +55,7 @@ export class BoardService implements BoardLog {
     readonly events: BoardEvents,
     options: BoardServiceOptions = {},
   ) {
-    this.options = {
-      checkpointEvery: options.checkpointEvery ?? 500,
-      recentLimit: options.recentLimit ?? 2000,
-      idleMs: options.idleMs ?? 10 * 60_000,
-      maxBoards: options.maxBoards ?? 1_000,
-      maxBytes: options.maxBytes ?? 256 * 1024 * 1024,
-    };
+    this.options = withDefaults(options);
     this.store = new BoardStore(prisma, this.options.checkpointEvery);
     const commits = new GroupCommit(this.store, prisma, options.groupCommit, (boards) =>
       metrics.commitBoards.observe(boards),
@@ -222,43 +207,26 @@ export class BoardService implements BoardLog {
       boardId,
       runtime,
       async (tx, base) => {
-        const { entry, commands } = await job.plan({
-          version: base.version,
-          document: base.document,
+        const read = (from: number, to: number) => this.commandsBetween(boardId, from, to, tx);
+        const { entry, completions, state } = await applyEntry(boardId, base, job.plan, {
           tx,
-          read: (from, to) => this.commandsBetween(boardId, from, to, tx),
+          read,
         });
-        const labelled = commands.map((c) => ({
-          ...c,
-          actionId: entry.actionId,
-          label: entry.label,
-        }));
-        const result = applyBatch(base.document, base.version, labelled, { context: {} });
-        if (result.errors.length > 0) {
-          throw new Error(
-            `The ${entry.kind} planned for ${boardId} does not apply: ${result.errors[0]?.message}`,
-          );
-        }
-        const itemCount = countItems(result.document);
-        if (itemCount > BOARD_LIMITS.items && itemCount > base.itemCount) {
-          throw new HistoryRefused("refused", BOARD_FULL_MESSAGE);
-        }
         const written = await this.store.write(tx, {
           boardId,
           fromVersion: base.version,
           batches: [
             {
               meta: { userId: job.userId, clientId: "history", batchSeq: 0 },
-              completions: result.completions,
+              completions,
               entry,
               before: base.document,
             },
           ],
           at,
-          notify: this.announcement(boardId, base.version, result.version),
+          notify: this.announcement(boardId, base.version, state.version),
         });
-        const state: BoardState = { version: result.version, document: result.document, itemCount };
-        return { entry, commands: result.completions, fromVersion: base.version, state, written };
+        return { entry, commands: completions, fromVersion: base.version, state, written };
       },
     );
     // What this instance knows of the clients' outcomes stays true: an entry records none.
@@ -280,7 +248,9 @@ export class BoardService implements BoardLog {
     metrics.groupSize.observe(jobs.length);
     const outcome = await this.turns
       .run(boardId, runtime, async (turn, base) => {
-        const known = await this.clientOutcomes(boardId, runtime, jobs, turn.db);
+        const known = await this.hot.outcomes(runtime, clientIdsOf(jobs), (unseen) =>
+          this.store.clientOutcomes(boardId, unseen, turn.db),
+        );
         const { steps, stored, state } = applyGroup(base, known, jobs, now);
         // A refusal may come from what this instance remembers of a client: in its own turn,
         // nothing (no write) confirms that memory, so the group runs again under the lock.
@@ -325,33 +295,6 @@ export class BoardService implements BoardLog {
     );
   }
 
-  /**
-   * The last recorded outcome of each client of `jobs`: from memory while nobody but this
-   * instance wrote the board since its last write (`locked` forgets them otherwise), from the
-   * database for the clients it has not seen.
-   */
-  private async clientOutcomes(
-    boardId: string,
-    runtime: BoardRuntime,
-    jobs: FlushJob[],
-    db: Db,
-  ): Promise<Map<string, BatchOutcome>> {
-    const known = new Map<string, BatchOutcome>();
-    const unseen: string[] = [];
-    for (const { request } of jobs) {
-      const outcome = runtime.outcomes.get(request.clientId);
-      if (outcome) known.set(request.clientId, outcome);
-      else unseen.push(request.clientId);
-    }
-    if (unseen.length > 0) {
-      for (const [clientId, outcome] of await this.store.clientOutcomes(boardId, unseen, db)) {
-        known.set(clientId, outcome);
-        this.hot.rememberOutcome(runtime, clientId, outcome);
-      }
-    }
-    return known;
-  }
-
   /** The notification a group's transaction carries when it moves the board from `from` to `to`. */
   private announcement(boardId: string, from: number, to: number) {
     return to > from ? this.events.notification(boardId, to) : null;
@@ -394,4 +337,8 @@ export class BoardService implements BoardLog {
       document: runtime.document,
     }));
   }
+}
+
+function clientIdsOf(jobs: FlushJob[]): string[] {
+  return jobs.map((job) => job.request.clientId);
 }

@@ -146,6 +146,32 @@ export class HotBoards {
     if (added !== 0 && this.runtimes.peek(boardId) === runtime) this.runtimes.set(boardId, runtime);
   }
 
+  /**
+   * The last recorded outcome of each of these clients: from memory while nobody but this
+   * instance wrote the board since its last write (a locked turn forgets them otherwise), else
+   * read (`read`) and kept.
+   */
+  async outcomes(
+    runtime: BoardRuntime,
+    clientIds: string[],
+    read: (unseen: string[]) => Promise<Map<string, BatchOutcome>>,
+  ): Promise<Map<string, BatchOutcome>> {
+    const known = new Map<string, BatchOutcome>();
+    const unseen: string[] = [];
+    for (const clientId of clientIds) {
+      const outcome = runtime.outcomes.get(clientId);
+      if (outcome) known.set(clientId, outcome);
+      else unseen.push(clientId);
+    }
+    if (unseen.length > 0) {
+      for (const [clientId, outcome] of await read(unseen)) {
+        known.set(clientId, outcome);
+        this.rememberOutcome(runtime, clientId, outcome);
+      }
+    }
+    return known;
+  }
+
   /** A client's latest outcome on the board, kept for the next group. */
   rememberOutcome(runtime: BoardRuntime, clientId: string, outcome: BatchOutcome) {
     runtime.outcomes.set(clientId, outcome);

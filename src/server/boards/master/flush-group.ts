@@ -1,6 +1,8 @@
-import type { BatchOutcome, FlushRequest, FlushResponse, FlushStep } from "@/sync";
-import { applyFlush } from "@/sync";
-import type { AppendedEntry, EntryPlanner } from "./entries";
+import { BOARD_FULL_MESSAGE, BOARD_LIMITS, countItems } from "@/board";
+import type { BatchOutcome, Command, FlushRequest, FlushResponse, FlushStep } from "@/sync";
+import { applyBatch, applyFlush } from "@/sync";
+import { HistoryRefused } from "../errors";
+import type { AppendedEntry, EntryMeta, EntryPlanner, LockedBoard } from "./entries";
 import type { BoardState } from "./HotBoards";
 import { boardRules } from "./rules";
 import type { StoredBatch } from "./write-rows";
@@ -70,4 +72,35 @@ export function applyGroup(
     state = { ...step.state, itemCount: context.itemCount };
   }
   return { steps, stored, state };
+}
+
+/**
+ * An undo, redo or restore planned on `base` (the board locked at its head) and applied: its
+ * entry, its commands as applied and the state they lead to. Throws when the plan does not apply
+ * (a bug) or would take a board over its item limit.
+ */
+export async function applyEntry(
+  boardId: string,
+  base: BoardState,
+  plan: EntryPlanner,
+  board: Pick<LockedBoard, "tx" | "read">,
+): Promise<{ entry: EntryMeta; completions: Command[]; state: BoardState }> {
+  const { entry, commands } = await plan({
+    version: base.version,
+    document: base.document,
+    ...board,
+  });
+  const labelled = commands.map((c) => ({ ...c, actionId: entry.actionId, label: entry.label }));
+  const result = applyBatch(base.document, base.version, labelled, { context: {} });
+  if (result.errors.length > 0) {
+    throw new Error(
+      `The ${entry.kind} planned for ${boardId} does not apply: ${result.errors[0]?.message}`,
+    );
+  }
+  const itemCount = countItems(result.document);
+  if (itemCount > BOARD_LIMITS.items && itemCount > base.itemCount) {
+    throw new HistoryRefused("refused", BOARD_FULL_MESSAGE);
+  }
+  const state = { version: result.version, document: result.document, itemCount };
+  return { entry, completions: result.completions, state };
 }
