@@ -64,7 +64,10 @@ export interface SocketServer {
  * A real server on a free port serving the app router on `services` as production does: over a
  * WebSocket and over HTTP (tRPC's Node adapter, src/server/http/http-handler.ts).
  */
-export async function startSocketServer(services: Services): Promise<SocketServer> {
+export async function startSocketServer(
+  services: Services,
+  { port = 0 }: { port?: number } = {},
+): Promise<SocketServer> {
   const sessions = new SessionCache(verifyByToken(services.db), services.db.prisma, {
     watchEveryMs: 1000, // as in production
   });
@@ -78,11 +81,11 @@ export async function startSocketServer(services: Services): Promise<SocketServe
   server.on("upgrade", (req, socket, head) =>
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req)),
   );
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const address = server.address() as AddressInfo;
   return {
-    url: `ws://127.0.0.1:${port}/api/trpc`,
-    httpUrl: `http://127.0.0.1:${port}/api/trpc`,
+    url: `ws://127.0.0.1:${address.port}/api/trpc`,
+    httpUrl: `http://127.0.0.1:${address.port}/api/trpc`,
     sessions,
     server,
     async close() {
