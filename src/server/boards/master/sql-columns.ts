@@ -51,27 +51,46 @@ export class ColumnRows<C extends Record<string, SqlType>> {
     return Prisma.raw(`(${this.names.map((name) => `"${name}"`).join(", ")})`);
   }
 
-  /** `"a", "b"::jsonb, ...`: the columns read from `from()`, each as its stored type. */
-  select(): Prisma.Sql {
-    return Prisma.raw(
-      this.names
-        .map((name) => {
-          const cast = TYPES[this.columns[name] as SqlType].cast;
-          return cast ? `"${name}"::${cast}` : `"${name}"`;
-        })
-        .join(", "),
+  /**
+   * The rows as a table named `alias`, for a statement: `from`, the `unnest(...)` of their
+   * columns (`only` these, when given); `ref(column)`, a column of the current row; `select`, every
+   * column in order, each as its stored type. A `shared` column, the same in every row (the board
+   * when a statement writes one), is sent once as a scalar parameter instead of as an array.
+   */
+  table(
+    alias: string,
+    {
+      shared = [],
+      only,
+      ordinality = false,
+    }: { shared?: (keyof C & string)[]; only?: (keyof C & string)[]; ordinality?: boolean } = {},
+  ) {
+    const isShared = (name: keyof C & string) => shared.includes(name);
+    const type = (name: keyof C & string) => TYPES[this.columns[name] as SqlType];
+    const ref = (name: keyof C & string): Prisma.Sql => {
+      if (!isShared(name)) return Prisma.raw(`${alias}."${name}"`);
+      const scalar = type(name).array.replace("[]", "");
+      return Prisma.sql`${this.values[name][0] ?? null}::${Prisma.raw(scalar)}`;
+    };
+    const unnested = (only ?? this.names).filter((name) => !isShared(name));
+    const arrays = unnested.map(
+      (name) => Prisma.sql`${this.values[name]}::${Prisma.raw(type(name).array)}`,
     );
-  }
-
-  /** `unnest($1::text[], ...) AS alias("a", "b", ...)`: the rows as a table. */
-  from(alias: string, { ordinality = false } = {}): Prisma.Sql {
-    const arrays = this.names.map(
-      (name) =>
-        Prisma.sql`${this.values[name]}::${Prisma.raw(TYPES[this.columns[name] as SqlType].array)}`,
+    const columns = [...unnested.map((name) => `"${name}"`), ...(ordinality ? ["n"] : [])];
+    // Every column shared (one board's row): there is no table to read, only its scalars.
+    const from =
+      arrays.length === 0
+        ? Prisma.empty
+        : Prisma.sql`unnest(${Prisma.join(arrays, ", ")})${Prisma.raw(
+            `${ordinality ? " WITH ORDINALITY" : ""} AS ${alias}(${columns.join(", ")})`,
+          )}`;
+    const select = Prisma.join(
+      this.names.map((name) => {
+        const cast = type(name).cast;
+        return cast ? Prisma.sql`${ref(name)}::${Prisma.raw(cast)}` : ref(name);
+      }),
+      ", ",
     );
-    const names = [...this.names.map((name) => `"${name}"`), ...(ordinality ? ["n"] : [])];
-    return Prisma.sql`unnest(${Prisma.join(arrays, ", ")})${Prisma.raw(
-      `${ordinality ? " WITH ORDINALITY" : ""} AS ${alias}(${names.join(", ")})`,
-    )}`;
+    return { from, ref, select };
   }
 }

@@ -3,8 +3,8 @@ import { PREPARED } from "../../db/database";
 import type { WriteRows } from "./write-rows";
 
 /**
- * What a write does when another transaction holds a board's row: `wait` for it (one board, whose
- * lock holder is nearly always another instance's turn: the write is then refused by its
+ * How a write treats a board's row that another transaction holds: `wait` for it (one board,
+ * whose lock holder is nearly always another instance's turn: the write is then refused by its
  * `writtenBy`), or `skip` that board (several boards: its write is refused as a conflict and
  * retried under the lock, and the statement's other boards do not wait).
  */
@@ -22,52 +22,78 @@ export type RowLockWait = "wait" | "skip";
  * moves its end), the undone flags an undo or redo switches (H7), the checkpoints the group
  * crosses, and the notifications other instances hear once the transaction commits.
  * Answers the boards that moved, with the transaction that wrote each (`writtenBy`).
+ *
+ * Written for one board (`wait`), the board's id and time are sent once, as scalars, and each
+ * part is gated on the one row moving: in PGlite a single-board flush measurably pays for arrays
+ * it does not need.
  */
 export function writeStatement(rows: WriteRows, lockWait: RowLockWait): Prisma.Sql {
-  const { board, command, outcome, entry, switched, checkpoint, notify } = rows;
-  const free =
-    lockWait === "skip"
-      ? Prisma.sql`AND board.id IN (SELECT id FROM board WHERE id = ANY(${board.column("id")}::text[])
-            FOR UPDATE SKIP LOCKED)`
-      : Prisma.empty;
-  return Prisma.sql`${PREPARED}
-    WITH moved AS (
-      UPDATE board SET version = w."to", title = COALESCE(w.title, board.title), "updatedAt" = now()
-      FROM ${board.from("w")}
+  const one = lockWait === "wait";
+  if (one && rows.versions.length !== 1) throw new Error("A waiting write is for one board");
+  const shared = one ? (["boardId"] as const) : [];
+  const b = rows.board.table("w", {
+    shared: one ? ["id", "from", "to", "title", "writtenBy"] : [],
+  });
+  const c = rows.command.table("c", { shared: [...shared] });
+  const o = rows.outcome.table("o", { shared: [...shared] });
+  const p = rows.outcome.table("p", {
+    shared: [...shared],
+    only: ["boardId", "clientId", "batchSeq"],
+  });
+  const e = rows.entry.table("e", {
+    shared: one ? ["boardId", "createdAt"] : [],
+    ordinality: true,
+  });
+  const s = rows.switched.table("s", { shared: [...shared] });
+  const k = rows.checkpoint.table("k", { shared: [...shared] });
+  const n = rows.notify.table("n", { shared: [...shared] });
+  // One board: each part is written if its one row moved; several: with its own board's row.
+  const gate = (boardId: Prisma.Sql) =>
+    one ? Prisma.sql`EXISTS (SELECT FROM moved)` : Prisma.sql`${boardId} IN (SELECT id FROM moved)`;
+  const moved = one
+    ? Prisma.sql`UPDATE board SET version = ${b.ref("to")}, "updatedAt" = now(),
+        title = COALESCE(${b.ref("title")}, board.title)
+      WHERE board.id = ${b.ref("id")} AND board.version = ${b.ref("from")}
+        AND (${b.ref("writtenBy")} IS NULL OR board.xmin::text = ${b.ref("writtenBy")})`
+    : Prisma.sql`UPDATE board SET version = w."to", "updatedAt" = now(),
+        title = COALESCE(w.title, board.title)
+      FROM ${b.from}
       WHERE board.id = w.id AND board.version = w."from"
         AND (w."writtenBy" IS NULL OR board.xmin::text = w."writtenBy")
-        ${free}
+        -- A row another transaction holds (another instance writing that board right now) is
+        -- skipped, not waited for: its write is refused as a conflict and retried under the
+        -- lock, and the other boards of the statement do not wait.
+        AND board.id IN (SELECT id FROM board WHERE id = ANY(${rows.board.column("id")}::text[])
+          FOR UPDATE SKIP LOCKED)`;
+  return Prisma.sql`${PREPARED}
+    WITH moved AS (
+      ${moved}
       RETURNING board.id, board.xmin::text AS "writtenBy"
     ), commands AS (
-      INSERT INTO board_command ${command.list()}
-      SELECT ${command.select()} FROM ${command.from("c")}
-      WHERE c."boardId" IN (SELECT id FROM moved)
+      INSERT INTO board_command ${rows.command.list()}
+      SELECT ${c.select} FROM ${c.from} WHERE ${gate(c.ref("boardId"))}
     ), outcomes AS (
-      INSERT INTO board_batch ${outcome.list()}
-      SELECT ${outcome.select()} FROM ${outcome.from("o")}
-      WHERE o."boardId" IN (SELECT id FROM moved)
+      INSERT INTO board_batch ${rows.outcome.list()}
+      SELECT ${o.select} FROM ${o.from} WHERE ${gate(o.ref("boardId"))}
     ), pruned AS (
-      DELETE FROM board_batch b USING ${outcome.from("o")}
-      WHERE b."boardId" = o."boardId" AND b."clientId" = o."clientId" AND b."batchSeq" < o."batchSeq"
-        AND o."boardId" IN (SELECT id FROM moved)
+      DELETE FROM board_batch b USING ${p.from}
+      WHERE b."boardId" = ${p.ref("boardId")} AND b."clientId" = p."clientId"
+        AND b."batchSeq" < p."batchSeq" AND ${gate(p.ref("boardId"))}
     ), entries AS (
-      INSERT INTO board_action ${entry.list()}
-      SELECT ${entry.select()} FROM ${entry.from("e", { ordinality: true })}
-      WHERE e."boardId" IN (SELECT id FROM moved)
+      INSERT INTO board_action ${rows.entry.list()}
+      SELECT ${e.select} FROM ${e.from} WHERE ${gate(e.ref("boardId"))}
       ORDER BY n
       ON CONFLICT ("boardId", "actionId") DO UPDATE SET "toVersion" = EXCLUDED."toVersion"
       WHERE board_action."userId" = EXCLUDED."userId" AND board_action.kind = 'edit'
     ), switched AS (
-      UPDATE board_action SET undone = s.undone FROM ${switched.from("s")}
-      WHERE board_action."boardId" = s."boardId" AND board_action."actionId" = s.target
-        AND s."boardId" IN (SELECT id FROM moved)
+      UPDATE board_action SET undone = s.undone FROM ${s.from}
+      WHERE board_action."boardId" = ${s.ref("boardId")} AND board_action."actionId" = s.target
+        AND ${gate(s.ref("boardId"))}
     ), checkpoints AS (
-      INSERT INTO board_checkpoint ${checkpoint.list()}
-      SELECT ${checkpoint.select()} FROM ${checkpoint.from("k")}
-      WHERE k."boardId" IN (SELECT id FROM moved)
+      INSERT INTO board_checkpoint ${rows.checkpoint.list()}
+      SELECT ${k.select} FROM ${k.from} WHERE ${gate(k.ref("boardId"))}
     ), notified AS (
-      SELECT pg_notify(n.channel, n.payload) FROM ${notify.from("n")}
-      WHERE n."boardId" IN (SELECT id FROM moved)
+      SELECT pg_notify(n.channel, n.payload) FROM ${n.from} WHERE ${gate(n.ref("boardId"))}
     )
     SELECT id, "writtenBy", (SELECT count(*) FROM notified)::int AS notified FROM moved`;
 }
