@@ -3,6 +3,7 @@ import { BoardNotFound } from "../boards/errors";
 import type { BoardService } from "../boards/master/BoardService";
 import type { MemberRoles } from "../boards/members/MemberRoles";
 import { trackSubscription } from "../observability/metrics";
+import type { VersionSender } from "./direct";
 import { createWakeup } from "./signal";
 
 /** What a board subscription reads of the call's context. */
@@ -31,7 +32,7 @@ interface BoardSubscription {
 export async function* boardVersions(
   ctx: Watcher,
   { procedure, boardId, lastEventId, signal }: BoardSubscription,
-  options: { listen?: boolean; start?: (head: number, from: number) => () => void } = {},
+  options: VersionSender = {},
 ): AsyncGenerator<{ from: number; to: number }> {
   const wakeup = createWakeup(signal);
   const listen = options.listen !== false;

@@ -1,19 +1,18 @@
 /**
- * What a socket offers a `sync.subscribe` subscription: a subscriber that the board's broadcast
- * writes events to as ready-made text, for the socket's newest subscribe request of this board
- * and `lastEventId`, or null when there is none. The transport (http/) provides it.
+ * Who sends a board subscription's versions: by default the subscription itself (it listens and
+ * yields them); on a WebSocket the transport may take over (`listen: false`), and `start(head,
+ * from)` hands the subscription to it, returning what undoes that.
  */
-export interface DirectChannel {
-  subscriber(boardId: string, lastEventId: string | null, sent: number): DirectSubscriber | null;
+export interface VersionSender {
+  listen?: boolean;
+  start?: (head: number, from: number) => () => void;
 }
 
 /**
- * A subscriber that takes its events as ready-made text: `frame(version, changes)` wraps the
- * changes' JSON in its own message.
+ * What a socket offers `sync.subscribe`: for the socket's newest subscribe request of this board
+ * and `lastEventId`, the sender that writes its events straight to the socket, or null when there
+ * is none. The transport (http/) provides it; the procedure does not know which transport it is on.
  */
-export interface DirectSubscriber {
-  /** The last version it was sent (or had, when it joined). */
-  sent: number;
-  frame(version: number, changesJson: string): string;
-  send(text: string): void;
+export interface DirectChannel {
+  senderFor(boardId: string, lastEventId: string | null): VersionSender | null;
 }

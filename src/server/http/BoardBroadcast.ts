@@ -1,7 +1,17 @@
 import type { RemoteChanges } from "@/sync";
-import type { DirectSubscriber } from "../api/direct";
 import type { BoardEvents } from "../boards/live/BoardEvents";
 import { log } from "../observability/log";
+
+/**
+ * A subscriber that takes its events as ready-made text (a WebSocket's `sync.subscribe`):
+ * `frame(version, changes)` wraps the changes' JSON in its own message.
+ */
+export interface DirectSubscriber {
+  /** The last version it was sent (or had, when it joined). */
+  sent: number;
+  frame(version: number, changesJson: string): string;
+  send(text: string): void;
+}
 
 interface Room {
   members: Set<DirectSubscriber>;

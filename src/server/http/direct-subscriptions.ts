@@ -1,5 +1,6 @@
 import type { WebSocket, WebSocketServer } from "ws";
 import type { DirectChannel } from "../api/direct";
+import type { BoardBroadcast, DirectSubscriber } from "./BoardBroadcast";
 
 /** A `sync.subscribe` request as it arrived on a socket: what its events must be sent as. */
 interface SubscribeRequest {
@@ -66,10 +67,13 @@ interface SubscribeInput {
   lastEventId?: unknown;
 }
 
-/** The direct channel of one socket. */
-export function directChannel(socket: WebSocket): DirectChannel {
+/**
+ * The direct channel of one socket: a `sync.subscribe` request noted on it joins the board's
+ * broadcast, which writes each version as the message tRPC itself would send.
+ */
+export function directChannel(socket: WebSocket, broadcast: BoardBroadcast): DirectChannel {
   return {
-    subscriber(boardId, lastEventId, sent) {
+    senderFor(boardId, lastEventId) {
       const waiting = requests.get(socket) ?? [];
       const request = waiting.findLast(
         (r) => r.boardId === boardId && r.lastEventId === lastEventId,
@@ -81,14 +85,21 @@ export function directChannel(socket: WebSocket): DirectChannel {
       if (!request) return null;
       // The message tRPC itself would send for a tracked event of plain data.
       const head = `{"id":${JSON.stringify(request.id)}${request.jsonrpc ? `,"jsonrpc":${JSON.stringify(request.jsonrpc)}` : ""},"result":{"type":"data","id":`;
-      return {
-        sent,
+      const subscriber: DirectSubscriber = {
+        sent: 0,
         frame: (version, changesJson) => {
           const id = JSON.stringify(String(version));
           return `${head}${id},"data":{"json":{"id":${id},"data":${changesJson}}}}}`;
         },
         send: (text) => {
           if (socket.readyState === socket.OPEN) socket.send(text);
+        },
+      };
+      return {
+        listen: false,
+        start: (head, sent) => {
+          subscriber.sent = sent;
+          return broadcast.join(boardId, subscriber, head);
         },
       };
     },

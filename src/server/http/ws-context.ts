@@ -22,7 +22,7 @@ export function wsContext(services: Services, sessions: SessionCache) {
       ...services,
       session,
       clientProtocol: protocolOf(info.connectionParams?.protocol),
-      direct: directChannel(socket),
+      direct: directChannel(socket, services.broadcast),
     });
     if (session) {
       const watch = sessions.watch(session, () => {

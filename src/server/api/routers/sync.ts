@@ -28,21 +28,13 @@ export const syncRouter = createTRPCRouter({
   subscribe: boardProcedure("viewer")
     .input(z.object({ lastEventId }))
     .subscription(async function* ({ ctx, input, signal }) {
-      // Over a WebSocket, versions go out through the board's broadcast (one JSON for all its
-      // subscribers); this loop then only watches for the end. Elsewhere (SSE) it yields them.
-      const direct = ctx.direct?.subscriber(input.boardId, input.lastEventId ?? null, 0);
+      // Over a WebSocket the board's broadcast sends the versions (one JSON for all its
+      // subscribers) and this loop only watches for the end; elsewhere (SSE) it yields them.
+      const sender = ctx.direct?.senderFor(input.boardId, input.lastEventId ?? null) ?? {};
       const versions = boardVersions(
         ctx,
         { procedure: "sync.subscribe", ...input, signal },
-        direct
-          ? {
-              listen: false,
-              start: (head, sent) => {
-                direct.sent = sent;
-                return ctx.broadcast.join(input.boardId, direct, head);
-              },
-            }
-          : {},
+        sender,
       );
       for await (const { from, to } of versions) {
         const changes = await ctx.boards.changesSince(input.boardId, from, to);
