@@ -38,6 +38,13 @@ function httpLinks(url: string): TRPCLink<AppRouter> {
   });
 }
 
+export interface ServerLinkOptions {
+  force?: Transport;
+  onTransport?: (transport: Transport) => void;
+  /** The board whose calls this connection carries: its socket is `/api/trpc?board=<id>`. */
+  board?: string;
+}
+
 /**
  * The page's link to the server: one WebSocket for everything (queries, mutations and
  * subscriptions) while it can be opened, reconnecting with backoff and jitter and resuming
@@ -47,16 +54,13 @@ function httpLinks(url: string): TRPCLink<AppRouter> {
  */
 export function serverLink(
   origin: string,
-  options: {
-    force?: Transport;
-    onTransport?: (transport: Transport) => void;
-  } = {},
-): TRPCLink<AppRouter> {
+  options: ServerLinkOptions = {},
+): { link: TRPCLink<AppRouter>; close(): void } {
   const url = `${origin}/api/trpc`;
   const http = httpLinks(url);
   if (options.force === "sse" || typeof WebSocket === "undefined") {
     options.onTransport?.("sse");
-    return http;
+    return { link: http, close: () => {} };
   }
   let decide: (transport: Transport) => void = () => {};
   const chosen = new Promise<Transport>((resolve) => {
@@ -66,8 +70,11 @@ export function serverLink(
     };
   });
   let opened = false;
+  let closed = false;
   const client = createWSClient({
-    url: url.replace(/^http/, "ws"),
+    // A board's socket names the board (`?board=<id>`), so a balancer can send every socket of a
+    // board to the same instance (deploy/haproxy.cfg: balance url_param board).
+    url: `${url.replace(/^http/, "ws")}${options.board ? `?board=${encodeURIComponent(options.board)}` : ""}`,
     connectionParams: { protocol: String(PROTOCOL_VERSION) },
     retryDelayMs: reconnectDelay,
     keepAlive: { enabled: true, intervalMs: 10_000, pongTimeoutMs: 5_000 },
@@ -78,18 +85,18 @@ export function serverLink(
     onClose() {
       // Reconnects on its own, resuming subscriptions. (A socket closed because its session
       // ended comes back unauthenticated: the page's next call is refused and it asks to sign in.)
-      if (opened) return;
+      if (opened || closed) return;
       decide("sse");
       void client.close();
     },
   });
   setTimeout(() => {
-    if (opened) return;
+    if (opened || closed) return;
     decide("sse");
     void client.close();
   }, OPEN_TIMEOUT_MS);
   const ws = wsLink<AppRouter>({ client, transformer });
-  return (runtime) => {
+  const link: TRPCLink<AppRouter> = (runtime) => {
     const links = { websocket: ws(runtime), sse: http(runtime) };
     return ({ op, next }) =>
       observable((observer) => {
@@ -104,5 +111,26 @@ export function serverLink(
           subscription?.unsubscribe();
         };
       });
+  };
+  return {
+    link,
+    close() {
+      closed = true;
+      void client.close();
+    },
+  };
+}
+
+/**
+ * A link that opens its connection (`serverLink`) only when the first call is made: a page that
+ * makes no call of its own opens no socket (a board page's calls go on the board's socket).
+ */
+export function lazyLink(open: () => { link: TRPCLink<AppRouter> }): TRPCLink<AppRouter> {
+  return (runtime) => {
+    let operation: ReturnType<TRPCLink<AppRouter>> | null = null;
+    return (op) => {
+      operation ??= open().link(runtime);
+      return operation(op);
+    };
   };
 }
