@@ -5,12 +5,14 @@ import { expect, test } from "@playwright/test";
 import { TRPCClientError } from "@trpc/client";
 import { type Api, apiClient, createBoardWithItems, signUp } from "../bench/clients";
 import { createPostgresDatabase } from "../test/databases";
+import { type Balancer, findHaproxy, startHaproxy } from "../test/haproxy";
 import {
   findPostgresBin,
   type PostgresCluster,
   startPostgresCluster,
 } from "../test/postgres-cluster";
 import { type ServerProcess, startServer } from "../test/server-process";
+import { socketClient } from "../test/socket";
 import { until } from "../test/until";
 
 const bin = findPostgresBin();
@@ -174,5 +176,86 @@ test("PostgreSQL restarted under load: nothing acknowledged is lost, and the ser
   } finally {
     await Promise.all(clients.map((c) => c.close()));
     await server.stop();
+  }
+});
+
+/** The WebSocket clients each instance holds right now (its /api/metrics). */
+async function socketsOn(server: ServerProcess): Promise<number> {
+  const text = await fetch(`${server.url}/api/metrics`).then((r) => r.text());
+  const line = text.match(/^rewind_connected_clients\{transport="websocket"\} (\d+)/m);
+  return Number(line?.[1] ?? 0);
+}
+
+const haproxy = findHaproxy();
+
+test("three instances behind deploy/haproxy.cfg: a board's sockets on one, failover within 5 s when it is killed", async () => {
+  test.skip(!haproxy, "HAProxy is not installed (.ci/run installs Debian's haproxy)");
+  test.setTimeout(180_000);
+  const env = { DATABASE_URL: await createPostgresDatabase(cluster.url) };
+  const ports = [3170, 3171, 3172];
+  const servers: ServerProcess[] = [];
+  let balancer: Balancer | null = null;
+  const closers: (() => unknown)[] = [];
+  try {
+    for (const [i, port] of ports.entries()) {
+      servers.push(await startServer({ port, dataDir: `.data/e2e-haproxy-${i}`, env }));
+    }
+    balancer = await startHaproxy(haproxy as string, 3175, ports);
+    const cookie = await signUp(balancer.url, "balanced");
+    const owner = apiClient(balancer.url, cookie, "websocket");
+    const names = Array.from({ length: 6 }, (_, i) => `h${i}`);
+    const { boardId, version } = await createBoardWithItems(owner.api, "Balanced", names);
+    await owner.close();
+    // Each page of the board opens its socket at /api/trpc?board=<id>, as the board page does.
+    const boardSocket = () => {
+      const client = socketClient(`ws://127.0.0.1:3175/api/trpc?board=${boardId}`, cookie);
+      closers.push(client.close);
+      return client.client;
+    };
+    const listener = boardSocket();
+    const events: { from: number; to: number }[] = [];
+    const subscription = listener.sync.subscribe.subscribe(
+      { boardId, lastEventId: String(version) },
+      {
+        onData: ({ id, data }) => events.push({ from: data.from, to: Number(id) }),
+      },
+    );
+    closers.push(() => subscription.unsubscribe());
+    const writers = names.map((name) => writer(boardSocket(), boardId, name));
+    const ackedNow = () => writers.reduce((sum, w) => sum + w.progress(), 0);
+    await until(() => ackedNow() >= 30, 30_000);
+
+    // Every socket of the board is on one instance.
+    const counts = await Promise.all(servers.map(socketsOn));
+    expect(counts.filter((n) => n > 0)).toEqual([7]);
+    const home = counts.findIndex((n) => n > 0);
+
+    // Killed without warning, with its people editing: all of them are answered again soon.
+    const before = writers.map((w) => w.progress());
+    const killedAt = Date.now();
+    process.kill((servers[home] as ServerProcess).pid, "SIGKILL");
+    await until(() => writers.every((w, i) => w.progress() > (before[i] ?? 0)), 30_000);
+    const failover = Date.now() - killedAt;
+    console.log(`failover: every writer answered again ${failover} ms after the kill`);
+    expect(failover).toBeLessThan(5_000);
+    // The board's sockets are together again, on one of the two left.
+    await until(async () => {
+      const now = await Promise.all(servers.filter((_, i) => i !== home).map(socketsOn));
+      return now.filter((n) => n > 0).length === 1 && now.includes(7);
+    }, 15_000);
+
+    for (const w of writers) await w.stop();
+    await expectExactlyTheAcknowledged(listener, boardId, version, writers);
+    // The listener resumed from its last event id: every version once, in order.
+    const { version: head } = await listener.sync.load.query({ boardId });
+    await until(() => events.at(-1)?.to === head, 15_000);
+    expect(events[0]?.from).toBe(version);
+    for (let i = 1; i < events.length; i++) {
+      expect(events[i]?.from, `event ${i} starts where the last ended`).toBe(events[i - 1]?.to);
+    }
+  } finally {
+    for (const close of closers) await close();
+    balancer?.stop();
+    for (const server of servers) await server.stop();
   }
 });
