@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { METRICS_TOKEN } from "./test/server-process";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
@@ -54,6 +55,7 @@ export default defineConfig({
     env: {
       DATA_DIR: dataDir,
       AUTH_SECRET: "e2e-only-secret-not-for-production-0123456789",
+      METRICS_TOKEN,
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

@@ -14,7 +14,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { createPostgresDatabase } from "../test/databases";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
-import { type ServerProcess, startServer } from "../test/server-process";
+import { metricsOf, type ServerProcess, startServer } from "../test/server-process";
 import { type Api, apiClient, createBoardWithItems, signUp } from "./clients";
 import { printTopSelfTime } from "./profile";
 import { percentile } from "./stats";
@@ -190,7 +190,7 @@ function summary(label: string, w: Tally, seconds: number, cpuMs: number, rssMb:
  * loop lag, GC time.
  */
 async function serverView(url: string): Promise<string> {
-  const page = await (await fetch(`${url}/api/metrics`)).text();
+  const page = await metricsOf(url);
   const value = (series: string) =>
     Number(
       page

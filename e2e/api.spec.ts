@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { apiClient, signUp } from "../bench/clients";
+import { METRICS_TOKEN, metricsOf } from "../test/server-process";
 
 test("health reports the embedded database after querying it", async ({ request }) => {
   const response = await request.get("/api/health");
@@ -36,6 +37,19 @@ function sample(page: string, series: string): number {
   return line ? Number(line.slice(series.length + 1)) : 0;
 }
 
+test("/api/metrics is served only with METRICS_TOKEN as a bearer token", async ({ baseURL }) => {
+  const url = `${baseURL}/api/metrics`;
+  const anonymous = await fetch(url);
+  expect(anonymous.status).toBe(401);
+  expect(anonymous.headers.get("www-authenticate")).toContain("Bearer");
+  expect(await anonymous.text()).not.toContain("rewind_");
+  const wrong = await fetch(url, { headers: { authorization: "Bearer not-the-token-at-all-00" } });
+  expect(wrong.status).toBe(401);
+  const right = await fetch(url, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  expect(right.status).toBe(200);
+  expect(await right.text()).toContain("rewind_flush_duration_seconds");
+});
+
 test("/api/metrics counts flushes, refusals and connected clients, in Prometheus format", async ({
   baseURL,
 }) => {
@@ -43,7 +57,7 @@ test("/api/metrics counts flushes, refusals and connected clients, in Prometheus
   const cookie = await signUp(url, "metrics");
   const { api, close } = apiClient(url, cookie, "websocket");
   try {
-    const before = await (await fetch(`${url}/api/metrics`)).text();
+    const before = await metricsOf(url);
     const { id: boardId } = await api.board.create.mutate({ title: "Metrics" });
     const answer = await api.sync.flush.mutate({
       boardId,
@@ -58,7 +72,9 @@ test("/api/metrics counts flushes, refusals and connected clients, in Prometheus
     expect(answer.errors).toHaveLength(1);
     await expect(api.board.members.query({ boardId: "no-such-board" })).rejects.toThrow();
 
-    const response = await fetch(`${url}/api/metrics`);
+    const response = await fetch(`${url}/api/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
     expect(response.headers.get("content-type")).toContain("text/plain");
     const after = await response.text();
     const grew = (series: string) => sample(after, series) - sample(before, series);

@@ -11,7 +11,7 @@ import {
   type PostgresCluster,
   startPostgresCluster,
 } from "../test/postgres-cluster";
-import { type ServerProcess, startServer } from "../test/server-process";
+import { metricsOf, type ServerProcess, startServer } from "../test/server-process";
 import { socketClient } from "../test/socket";
 import { until } from "../test/until";
 
@@ -181,7 +181,7 @@ test("PostgreSQL restarted under load: nothing acknowledged is lost, and the ser
 
 /** The WebSocket clients each instance holds right now (its /api/metrics). */
 async function socketsOn(server: ServerProcess): Promise<number> {
-  const text = await fetch(`${server.url}/api/metrics`).then((r) => r.text());
+  const text = await metricsOf(server.url);
   const line = text.match(/^rewind_connected_clients\{transport="websocket"\} (\d+)/m);
   return Number(line?.[1] ?? 0);
 }

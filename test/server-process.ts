@@ -15,6 +15,18 @@ export interface ServerProcess {
 
 const TICKS_PER_SECOND = 100; // Linux's USER_HZ
 
+/** The metrics token the servers started here (and the e2e server) are given. */
+export const METRICS_TOKEN = "test-only-metrics-token-0123456789";
+
+/** A server's /api/metrics page, read with the token. */
+export async function metricsOf(url: string): Promise<string> {
+  const response = await fetch(`${url}/api/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
+  if (!response.ok) throw new Error(`/api/metrics answered ${response.status}`);
+  return response.text();
+}
+
 /**
  * Starts `npm start`'s server (`dist/server.mjs start`, built from src/server/main.ts: Next.js and
  * the tRPC WebSocket on one port) on a fresh data folder, and waits until /api/health answers.
@@ -49,6 +61,7 @@ export async function startServer(options: {
         DATA_DIR: options.dataDir,
         AUTH_SECRET: "bench-only-secret-0123456789abcdef0123",
         AUTH_RATE_LIMIT: "0",
+        METRICS_TOKEN,
         NEXT_TELEMETRY_DISABLED: "1",
         ...options.env,
       },

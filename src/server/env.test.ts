@@ -29,4 +29,11 @@ describe("parseEnv", () => {
       "Invalid environment: DATABASE_URL must be a postgresql:// connection URL; DATABASE_POOL_SIZE must be at most 100; AUTH_SECRET must be at least 32 characters",
     );
   });
+
+  it("refuses a metrics token too short to be a secret", () => {
+    expect(() => parseEnv({ METRICS_TOKEN: "abc" })).toThrow(
+      "Invalid environment: METRICS_TOKEN must be at least 16 characters",
+    );
+    expect(parseEnv({ METRICS_TOKEN: "0123456789abcdef" }).METRICS_TOKEN).toBe("0123456789abcdef");
+  });
 });

@@ -48,6 +48,8 @@ const envSchema = z.object({
     .max(100_000, "must be at most 100000")
     .default(100),
   BETTER_AUTH_URL: optional(z.url("must be an absolute URL such as https://rewind.example.com")),
+  /** The bearer token /api/metrics asks for; without it the metrics are not served. */
+  METRICS_TOKEN: optional(z.string().min(16, "must be at least 16 characters")),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -36,7 +36,13 @@ async function serve() {
     services = createServices(db, servicesOptions(config));
     const auth = createProcessAuth(db, config);
     shareSessionLookup((headers) => auth.sessions.get(headers));
-    rewind = await startRewindServer({ dev: mode === "dev", port, services, auth });
+    rewind = await startRewindServer({
+      dev: mode === "dev",
+      port,
+      services,
+      auth,
+      metricsToken: config.METRICS_TOKEN,
+    });
   } catch (error) {
     console.error(`Rewind cannot start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

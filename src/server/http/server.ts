@@ -19,6 +19,8 @@ export interface RewindServerOptions {
   /** The process's services, built once (main.ts) and handed to every handler. */
   services: Services;
   auth: ProcessAuth;
+  /** The bearer token /api/metrics asks for (METRICS_TOKEN); unset, metrics are not served. */
+  metricsToken?: string;
 }
 
 export interface RewindServer {
@@ -50,7 +52,7 @@ export async function startRewindServer(options: RewindServerOptions): Promise<R
   const trpc = serveTRPC(wss, wsContext(services, auth.sessions));
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => unknown> = {
     "/api/health": serveHealth(services.db),
-    "/api/metrics": serveMetrics,
+    "/api/metrics": serveMetrics(options.metricsToken),
   };
   const trpcHttp = serveTRPCOverHttp(httpContext(services, auth.sessions));
   const betterAuth = toNodeHandler(auth.auth);
