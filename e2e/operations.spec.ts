@@ -188,7 +188,7 @@ async function socketsOn(server: ServerProcess): Promise<number> {
 
 const haproxy = findHaproxy();
 
-test("three instances behind deploy/haproxy.cfg: a board's sockets on one, failover within 5 s when it is killed", async () => {
+test("three instances behind deploy/haproxy.cfg: a board's sockets on one, failover within 5 s when it is killed, then a rolling restart", async () => {
   test.skip(!haproxy, "HAProxy is not installed (.ci/run installs Debian's haproxy)");
   test.setTimeout(180_000);
   const env = { DATABASE_URL: await createPostgresDatabase(cluster.url) };
@@ -197,9 +197,12 @@ test("three instances behind deploy/haproxy.cfg: a board's sockets on one, failo
   let balancer: Balancer | null = null;
   const closers: (() => unknown)[] = [];
   try {
-    for (const [i, port] of ports.entries()) {
-      servers.push(await startServer({ port, dataDir: `.data/e2e-haproxy-${i}`, env }));
-    }
+    const option = (i: number) => ({
+      port: ports[i] as number,
+      dataDir: `.data/e2e-haproxy-${i}`,
+      env,
+    });
+    for (let i = 0; i < ports.length; i++) servers.push(await startServer(option(i)));
     balancer = await startHaproxy(haproxy as string, 3175, ports);
     const cookie = await signUp(balancer.url, "balanced");
     const owner = apiClient(balancer.url, cookie, "websocket");
@@ -243,6 +246,16 @@ test("three instances behind deploy/haproxy.cfg: a board's sockets on one, failo
       const now = await Promise.all(servers.filter((_, i) => i !== home).map(socketsOn));
       return now.filter((n) => n > 0).length === 1 && now.includes(7);
     }, 15_000);
+
+    // The killed instance comes back; then a rolling restart (SIGTERM, start again) of all three,
+    // one after the other, through the balancer: every writer carries on after each.
+    servers[home] = await startServer({ ...option(home), keepData: true });
+    for (let i = 0; i < servers.length; i++) {
+      expect(await servers[i]?.stop()).toBe(0);
+      servers[i] = await startServer({ ...option(i), keepData: true });
+      const now = writers.map((w) => w.progress());
+      await until(() => writers.every((w, n) => w.progress() >= (now[n] ?? 0) + 3), 30_000);
+    }
 
     for (const w of writers) await w.stop();
     await expectExactlyTheAcknowledged(listener, boardId, version, writers);
