@@ -6,8 +6,9 @@
 // the server's own CPU time per flush and the edits/s with 50 writers at one edit per round trip,
 // and edit → event for 1 writer and 50 subscribers (p50/p99); for each database the /api/health
 // round trip (the floor, measured in the same run) and the server's RSS, idle and after.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { WebSocket } from "ws";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
 import { type ServerProcess, startServer } from "../test/server-process";
 import { BIG_ITEMS, bigBoardCommands, countCards, seed } from "./big-board";
@@ -20,6 +21,7 @@ const SUBSCRIBERS = 50;
 const IDLE_FLUSHES = 300;
 const SATURATION_MS = 10_000;
 const FAN_OUT_EDITS = 100;
+const ECHO_PORT = 3231;
 
 const TARGETS = {
   pglite: { wsRtt: 5, wsCpu: 2.5, wsRate: 600 },
@@ -29,6 +31,8 @@ const TARGETS = {
 type Kind = keyof typeof TARGETS;
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
+/** Sub-millisecond figures (the floors), to the hundredth. */
+const ms2 = (value: number) => `${value.toFixed(2)} ms`;
 const mark = (ok: boolean) => (ok ? "✓" : "✗");
 
 function row(name: string, value: string, note = "") {
@@ -73,6 +77,66 @@ export function writer(api: Api, boardId: string, name: string) {
       return answer.version;
     },
   };
+}
+
+/**
+ * The floor of a WebSocket round trip on this machine: a raw `ws` echo server in its own process,
+ * and 300 sequential messages (the size of a small flush) from this one. Median, in ms.
+ */
+async function wsEchoFloor(): Promise<number> {
+  const server = spawn(
+    process.execPath,
+    [
+      "-e",
+      `const { WebSocketServer } = require("ws");
+       const wss = new WebSocketServer({ port: ${ECHO_PORT} }, () => console.log("ready"));
+       wss.on("connection", (ws) => ws.on("message", (data) => ws.send(data.toString())));`,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  try {
+    await new Promise<void>((resolve) => server.stdout?.once("data", () => resolve()));
+    const socket = new WebSocket(`ws://127.0.0.1:${ECHO_PORT}`);
+    await new Promise((resolve, reject) => {
+      socket.once("open", resolve);
+      socket.once("error", reject);
+    });
+    const message = JSON.stringify({ id: 1, method: "mutation", params: { path: "sync.flush" } });
+    const samples: number[] = [];
+    for (let i = 0; i < 320; i++) {
+      const start = performance.now();
+      await new Promise<void>((resolve) => {
+        socket.once("message", () => resolve());
+        socket.send(message);
+      });
+      if (i >= 20) samples.push(performance.now() - start);
+    }
+    socket.close();
+    return median(samples);
+  } finally {
+    server.kill();
+  }
+}
+
+/** An empty `sync.flush` (no commands) over a WebSocket, sequential: what a flush costs bare. */
+async function emptyFlushRoundTrip(url: string, cookie: string): Promise<number[]> {
+  const { api, close } = apiClient(url, cookie, "websocket");
+  const boardId = await newBoard(api);
+  const { version } = await api.sync.load.query({ boardId });
+  const samples: number[] = [];
+  for (let i = 1; i <= IDLE_FLUSHES + 20; i++) {
+    const start = performance.now();
+    await api.sync.flush.mutate({
+      boardId,
+      clientId: "empty",
+      batchSeq: i,
+      from: version,
+      commands: [],
+    });
+    if (i > 20) samples.push(performance.now() - start);
+  }
+  await close();
+  return samples;
 }
 
 async function healthFloor(url: string): Promise<number> {
@@ -241,8 +305,16 @@ async function benchServer(
     const rssSetup = server.rssMb();
     const idle = await settledRss(server);
     const floor = await healthFloor(server.url);
+    const echo = await wsEchoFloor();
     console.log(`\n${label}: production server, Node clients on loopback`);
     row("/api/health round trip p50 (the floor)", ms(floor));
+    row("raw ws echo round trip p50 (the WebSocket floor)", ms2(echo));
+    const empty = median(await emptyFlushRoundTrip(server.url, cookie));
+    row(
+      "WebSocket: empty sync.flush round trip p50",
+      ms2(empty),
+      `${mark(empty <= echo + 0.5)} target ≤ echo + 0.5 ms (${ms2(echo + 0.5)})`,
+    );
     if (ceiling)
       row("raw PostgreSQL ceiling (same machine, same run)", ceiling.replace(/^raw ceiling: /, ""));
     const target = TARGETS[kind];
