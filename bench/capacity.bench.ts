@@ -7,12 +7,14 @@
 // one of them (boards routed by id, as SCALING.md plans), then the worst case, each board's
 // clients alternating between the two. Needs `npm run build` and PostgreSQL's server binaries.
 // CAPACITY_SECONDS shortens the main run (default 60); CAPACITY_SETUPS picks setups
-// (default one,routed,alternating);
+// (default one,routed,alternating; also `balancer`: the same two instances behind HAProxy with
+// deploy/haproxy.cfg, each client's socket at /api/trpc?board=<id>);
 // CAPACITY_PROFILE=1 runs only one instance's main run, under `node --cpu-prof`, and prints the
 // server's top functions by self time.
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { createPostgresDatabase } from "../test/databases";
+import { type Balancer, findHaproxy, startHaproxy } from "../test/haproxy";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
 import { metricsOf, type ServerProcess, startServer } from "../test/server-process";
 import { type Api, apiClient, createBoardWithItems, signUp } from "./clients";
@@ -39,6 +41,11 @@ const SETUPS = {
     instances: 2,
     label:
       "Two instances, one PostgreSQL, each board's clients alternating between them (worst case)",
+  },
+  balancer: {
+    instances: 2,
+    label:
+      "Two instances, one PostgreSQL, behind HAProxy with deploy/haproxy.cfg (sockets at /api/trpc?board=<id>)",
   },
 } as const;
 type Setup = keyof typeof SETUPS;
@@ -86,7 +93,8 @@ async function connect(urls: string[], setup: Setup, sink: () => Tally): Promise
     const opened = await Promise.all(
       Array.from({ length: CLIENTS_PER_BOARD }, async (_, c) => {
         const url = urls[(setup === "alternating" ? c : b) % urls.length] as string;
-        const { api, close } = apiClient(url, cookie, "websocket");
+        const board = setup === "balancer" ? boardId : undefined;
+        const { api, close } = apiClient(url, cookie, "websocket", board);
         const client: Client = {
           api,
           close,
@@ -214,16 +222,13 @@ async function serverView(url: string): Promise<string> {
 }
 
 /** Main run at the nominal rate, then rising rates until p99 passes the limit. */
-async function measure(setup: Setup, servers: ServerProcess[]) {
+async function measure(setup: Setup, servers: ServerProcess[], front?: string) {
   const { label } = SETUPS[setup];
   const rssIdle = servers.map((s) => s.rssMb());
   let window = newTally();
   const record = () => window;
-  const clients = await connect(
-    servers.map((s) => s.url),
-    setup,
-    record,
-  );
+  // Behind a balancer the clients know only its address; otherwise each instance's.
+  const clients = await connect(front ? [front] : servers.map((s) => s.url), setup, record);
   const rssConnected = servers.map((s) => s.rssMb());
   const cpu = () => servers.reduce((sum, s) => sum + s.cpuMs(), 0);
   console.log(
@@ -316,7 +321,8 @@ async function main() {
   try {
     for (const setup of PROFILE ? (["one"] as const) : CHOSEN) {
       const count = SETUPS[setup]?.instances;
-      if (!count) throw new Error(`CAPACITY_SETUPS: no setup ${setup} (one, routed, alternating)`);
+      if (!count)
+        throw new Error(`CAPACITY_SETUPS: no setup ${setup} (one, routed, alternating, balancer)`);
       const env = { DATABASE_URL: await createPostgresDatabase(cluster.url) };
       const servers: ServerProcess[] = [];
       for (let i = 0; i < count; i++) {
@@ -341,9 +347,33 @@ async function main() {
         console.log(
           `\n/api/health round trip p50 (the floor): ${percentile(health, 50).toFixed(1)} ms`,
         );
-        const profiled = await measure(setup, servers);
-        for (const server of servers) await server.stop();
-        if (profiled) printTopSelfTime(PROFILE_DIR, profiled);
+        let balancer: Balancer | null = null;
+        if (setup === "balancer") {
+          const haproxy = findHaproxy();
+          if (!haproxy)
+            throw new Error("The balancer setup needs HAProxy (apt-get install haproxy)");
+          balancer = await startHaproxy(
+            haproxy,
+            3289,
+            servers.map((s) => Number(new URL(s.url).port)),
+          );
+          const hop: number[] = [];
+          for (let i = 0; i < 100; i++) {
+            const start = performance.now();
+            await (await fetch(`${balancer.url}/api/health`)).arrayBuffer();
+            hop.push(performance.now() - start);
+          }
+          console.log(
+            `/api/health through HAProxy p50: ${percentile(hop, 50).toFixed(1)} ms (the hop's cost: the difference)`,
+          );
+        }
+        try {
+          const profiled = await measure(setup, servers, balancer?.url);
+          for (const server of servers) await server.stop();
+          if (profiled) printTopSelfTime(PROFILE_DIR, profiled);
+        } finally {
+          balancer?.stop();
+        }
       } finally {
         for (const server of servers) await server.stop();
       }

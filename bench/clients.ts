@@ -36,9 +36,14 @@ export async function signUp(url: string, name: string): Promise<string> {
  * A tRPC client as a page would have one: one WebSocket for everything, or HTTP (one request per
  * call, no batching) with server-sent events for subscriptions. Both send the session cookie.
  */
-export function apiClient(url: string, cookie: string, transport: Transport) {
+export function apiClient(url: string, cookie: string, transport: Transport, board?: string) {
   if (transport === "websocket") {
-    const { client: api, close } = socketClient(`${url.replace(/^http/, "ws")}/api/trpc`, cookie);
+    // A board page's socket names its board (a balancer hashes on it: deploy/haproxy.cfg).
+    const query = board ? `?board=${encodeURIComponent(board)}` : "";
+    const { client: api, close } = socketClient(
+      `${url.replace(/^http/, "ws")}/api/trpc${query}`,
+      cookie,
+    );
     return { api, close };
   }
   const withCookie: typeof fetch = (input, init) =>

@@ -29,7 +29,9 @@ export async function startHaproxy(bin: string, port: number, ports: number[]): 
   const file = path.join(mkdtempSync(path.join(tmpdir(), "rewind-haproxy-")), "haproxy.cfg");
   writeFileSync(file, config);
   execFileSync(bin, ["-c", "-q", "-f", file]);
-  const child: ChildProcess = spawn(bin, ["-db", "-f", file], { stdio: "ignore" });
+  const child: ChildProcess = spawn(bin, ["-db", "-f", file], {
+    stdio: process.env.HAPROXY_LOG ? "inherit" : "ignore",
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     const ok = await fetch(`${url}/api/health`).then(

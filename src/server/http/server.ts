@@ -88,6 +88,11 @@ export async function startRewindServer(options: RewindServerOptions): Promise<R
   });
   metrics.sources.sockets = () => wss.clients.size;
   metrics.sources.streams = () => streams.size;
+  // A balancer keeps idle connections to the server and reuses them: the server must keep them
+  // open longer than the balancer does, or a request sent as the server closes one is lost (a
+  // 502 from HAProxy). Node's default is 5 s.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve) => server.listen(options.port, options.hostname, resolve));
 
   return {
