@@ -6,16 +6,17 @@ import {
   type ProxyEvent,
   type Transaction,
 } from "@/sync";
-import { backoff } from "./backoff";
+import { RetryTimer } from "./RetryTimer";
+import { SessionView } from "./SessionView";
 import {
   type BoardAlert,
   type BoardSessionOptions,
   type BoardSnapshot,
-  describePlace,
+  explainEdits,
   type FailureKind,
   messageOf,
-  NOTHING_TO_UNDO,
   type SyncStatus,
+  syncStatus,
 } from "./session-types";
 import { UndoRedo } from "./UndoRedo";
 import { countPending, type Pending, UnsentEdits } from "./UnsentEdits";
@@ -37,21 +38,12 @@ const MAX_RETRY_DELAY_MS = 10_000;
  * read `document`, `status` and `alerts` (or `snapshot`) and hear of changes through `onChange`.
  */
 export class BoardSession {
-  snapshot: BoardSnapshot = {
-    document: null,
-    status: { kind: "loading" },
-    alerts: [],
-    undoRedo: NOTHING_TO_UNDO,
-  };
+  private readonly view = new SessionView();
   private proxy: ClientProxy | null = null;
-  private readonly listeners = new Set<() => void>();
-  private timer: ReturnType<typeof setTimeout> | null = null;
   private stopSubscription: (() => void) | null = null;
   private offline = false;
   private stopped = false;
-  private alertId = 0;
-  /** Attempts since the last answer, for the backoff of the next retry. */
-  private failures = 0;
+  private readonly retry: RetryTimer;
   private readonly unsent: UnsentEdits;
   /** Unsent edits adopted from storage, until the proxy takes them (undefined: not looked yet). */
   private adopted: Pending | null | undefined;
@@ -59,6 +51,7 @@ export class BoardSession {
   private readonly history: UndoRedo;
 
   constructor(private readonly options: BoardSessionOptions) {
+    this.retry = new RetryTimer(options.retryDelayMs ?? 500, MAX_RETRY_DELAY_MS);
     this.history = new UndoRedo({
       transport: options.transport,
       isOffline: (error) => options.classify(error) === "offline",
@@ -72,6 +65,11 @@ export class BoardSession {
       options.locks ?? null,
       `rewind:pending:${options.boardId}:${options.userId}:`,
     );
+  }
+
+  /** Everything the page shows; a new object whenever anything in it changes. */
+  get snapshot(): BoardSnapshot {
+    return this.view.snapshot;
   }
 
   /** The board as this person sees it: the server's state plus their unsent edits. */
@@ -116,7 +114,8 @@ export class BoardSession {
       if (unacked) {
         const answer = await this.options.transport.flush(unacked);
         mappedPaths = answer.mappedPaths;
-        this.reportRejected(answer.errors);
+        for (const message of explainEdits({ type: "rejected", errors: answer.errors }))
+          this.alert(message);
         this.adopted = { ...(this.adopted as Pending), unacked: null };
       }
       base = await this.options.transport.load();
@@ -129,7 +128,7 @@ export class BoardSession {
     const pending = this.adopted;
     this.adopted = null;
     this.offline = false;
-    this.failures = 0;
+    this.retry.answered();
     this.proxy = new ClientProxy(pending ? { state: { ...pending, base }, mappedPaths } : { base });
     if (!pending && !(await this.unsent.hold(this.proxy.clientId))) return;
     if (this.stopped) return this.unsent.unlock();
@@ -144,14 +143,13 @@ export class BoardSession {
   stop(): void {
     this.stopped = true;
     this.unsent.unlock();
-    if (this.timer) clearTimeout(this.timer);
+    this.retry.stop();
     this.stopSubscription?.();
   }
 
   /** Subscribe to changes of status, alerts or the document. */
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.view.onChange(listener);
   }
 
   /** One user action; applies at once and is sent in the background. */
@@ -184,12 +182,12 @@ export class BoardSession {
   }
 
   dismissAlert(id: number): void {
-    this.update({ alerts: this.alerts.filter((a) => a.id !== id) });
+    this.view.dismissAlert(id);
   }
 
   /** Shows `message` among the board's alerts. */
   alert(message: string): void {
-    this.update({ alerts: [...this.alerts.slice(-4), { id: ++this.alertId, message }] });
+    this.view.alert(message);
   }
 
   /**
@@ -255,10 +253,8 @@ export class BoardSession {
     }
   }
 
-  private retrySoon(work: () => Promise<void>, delay = this.nextRetryDelay()) {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void work(), delay);
+  private retrySoon(work: () => Promise<void>, delay = this.retry.nextDelay()) {
+    if (!this.stopped) this.retry.schedule(work, delay);
   }
 
   private subscribe() {
@@ -311,7 +307,7 @@ export class BoardSession {
     proxy.endFlush(response);
     if (response.applied.completions.length > 0) this.history.ownEditSaved();
     this.offline = false;
-    this.failures = 0;
+    this.retry.answered();
     this.savePending();
     this.refreshStatus();
     if (proxy.pendingCount > 0) this.flushSoon();
@@ -325,7 +321,7 @@ export class BoardSession {
     } else if (kind === "offline") {
       this.offline = true;
       this.refreshStatus();
-      this.flushSoon(this.nextRetryDelay());
+      this.flushSoon(this.retry.nextDelay());
     } else if (kind === "unauthorized") {
       this.savePending(); // kept for after signing in again
       this.options.onUnauthorized?.();
@@ -373,44 +369,15 @@ export class BoardSession {
     }
   }
 
-  /** The shared backoff (lib/backoff: doubling, with jitter) for the next retry. */
-  private nextRetryDelay() {
-    return backoff(this.failures++, this.options.retryDelayMs ?? 500, MAX_RETRY_DELAY_MS);
-  }
-
   private onProxyEvent(event: ProxyEvent) {
-    switch (event.type) {
-      case "change":
-        this.update({ document: event.document });
-        return;
-      case "rejected":
-        this.reportRejected(event.errors);
-        return;
-      case "dropped":
-        for (const { command } of event.dropped) {
-          this.alert(
-            `Your change to ${describePlace(command.path)} was undone: someone else removed it.`,
-          );
-        }
-        return;
-      case "resync-needed":
-        if (!this.resyncing) void this.resync();
-        return;
-    }
-  }
-
-  /** R4: tells the user which of their commands the master refused, and why. */
-  private reportRejected(errors: FlushResponse["errors"]) {
-    for (const error of errors) this.alert(`Not saved: ${error.message}`);
+    if (event.type === "change") this.update({ document: event.document });
+    else if (event.type === "resync-needed") {
+      if (!this.resyncing) void this.resync();
+    } else for (const message of explainEdits(event)) this.alert(message);
   }
 
   private refreshStatus() {
-    const proxy = this.proxy;
-    if (!proxy) return;
-    const unsaved = proxy.pendingCount;
-    if (this.offline) this.update({ status: { kind: "offline", unsaved } });
-    else if (unsaved > 0) this.update({ status: { kind: "saving", unsaved } });
-    else this.update({ status: { kind: "saved" } });
+    if (this.proxy) this.update({ status: syncStatus(this.offline, this.proxy.pendingCount) });
   }
 
   private discardAdopted() {
@@ -427,7 +394,6 @@ export class BoardSession {
   }
 
   private update(change: Partial<BoardSnapshot>) {
-    this.snapshot = { ...this.snapshot, ...change };
-    for (const listener of this.listeners) listener();
+    this.view.update(change);
   }
 }

@@ -1,5 +1,5 @@
 import { placeOf } from "@/board";
-import type { Doc, FlushRequest, FlushResponse, RemoteChanges } from "@/sync";
+import type { Doc, FlushRequest, FlushResponse, ProxyEvent, RemoteChanges } from "@/sync";
 import type { UndoRedoState, UndoTransport } from "./UndoRedo";
 
 /** How a session reaches the server; the app passes tRPC calls, tests pass a fake. */
@@ -94,4 +94,26 @@ export function describePlace(path: readonly string[]): string {
     default:
       return "the board";
   }
+}
+
+/**
+ * What the person is told when the server refused some of their commands (R4: which, and why),
+ * or when their unsent change no longer applied because someone else removed its place.
+ */
+export function explainEdits(
+  event:
+    | { type: "rejected"; errors: { message: string }[] }
+    | Extract<ProxyEvent, { type: "dropped" }>,
+): string[] {
+  if (event.type === "rejected") return event.errors.map((error) => `Not saved: ${error.message}`);
+  return event.dropped.map(
+    ({ command }) =>
+      `Your change to ${describePlace(command.path)} was undone: someone else removed it.`,
+  );
+}
+
+/** The status a page shows: offline with what is unsaved, saving it, or saved. */
+export function syncStatus(offline: boolean, unsaved: number): SyncStatus {
+  if (offline) return { kind: "offline", unsaved };
+  return unsaved > 0 ? { kind: "saving", unsaved } : { kind: "saved" };
 }

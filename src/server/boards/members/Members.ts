@@ -76,11 +76,6 @@ export class Members {
     }));
   }
 
-  /** Which of `wanted` are members of the board now. */
-  among(boardId: string, wanted: Iterable<string>): Promise<ReadonlySet<string>> {
-    return membersAmong(this.prisma, boardId, wanted);
-  }
-
   /**
    * Gives the account with this email `role` on the board (or changes the role it has), and tells
    * every instance. Refused for an unknown email and for the inviting owner themself.
