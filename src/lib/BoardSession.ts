@@ -144,6 +144,7 @@ export class BoardSession {
     this.stopped = true;
     this.unsent.unlock();
     this.retry.stop();
+    this.history.stop();
     this.stopSubscription?.();
   }
 
@@ -268,7 +269,7 @@ export class BoardSession {
         const before = proxy.version;
         proxy.receive(changes);
         // Someone may have undone or redone one of this person's actions: ask again.
-        if (proxy.version > before) this.history.refresh();
+        if (proxy.version > before) this.history.othersChanged();
       },
       (error) => {
         // Taken off the board (or it is gone): nothing more will come, and nothing can be sent.

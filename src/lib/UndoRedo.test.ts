@@ -52,6 +52,7 @@ function undoRedo(server: FakeServer, settle = () => Promise.resolve()) {
     alert: (message) => alerts.push(message),
     onChange: () => {},
     retryDelayMs: 1,
+    quietMs: 20,
   });
   return { history, alerts };
 }
@@ -121,6 +122,18 @@ describe("UndoRedo", () => {
     server.stacks = { undo: true, redo: false };
     server.releaseCanUndo();
     await vi.waitFor(() => expect(history.state).toMatchObject({ undo: true, redo: false }));
+    expect(server.asked).toHaveLength(2);
+  });
+
+  it("others' edits in a burst make one question, once they pause", async () => {
+    const server = new FakeServer();
+    const { history } = undoRedo(server);
+    history.enable(true);
+    await vi.waitFor(() => expect(server.asked).toHaveLength(1));
+    for (let i = 0; i < 20; i++) history.othersChanged();
+    expect(server.asked).toHaveLength(1); // nothing asked while they keep coming
+    await vi.waitFor(() => expect(server.asked).toHaveLength(2));
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(server.asked).toHaveLength(2);
   });
 });

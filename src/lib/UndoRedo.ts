@@ -30,6 +30,8 @@ export interface UndoRedoOptions {
   onChange(): void;
   /** First delay before sending again a request that got no answer (backoff with jitter). */
   retryDelayMs?: number;
+  /** How long others' changes must pause before the server is asked again (default 300 ms). */
+  quietMs?: number;
 }
 
 /** Attempts of an undo or redo whose outcome is unknown before its error is shown. */
@@ -38,14 +40,16 @@ const ATTEMPTS = 4;
 /**
  * A person's undo and redo on one board, part of their BoardSession. What can be undone follows
  * what happens, never a timer: their own saved edit (something to undo, nothing to redo), the
- * answer of each undo and redo, and a fresh question to the server when others change the board
- * (someone may have undone one of their actions), at most one in flight.
+ * answer of each undo and redo, and a fresh question to the server once others' changes pause
+ * (someone may have undone one of their actions): one question per burst of others' edits, not one
+ * per edit, and at most one in flight.
  */
 export class UndoRedo {
   state: UndoRedoState = { undo: false, redo: false, busy: false };
   private enabled = false;
   private asking = false;
   private askAgain = false;
+  private quiet: ReturnType<typeof setTimeout> | null = null;
   /** Bumped by every known change, so an older answer to `canUndo` is not applied over it. */
   private generation = 0;
 
@@ -64,6 +68,22 @@ export class UndoRedo {
     if (!this.enabled) return;
     this.generation += 1;
     this.set({ undo: true, redo: false });
+  }
+
+  /** Others changed the board: ask again once their changes pause. */
+  othersChanged(): void {
+    if (!this.enabled) return;
+    if (this.quiet) clearTimeout(this.quiet);
+    this.quiet = setTimeout(() => {
+      this.quiet = null;
+      this.refresh();
+    }, this.options.quietMs ?? 300);
+  }
+
+  /** Stops asking (the page closed). */
+  stop(): void {
+    if (this.quiet) clearTimeout(this.quiet);
+    this.enabled = false;
   }
 
   /** Asks the server what can be undone now (one question at a time; one more if asked meanwhile). */
