@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createTRPCClient, createWSClient, type TRPCClient, wsLink } from "@trpc/client";
-import superjson from "superjson";
+import { createTRPCClient, type TRPCClient } from "@trpc/client";
 import { WebSocket, WebSocketServer } from "ws";
 import type { AppRouter } from "@/server/api/root";
 import { appRouter } from "@/server/api/root";
@@ -14,6 +13,7 @@ import { wsContext } from "@/server/http/ws-context";
 import { serveTRPC } from "@/server/http/ws-handler";
 import type { Services } from "@/server/services";
 import { PROTOCOL_VERSION } from "@/sync";
+import { socketLink } from "@/trpc/direct-calls";
 import type { TestUser } from "./api";
 
 /** A session cookie for `user`, backed by a real session row (what sign-in would have made). */
@@ -105,15 +105,14 @@ export function socketClient(url: string, cookie: string | null, protocol = PROT
       super(address, protocols, { headers: cookie ? { cookie } : {} });
     }
   }
-  const wsClient = createWSClient({
+  // The page's link (src/trpc/direct-calls.ts), so what tests and benches measure is the page's.
+  const { client: wsClient, link } = socketLink<AppRouter>({
     url,
     WebSocket: CookieSocket as unknown as typeof globalThis.WebSocket,
     connectionParams: { protocol: String(protocol) },
     retryDelayMs: () => 100,
   });
-  const client: TRPCClient<AppRouter> = createTRPCClient<AppRouter>({
-    links: [wsLink({ client: wsClient, transformer: superjson })],
-  });
+  const client: TRPCClient<AppRouter> = createTRPCClient<AppRouter>({ links: [link] });
   return { client, close: () => wsClient.close() };
 }
 

@@ -1,16 +1,10 @@
-import {
-  createWSClient,
-  httpBatchStreamLink,
-  httpSubscriptionLink,
-  splitLink,
-  type TRPCLink,
-  wsLink,
-} from "@trpc/client";
+import { httpBatchStreamLink, httpSubscriptionLink, splitLink, type TRPCLink } from "@trpc/client";
 import { observable } from "@trpc/server/observable";
 import { backoff } from "@/lib/backoff";
 import { transformer } from "@/lib/transformer";
 import type { AppRouter } from "@/server/api/root";
 import { PROTOCOL_VERSION } from "@/sync";
+import { socketLink } from "./direct-calls";
 
 export type Transport = "websocket" | "sse";
 
@@ -71,7 +65,7 @@ export function serverLink(
   });
   let opened = false;
   let closed = false;
-  const client = createWSClient({
+  const { client, link: socket } = socketLink<AppRouter>({
     // A board's socket names the board (`?board=<id>`), so a balancer can send every socket of a
     // board to the same instance (deploy/haproxy.cfg: balance url_param board).
     url: `${url.replace(/^http/, "ws")}${options.board ? `?board=${encodeURIComponent(options.board)}` : ""}`,
@@ -95,9 +89,8 @@ export function serverLink(
     decide("sse");
     void client.close();
   }, OPEN_TIMEOUT_MS);
-  const ws = wsLink<AppRouter>({ client, transformer });
   const link: TRPCLink<AppRouter> = (runtime) => {
-    const links = { websocket: ws(runtime), sse: http(runtime) };
+    const links = { websocket: socket(runtime), sse: http(runtime) };
     return ({ op, next }) =>
       observable((observer) => {
         let subscription: { unsubscribe(): void } | null = null;
