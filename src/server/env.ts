@@ -48,6 +48,17 @@ const envSchema = z.object({
     .max(100_000, "must be at most 100000")
     .default(100),
   BETTER_AUTH_URL: optional(z.url("must be an absolute URL such as https://rewind.example.com")),
+  /** More origins the app is served from (comma-separated), beside BETTER_AUTH_URL's. */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default("")
+    .transform((list) =>
+      list
+        .split(",")
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ""),
+    )
+    .pipe(z.array(z.url("must be a comma-separated list of origins such as https://a.example"))),
   /** The bearer token /api/metrics asks for; without it the metrics are not served. */
   METRICS_TOKEN: optional(z.string().min(16, "must be at least 16 characters")),
 });

@@ -26,6 +26,7 @@ async function serve() {
   const { createProcessAuth } = await import("./auth");
   const { shareSessionLookup } = await import("./auth/pages");
   const { startRewindServer } = await import("./http/server");
+  const { OriginPolicy } = await import("./http/origins");
   const port = Number(process.env.PORT ?? 3000);
 
   let rewind: Awaited<ReturnType<typeof startRewindServer>>;
@@ -42,6 +43,7 @@ async function serve() {
       services,
       auth,
       metricsToken: config.METRICS_TOKEN,
+      origins: new OriginPolicy(config.BETTER_AUTH_URL, config.ALLOWED_ORIGINS),
     });
   } catch (error) {
     console.error(`Rewind cannot start: ${error instanceof Error ? error.message : String(error)}`);

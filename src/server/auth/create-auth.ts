@@ -8,16 +8,25 @@ export interface AuthOptions {
   secret: string;
   /** Public origin of the app; when absent it is taken from each request. */
   baseURL?: string;
+  /** More origins the app is served from (ALLOWED_ORIGINS): sign-in is accepted from them too. */
+  trustedOrigins?: string[];
   /** Sign-in and sign-up attempts per minute per IP address; 0 turns the limit off. */
   rateLimitPerMinute?: number;
 }
 
 /** Email + password accounts stored through Prisma in the app's own database. */
-export function createAuth({ prisma, secret, baseURL, rateLimitPerMinute = 100 }: AuthOptions) {
+export function createAuth({
+  prisma,
+  secret,
+  baseURL,
+  trustedOrigins = [],
+  rateLimitPerMinute = 100,
+}: AuthOptions) {
   return betterAuth({
     appName: "Rewind",
     secret,
     baseURL,
+    trustedOrigins,
     database: prismaAdapter(prisma, { provider: "postgresql" }),
     emailAndPassword: {
       enabled: true,

@@ -16,6 +16,7 @@ export function createProcessAuth(database: Database, env: Env): ProcessAuth {
     prisma: database.prisma,
     secret: resolveAuthSecret(env),
     baseURL: env.BETTER_AUTH_URL,
+    trustedOrigins: env.ALLOWED_ORIGINS,
     rateLimitPerMinute: env.AUTH_RATE_LIMIT,
   });
   const sessions = new SessionCache((headers) => auth.api.getSession({ headers }), database.prisma);

@@ -9,6 +9,7 @@ import { metrics } from "../observability/metrics";
 import type { Services } from "../services";
 import { httpContext, isTRPCRequest, serveTRPCOverHttp, TRPC_PATH } from "./http-handler";
 import { serveHealth, serveMetrics } from "./operations";
+import { changesSomething, type OriginPolicy, refuseRequest, refuseUpgrade } from "./origins";
 import { wsContext } from "./ws-context";
 import { serveTRPC } from "./ws-handler";
 
@@ -21,6 +22,8 @@ export interface RewindServerOptions {
   auth: ProcessAuth;
   /** The bearer token /api/metrics asks for (METRICS_TOKEN); unset, metrics are not served. */
   metricsToken?: string;
+  /** The pages that may open a socket or call a mutation (BETTER_AUTH_URL, ALLOWED_ORIGINS). */
+  origins: OriginPolicy;
 }
 
 export interface RewindServer {
@@ -48,7 +51,7 @@ export async function startRewindServer(options: RewindServerOptions): Promise<R
 
   // A message over the request limit closes the socket (1009), as a body over it is refused.
   const wss = new WebSocketServer({ noServer: true, maxPayload: API_LIMITS.requestBytes });
-  const { services, auth } = options;
+  const { services, auth, origins } = options;
   const trpc = serveTRPC(wss, wsContext(services, auth.sessions));
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => unknown> = {
     "/api/health": serveHealth(services.db),
@@ -73,14 +76,20 @@ export async function startRewindServer(options: RewindServerOptions): Promise<R
     res.once("close", () => set.delete(res));
     const pathname = (req.url ?? "/").split("?", 1)[0] as string;
     const route = routes[pathname];
-    if (isTRPCRequest(req.url)) trpcHttp(req, res);
-    else if (route) void route(req, res);
+    if (isTRPCRequest(req.url)) {
+      if (changesSomething(req) && !origins.allows(req)) refuseRequest(res);
+      else trpcHttp(req, res);
+    } else if (route) void route(req, res);
     else if (pathname.startsWith("/api/auth/")) void authHttp(req, res);
     else void handle(req, res);
   });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const { pathname } = new URL(req.url ?? "/", "http://localhost");
     if (pathname === TRPC_PATH) {
+      if (!origins.allows(req)) {
+        refuseUpgrade(socket);
+        return;
+      }
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
     } else {
       void nextUpgrade(req, socket, head);

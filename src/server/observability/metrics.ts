@@ -36,6 +36,12 @@ function createMetrics() {
       buckets: [1, 2, 4, 8, 16, 32, 64, 128],
       registers: [registry],
     }),
+    turns: new Counter({
+      name: "rewind_board_turns_total",
+      help: "Groups by how they took their board's turn: own (this instance wrote the board last), caught_up (after reading what another instance wrote, without a lock), locked (in a transaction holding the board's row)",
+      labelNames: ["turn"] as const,
+      registers: [registry],
+    }),
     refused: new Counter({
       name: "rewind_refused_total",
       help: "Refused commands (reason=command) and refused calls (by tRPC code)",

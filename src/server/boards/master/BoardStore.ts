@@ -136,6 +136,13 @@ export class BoardStore {
     return new Map(rows.map((row) => [row.clientId, row.outcome]));
   }
 
+  /** The board's committed version and the transaction that wrote its row last (null: no board). */
+  async head(boardId: string): Promise<BoardLock | null> {
+    const rows = await this.prisma.$queryRaw<BoardLock[]>`${PREPARED}
+      SELECT version, xmin::text AS "writtenBy" FROM board WHERE id = ${boardId}`;
+    return rows[0] ?? null;
+  }
+
   /**
    * Locks the board's row until the transaction ends and returns its committed version (null: no
    * such board). Writers on every instance take this lock first, so they take turns per board.

@@ -13,6 +13,7 @@ import {
 import { seededRandom } from "@/sync/testing/random";
 import { callerFor, createUsers, type TestUser } from "../../../../test/api";
 import { createPostgresDatabase } from "../../../../test/databases";
+import { metrics } from "../../observability/metrics";
 import { createServices, type Services } from "../../services";
 import { PostgresBoardEvents } from "../live/BoardEvents";
 
@@ -190,5 +191,44 @@ describe.skipIf(skipReason !== null)(
         loads[0]?.document,
       );
     }, 120_000);
+
+    it("a board written from two instances in turn catches up without taking the lock", async () => {
+      const turns = async () =>
+        Object.fromEntries(
+          (await metrics.turns.get()).values.map((v) => [v.labels.turn, v.value]),
+        ) as Record<string, number | undefined>;
+      const owner = users[0] as TestUser;
+      const { id } = await callerFor(services[0] as Services, owner).board.create({
+        title: "Alternating",
+      });
+      const before = await turns();
+      let version = 1;
+      const ROUNDS_EACH = 10;
+      for (let n = 1; n <= 2 * ROUNDS_EACH; n++) {
+        const answer = await callerFor(services[n % 2] as Services, owner).sync.flush({
+          boardId: id,
+          clientId: "alternating",
+          batchSeq: n,
+          from: version,
+          commands: [
+            { action: "create", path: ["lists"], createdId: `l${n}`, props: { title: `${n}` } },
+          ],
+        });
+        expect(answer.errors).toEqual([]);
+        version = answer.version;
+      }
+      const after = await turns();
+      const grew = (turn: string) => (after[turn] ?? 0) - (before[turn] ?? 0);
+      // Each flush lands on the instance that did not write the board last (the first on each:
+      // one that has not written it yet): it reads the head and the commands it missed, and
+      // writes in that head's turn. None waits for a lock.
+      expect(grew("caught_up")).toBe(2 * ROUNDS_EACH);
+      expect(grew("own")).toBe(0);
+      expect(grew("locked")).toBe(0);
+      const loads = await Promise.all(services.slice(0, 2).map((s) => s.boards.load(id)));
+      expect(loads[0]?.version).toBe(version);
+      expect(loads[1]).toEqual(loads[0]);
+      expect(Object.keys(loads[0]?.document.lists ?? {})).toHaveLength(2 * ROUNDS_EACH);
+    });
   },
 );
