@@ -9,8 +9,8 @@
 // CAPACITY_SECONDS shortens the main run (default 60); CAPACITY_SETUPS picks setups
 // (default one,routed,alternating; also `balancer`: the same two instances behind HAProxy with
 // deploy/haproxy.cfg, each client's socket at /api/trpc?board=<id>);
-// CAPACITY_PROFILE=1 runs only one instance's main run, under `node --cpu-prof`, and prints the
-// server's top functions by self time.
+// CAPACITY_PROFILE=1 runs only the main run of one setup (the first of CAPACITY_SETUPS, else
+// "one"), its servers under `node --cpu-prof`, and prints their top functions by self time.
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { createPostgresDatabase } from "../test/databases";
@@ -213,7 +213,9 @@ async function serverView(url: string): Promise<string> {
     .filter((l) => l.startsWith("nodejs_gc_duration_seconds_sum"))
     .reduce((sum, l) => sum + Number(l.split(" ")[1]), 0);
   const boardsPerCommit = value("rewind_commit_boards_sum") / value("rewind_commit_boards_count");
+  const turn = (kind: string) => value(`rewind_board_turns_total{turn="${kind}"}`) || 0;
   return (
+    `turns own / caught up / locked ${turn("own")} / ${turn("caught_up")} / ${turn("locked")}; ` +
     `${(100 * (1 - fast / count)).toFixed(1)} % of flushes took over 50 ms inside the board server; ` +
     `${boardsPerCommit.toFixed(1)} boards per commit; ` +
     `event loop lag p99 ${(1000 * value("nodejs_eventloop_lag_p99_seconds")).toFixed(0)} ms, ` +
@@ -319,14 +321,16 @@ async function main() {
   console.log(`Capacity (node ${process.version}); the clients run in this one process`);
   const cluster = await startPostgresCluster(bin);
   try {
-    for (const setup of PROFILE ? (["one"] as const) : CHOSEN) {
+    // Profiled: the first setup chosen (CAPACITY_SETUPS), "one" by default.
+    const setups = PROFILE ? [process.env.CAPACITY_SETUPS ? (CHOSEN[0] as Setup) : "one"] : CHOSEN;
+    for (const setup of setups) {
       const count = SETUPS[setup]?.instances;
       if (!count)
         throw new Error(`CAPACITY_SETUPS: no setup ${setup} (one, routed, alternating, balancer)`);
       const env = { DATABASE_URL: await createPostgresDatabase(cluster.url) };
       const servers: ServerProcess[] = [];
+      if (PROFILE) rmSync(PROFILE_DIR, { recursive: true, force: true });
       for (let i = 0; i < count; i++) {
-        if (PROFILE) rmSync(PROFILE_DIR, { recursive: true, force: true });
         const nodeArgs = PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
         servers.push(
           await startServer({

@@ -21,6 +21,8 @@ export interface BoardEvents {
   announceHere(boardId: string, version: number): void;
   /** Calls `listener` with each new version of `boardId`; returns the unsubscribe function. */
   subscribe(boardId: string, listener: (version: number) => void): () => void;
+  /** Calls `listener` with each new version of any board; returns the unsubscribe function. */
+  subscribeAll(listener: (boardId: string, version: number) => void): () => void;
   /** Called after a board's members or their roles changed. */
   publishMembers(boardId: string): Promise<void>;
   /** Calls `listener` with each board whose members changed; returns the unsubscribe function. */
@@ -35,6 +37,7 @@ export interface BoardEvents {
 /** Emitter events of their own (a board id never starts with a newline). */
 const membersEvent = "\nmembers";
 const presenceEvent = "\npresence";
+const versionEvent = "\nversion";
 
 /** One process (PGlite, tests): an in-memory emitter. */
 export class LocalBoardEvents implements BoardEvents {
@@ -54,6 +57,12 @@ export class LocalBoardEvents implements BoardEvents {
 
   protected emit(boardId: string, version: number) {
     this.emitter.emit(boardId, version);
+    this.emitter.emit(versionEvent, boardId, version);
+  }
+
+  subscribeAll(listener: (boardId: string, version: number) => void): () => void {
+    this.emitter.on(versionEvent, listener);
+    return () => this.emitter.off(versionEvent, listener);
   }
 
   subscribe(boardId: string, listener: (version: number) => void): () => void {

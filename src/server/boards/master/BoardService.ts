@@ -36,9 +36,10 @@ export type { BoardServiceOptions } from "./options";
 
 /**
  * The master of every board, persisted. Flushes for one board run one group at a time in this
- * process (the keyed serial runner). While this instance wrote a board last, a group is one
- * statement that writes only if the board's row is still as that write left it; otherwise it runs
- * in one transaction that first locks the row, so instances sharing a PostgreSQL take turns per
+ * process (the keyed serial runner). A group is one statement that writes only if the board's
+ * row is still as a known transaction left it: this instance's last write, or the head it just
+ * read with the commands another instance wrote (BoardTurns); when that write is refused, it runs
+ * in one transaction that first locks the row. Instances sharing a PostgreSQL take turns per
  * board: whoever comes second catches up with the commands the first wrote, then applies its
  * group on top. No version is ever written twice (the (board, version) key would refuse it
  * anyway), and no board waits for another.
@@ -49,6 +50,7 @@ export class BoardService implements BoardLog {
   private readonly runner: KeyedSerialRunner<Job, JobResult>;
   private readonly options: Required<Omit<BoardServiceOptions, "groupCommit">>;
   private readonly turns: BoardTurns;
+  private readonly stopHearing: () => void;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -63,6 +65,7 @@ export class BoardService implements BoardLog {
     this.turns = new BoardTurns(prisma, this.store, commits);
     this.runner = new KeyedSerialRunner((boardId, jobs) => this.processGroup(boardId, jobs), 200);
     this.hot = new HotBoards(this.options);
+    this.stopHearing = events.subscribeAll((boardId, version) => this.hot.heard(boardId, version));
   }
 
   /** A new board at version 0 with the empty board's document, owned by `ownerId`. */
@@ -163,6 +166,7 @@ export class BoardService implements BoardLog {
 
   /** Finishes the groups queued or running (their flushes are answered), then stops. */
   async close(): Promise<void> {
+    this.stopHearing();
     this.hot.close();
     await this.runner.idle();
   }
@@ -246,11 +250,15 @@ export class BoardService implements BoardLog {
     }
     const now = new Date();
     metrics.groupSize.observe(jobs.length);
+    const clientIds = clientIdsOf(jobs);
     const outcome = await this.turns
-      .run(boardId, runtime, async (turn, base) => {
-        const known = await this.hot.outcomes(runtime, clientIdsOf(jobs), (unseen) =>
-          this.store.clientOutcomes(boardId, unseen, turn.db),
-        );
+      .run(boardId, runtime, clientIds, async (turn, base) => {
+        const known =
+          turn.kind === "own" && turn.outcomes
+            ? turn.outcomes
+            : await this.hot.outcomes(runtime, clientIds, (unseen) =>
+                this.store.clientOutcomes(boardId, unseen, turn.db),
+              );
         const { steps, stored, state } = applyGroup(base, known, jobs, now);
         // A refusal may come from what this instance remembers of a client: in its own turn,
         // nothing (no write) confirms that memory, so the group runs again under the lock.

@@ -18,6 +18,14 @@ export interface BoardLock {
   writtenBy: string;
 }
 
+/** A board's head read without a lock, with what a turn needs to start from it. */
+export interface BoardHead extends BoardLock {
+  /** The commands after the version asked for, up to `version`. */
+  commands: Command[];
+  /** The latest outcome of each client asked for that has one. */
+  outcomes: Map<string, BatchOutcome>;
+}
+
 export class VersionConflict extends Error {
   override readonly name = "VersionConflict";
 }
@@ -136,11 +144,40 @@ export class BoardStore {
     return new Map(rows.map((row) => [row.clientId, row.outcome]));
   }
 
-  /** The board's committed version and the transaction that wrote its row last (null: no board). */
-  async head(boardId: string): Promise<BoardLock | null> {
-    const rows = await this.prisma.$queryRaw<BoardLock[]>`${PREPARED}
-      SELECT version, xmin::text AS "writtenBy" FROM board WHERE id = ${boardId}`;
-    return rows[0] ?? null;
+  /**
+   * In one statement (one snapshot): the board's committed version, the transaction that wrote
+   * its row last, the commands after `from` up to that version, and the latest outcome of each
+   * of `clientIds` (absent: none). Null when there is no such board.
+   */
+  async head(boardId: string, from: number, clientIds: string[]): Promise<BoardHead | null> {
+    const rows = await this.prisma.$queryRaw<
+      (BoardLock & { commands: CommandRow[]; outcomes: Record<string, BatchOutcome> })[]
+    >`${PREPARED}
+      SELECT b.version, b.xmin::text AS "writtenBy",
+        (SELECT coalesce(json_agg(json_build_object('action', c.action, 'path', c.path,
+            'props', c.props, 'parentDefault', c."parentDefault", 'createdId', c."createdId",
+            'actionId', c."actionId", 'label', c.label) ORDER BY c.version), '[]'::json)
+          FROM board_command c
+          WHERE c."boardId" = b.id AND c.version > ${from} AND c.version <= b.version) AS commands,
+        (SELECT coalesce(json_object_agg(o."clientId", o.outcome), '{}'::json)
+          FROM (SELECT DISTINCT ON ("clientId") "clientId", outcome FROM board_batch
+            WHERE "boardId" = b.id AND "clientId" = ANY(${[...new Set(clientIds)]}::text[])
+            ORDER BY "clientId", "batchSeq" DESC) o) AS outcomes
+      FROM board b WHERE b.id = ${boardId}`;
+    const row = rows[0];
+    if (!row) return null;
+    const expected = Math.max(0, row.version - from);
+    if (row.commands.length !== expected) {
+      throw new Error(
+        `History of board ${boardId} is missing versions in ${from + 1}..${row.version}`,
+      );
+    }
+    return {
+      version: row.version,
+      writtenBy: row.writtenBy,
+      commands: row.commands.map(toCommand),
+      outcomes: new Map(Object.entries(row.outcomes)),
+    };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { countItems } from "@/board";
 import type { Prisma, PrismaClient } from "@/generated/prisma/client";
-import { applyBatch, type Command } from "@/sync";
+import { applyBatch, type BatchOutcome, type Command, type Doc } from "@/sync";
 import type { Db } from "../../db/database";
 import { metrics } from "../../observability/metrics";
 import { BoardNotFound } from "../errors";
@@ -18,7 +18,13 @@ import type { BoardRuntime, BoardState } from "./HotBoards";
  *   with what other instances wrote.
  */
 export type Turn =
-  | { kind: "own"; db: PrismaClient; writtenBy: string }
+  | {
+      kind: "own";
+      db: PrismaClient;
+      writtenBy: string;
+      /** After catching up: the group's clients' outcomes, read with the head (absent: none). */
+      outcomes?: Map<string, BatchOutcome>;
+    }
   | { kind: "locked"; db: Prisma.TransactionClient };
 
 function counted<T>(turn: "own" | "caught_up" | "locked", result: T): T {
@@ -50,20 +56,24 @@ export class BoardTurns {
   async run<T>(
     boardId: string,
     runtime: BoardRuntime,
+    clientIds: string[],
     work: (turn: Turn, base: BoardState) => Promise<T>,
   ): Promise<T & { missing: Command[] }> {
     const writtenBy = runtime.writtenBy;
-    if (writtenBy !== null) {
-      const done = await this.own(work, writtenBy, runtime, []);
+    // A newer version was announced: another instance wrote, and a write in this instance's own
+    // turn would be refused. Otherwise it is tried first.
+    const tryOwn = writtenBy !== null && runtime.heard <= runtime.version;
+    if (tryOwn) {
+      const done = await this.own(work, { kind: "own", db: this.prisma, writtenBy }, runtime, []);
       if (done) return counted("own", done);
     }
     // Another instance wrote since (or nobody here has yet): catch up with the committed head
     // without a lock, and try once more in that head's own turn. Boards written from two
-    // instances in turn (a balancer that does not hash, a failover) mostly end here, in one
-    // shared write, instead of a transaction each.
-    const head = await this.catchUp(boardId, runtime);
-    if (head.writtenBy !== writtenBy || writtenBy === null) {
-      const done = await this.own(work, head.writtenBy, head.base, head.missing);
+    // instances in turn (a balancer that does not hash, a failover) mostly end here, in one read
+    // and one shared write, instead of a transaction each.
+    const head = await this.catchUp(boardId, runtime, clientIds);
+    if (!tryOwn || head.turn.writtenBy !== writtenBy) {
+      const done = await this.own(work, head.turn, head.base, head.missing);
       if (done) return counted("caught_up", done);
     }
     return counted(
@@ -72,15 +82,15 @@ export class BoardTurns {
     );
   }
 
-  /** `work` in the own turn of the row as `writtenBy` left it; null when it must take the lock. */
+  /** `work` in an own turn; null when it must take the lock. */
   private async own<T>(
     work: (turn: Turn, base: BoardState) => Promise<T>,
-    writtenBy: string,
+    turn: Turn & { kind: "own" },
     base: BoardState,
     missing: Command[],
   ): Promise<(T & { missing: Command[] }) | null> {
     try {
-      return { ...(await work({ kind: "own", db: this.prisma, writtenBy }, base)), missing };
+      return { ...(await work(turn, base)), missing };
     } catch (error) {
       if (error instanceof VersionConflict || error instanceof Unconfirmed) return null;
       throw error; // the row moved meanwhile, or the group must be confirmed: take the lock
@@ -88,25 +98,34 @@ export class BoardTurns {
   }
 
   /**
-   * The committed head read without a lock, and the cached board brought to it. When another
-   * transaction wrote the row since this instance did, what it knows of the clients' outcomes
-   * may be stale: forgotten, so the turn reads them (after the head: a write between the two
-   * moves the row, and the turn's write is refused).
+   * The committed head read without a lock, in one statement with the commands the cached board
+   * misses and the group's clients' outcomes (a write after that read moves the row, and the
+   * turn's write is refused), and the cached board brought to it. When another transaction
+   * wrote the row since this instance did, what it remembers of clients' outcomes may be stale:
+   * forgotten.
    */
   private async catchUp(
     boardId: string,
     runtime: BoardRuntime,
-  ): Promise<{ base: BoardState; missing: Command[]; writtenBy: string }> {
-    const head = await this.store.head(boardId);
+    clientIds: string[],
+  ): Promise<{ base: BoardState; missing: Command[]; turn: Turn & { kind: "own" } }> {
+    // Read before the wait: the cached board may move on meanwhile (a load, an entry).
+    const { version, document } = runtime;
+    const head = await this.store.head(boardId, version, clientIds);
     if (head === null) throw new BoardNotFound(boardId);
     if (head.writtenBy !== runtime.writtenBy) {
       runtime.outcomes.clear();
       runtime.writtenBy = null;
     }
-    if (head.version <= runtime.version)
-      return { base: runtime, missing: [], writtenBy: head.writtenBy };
-    const { missing, ...base } = await this.advance(boardId, runtime, head.version, this.prisma);
-    return { base, missing, writtenBy: head.writtenBy };
+    const turn = {
+      kind: "own" as const,
+      db: this.prisma,
+      writtenBy: head.writtenBy,
+      outcomes: head.outcomes,
+    };
+    if (head.version <= version) return { base: runtime, missing: [], turn };
+    const missing = head.commands;
+    return { base: this.applied(document, version, missing, head.version), missing, turn };
   }
 
   /** Writes a group in its turn: through group commit in its own turn, in the transaction if locked. */
@@ -155,15 +174,15 @@ export class BoardTurns {
     // Read before the wait: `state` may be the cached board, which moves on meanwhile.
     const { version, document } = state;
     const missing = await this.store.readCommands(boardId, version, head, db);
+    return { ...this.applied(document, version, missing, head), missing };
+  }
+
+  /** `document` at `version` with the stored commands after it applied, at `head`. */
+  private applied(document: Doc, version: number, missing: Command[], head: number): BoardState {
     const result = applyBatch(document, version, missing, { context: {} });
     if (result.errors.length > 0) {
       throw new Error(`Stored history does not apply to the cached board at ${version}`);
     }
-    return {
-      version: head,
-      document: result.document,
-      itemCount: countItems(result.document),
-      missing,
-    };
+    return { version: head, document: result.document, itemCount: countItems(result.document) };
   }
 }

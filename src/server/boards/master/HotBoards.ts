@@ -23,6 +23,11 @@ export interface BoardRuntime extends BoardState {
    */
   outcomes: LRUCache<string, BatchOutcome>;
   writtenBy: string | null;
+  /**
+   * The newest version heard announced (by any instance): newer than `version`, another instance
+   * wrote the board since this one did, and a group goes straight to catching up.
+   */
+  heard: number;
   /** Approximate bytes it holds: its document when loaded plus what commands added since. */
   bytes: number;
 }
@@ -115,10 +120,17 @@ export class HotBoards {
       recentFrom: loaded.version,
       outcomes: clientOutcomes(),
       writtenBy: null,
+      heard: loaded.version,
       bytes: approximateBytes(loaded.document),
     };
     this.runtimes.set(boardId, runtime);
     return runtime;
+  }
+
+  /** A version of `boardId` announced: noted on its runtime, when kept. */
+  heard(boardId: string, version: number) {
+    const runtime = this.runtimes.peek(boardId);
+    if (runtime && version > runtime.heard) runtime.heard = version;
   }
 
   /** `runtime` moved to `version` by `commands` (kept as its recent commands). */
