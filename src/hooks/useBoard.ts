@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { BoardSession, type BoardSnapshot } from "@/lib/BoardSession";
-import { classifyFailure } from "@/trpc/failure";
+import { classifyFailure, retryAfterMsOf } from "@/trpc/failure";
 import { useTRPCClient } from "@/trpc/react";
 
 const emptySnapshot: BoardSnapshot = {
@@ -28,6 +28,7 @@ export function useBoard(boardId: string, userId: string) {
       boardId,
       userId,
       classify: classifyFailure,
+      retryAfterMs: retryAfterMsOf,
       storage: typeof localStorage === "undefined" ? null : localStorage,
       locks: typeof navigator !== "undefined" && "locks" in navigator ? navigator.locks : null,
       onUnauthorized: () =>

@@ -13,6 +13,13 @@ import { BoardSession, type BoardTransport, type FailureKind } from "./BoardSess
 /** No answer from the server: the outcome of the call is unknown. */
 class NoAnswer extends Error {}
 
+/** The server's TOO_MANY_REQUESTS: nothing applied, come back in `retryAfterMs`. */
+class SlowDown extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super("Slow down");
+  }
+}
+
 /**
  * A transport to a real in-memory master whose network the test controls: calls can fail before
  * reaching the master (`offline`), flushes can reach it and lose their answer (`loseAnswers`),
@@ -20,6 +27,10 @@ class NoAnswer extends Error {}
  */
 class FakeTransport implements BoardTransport {
   offline = false;
+  /** Flushes refused as over the fair-use limit (before reaching the master), and the wait asked. */
+  slowDowns = 0;
+  slowDownMs = 30;
+  refusedAt: number[] = [];
   loseAnswers = 0;
   failLoads = 0;
   holdPushes = false;
@@ -39,6 +50,10 @@ class FakeTransport implements BoardTransport {
   async flush(request: FlushRequest): Promise<FlushResponse> {
     await tick();
     if (this.offline) throw new NoAnswer("offline");
+    if (this.slowDowns-- > 0) {
+      this.refusedAt.push(performance.now());
+      throw new SlowDown(this.slowDownMs);
+    }
     this.flushes.push(structuredClone(request));
     const response = this.master.flush(structuredClone(request), {});
     if (this.loseAnswers-- > 0) throw new NoAnswer("answer lost");
@@ -112,7 +127,7 @@ class MemoryStorage implements Storage {
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
 const classify = (error: unknown): FailureKind =>
-  error instanceof NoAnswer ? "offline" : "refused";
+  error instanceof NoAnswer ? "offline" : error instanceof SlowDown ? "slowed" : "refused";
 
 const sessions: BoardSession[] = [];
 
@@ -122,6 +137,7 @@ function open(transport: FakeTransport, storage: Storage = new MemoryStorage()) 
     userId: "ada",
     transport,
     classify,
+    retryAfterMs: (error) => (error instanceof SlowDown ? error.retryAfterMs : null),
     storage,
     flushDelayMs: 0,
     retryDelayMs: 2,
@@ -191,6 +207,26 @@ describe("BoardSession", () => {
     await undone;
     expect(session.snapshot.undoRedo).toEqual({ undo: false, redo: true, busy: false });
     expect(transport.undoRequests).toHaveLength(1);
+  });
+
+  it("a flush over the server's limit is kept, shown as slowed down, and sent again when it says", async () => {
+    const transport = new FakeTransport(boardWithList());
+    const session = open(transport);
+    await session.start();
+    transport.slowDowns = 2;
+    transport.slowDownMs = 40;
+    addItem(session, "Passport");
+    await vi.waitFor(() => expect(session.status).toEqual({ kind: "slowed", unsaved: 1 }));
+    expect(texts(session.document)).toEqual(["Passport"]); // still shown, still kept
+    const sentAt = transport.refusedAt[0] as number;
+    await saved(session);
+    // Sent again only after each wait the server asked for, and applied once.
+    expect(transport.refusedAt).toHaveLength(2);
+    expect(performance.now() - sentAt).toBeGreaterThanOrEqual(35);
+    const [first, second] = transport.refusedAt as [number, number];
+    expect(second - first).toBeGreaterThanOrEqual(35);
+    expect(transport.flushes).toHaveLength(1);
+    expect(texts(transport.master.document())).toEqual(["Passport"]);
   });
 
   it("F6 a flush whose answer was lost is retried with the same batchSeq and applied once", async () => {

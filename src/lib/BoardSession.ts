@@ -21,14 +21,7 @@ import {
 import { UndoRedo } from "./UndoRedo";
 import { countPending, type Pending, UnsentEdits } from "./UnsentEdits";
 
-export type {
-  BoardAlert,
-  BoardSessionOptions,
-  BoardSnapshot,
-  BoardTransport,
-  FailureKind,
-  SyncStatus,
-} from "./session-types";
+export type * from "./session-types";
 
 const MAX_RETRY_DELAY_MS = 10_000;
 
@@ -41,7 +34,8 @@ export class BoardSession {
   private readonly view = new SessionView();
   private proxy: ClientProxy | null = null;
   private stopSubscription: (() => void) | null = null;
-  private offline = false;
+  /** No answer from the server, or over its fair-use limit: shown until a flush is taken. */
+  private trouble: "offline" | "slowed" | null = null;
   private stopped = false;
   private readonly retry: RetryTimer;
   private readonly unsent: UnsentEdits;
@@ -127,7 +121,7 @@ export class BoardSession {
     if (this.stopped) return;
     const pending = this.adopted;
     this.adopted = null;
-    this.offline = false;
+    this.trouble = null;
     this.retry.answered();
     this.proxy = new ClientProxy(pending ? { state: { ...pending, base }, mappedPaths } : { base });
     if (!pending && !(await this.unsent.hold(this.proxy.clientId))) return;
@@ -219,7 +213,7 @@ export class BoardSession {
   }
 
   setOnline(online: boolean): void {
-    this.offline = !online;
+    this.trouble = online ? null : "offline";
     this.refreshStatus();
     if (online) this.flushSoon(0);
   }
@@ -248,7 +242,7 @@ export class BoardSession {
       this.discardAdopted();
       this.retrySoon(() => this.start(), 0);
     } else {
-      this.offline = true;
+      this.trouble = "offline";
       this.update({ status: { kind: "offline", unsaved: countPending(this.adopted) } });
       this.retrySoon(() => this.start());
     }
@@ -307,7 +301,7 @@ export class BoardSession {
     if (this.stopped || proxy !== this.proxy) return;
     proxy.endFlush(response);
     if (response.applied.completions.length > 0) this.history.ownEditSaved();
-    this.offline = false;
+    this.trouble = null;
     this.retry.answered();
     this.savePending();
     this.refreshStatus();
@@ -319,10 +313,13 @@ export class BoardSession {
     if (kind === "outdated") {
       this.savePending(); // kept for after the reload
       this.update({ status: { kind: "outdated" } });
-    } else if (kind === "offline") {
-      this.offline = true;
+    } else if (kind === "offline" || kind === "slowed") {
+      // No answer (outcome unknown), or over the server's fair-use limit (nothing applied): the
+      // same request goes again, when the server said or after a backoff.
+      this.trouble = kind;
       this.refreshStatus();
-      this.flushSoon(this.retry.nextDelay());
+      const after = kind === "slowed" ? this.options.retryAfterMs?.(error) : null;
+      this.flushSoon(after ?? this.retry.nextDelay());
     } else if (kind === "unauthorized") {
       this.savePending(); // kept for after signing in again
       this.options.onUnauthorized?.();
@@ -357,13 +354,13 @@ export class BoardSession {
       if (this.stopped || !this.proxy) return;
       this.proxy.reset(base);
       this.resyncing = false;
-      this.offline = false;
+      this.trouble = null;
       this.subscribe();
       this.refreshStatus();
     } catch (error) {
       if (this.stopped) return;
       if (!this.ended(this.options.classify(error))) {
-        this.offline = true;
+        this.trouble = "offline";
         this.refreshStatus();
         this.retrySoon(() => this.resync());
       }
@@ -378,7 +375,7 @@ export class BoardSession {
   }
 
   private refreshStatus() {
-    if (this.proxy) this.update({ status: syncStatus(this.offline, this.proxy.pendingCount) });
+    if (this.proxy) this.update({ status: syncStatus(this.trouble, this.proxy.pendingCount) });
   }
 
   private discardAdopted() {

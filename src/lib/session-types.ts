@@ -27,13 +27,16 @@ export type FailureKind =
   | "forbidden"
   | "not-found"
   | "refused"
-  | "outdated";
+  | "outdated"
+  /** Over the server's fair-use limit: nothing applied, send again after its retryAfterMs. */
+  | "slowed";
 
 export type SyncStatus =
   | { kind: "loading" }
   | { kind: "saved" }
   | { kind: "saving"; unsaved: number }
   | { kind: "offline"; unsaved: number }
+  | { kind: "slowed"; unsaved: number }
   | { kind: "not-found" }
   | { kind: "outdated" };
 
@@ -58,6 +61,8 @@ export interface BoardSessionOptions {
   userId: string;
   transport: BoardTransport;
   classify(error: unknown): FailureKind;
+  /** For a "slowed" failure: when the server said to send again, in ms. */
+  retryAfterMs?(error: unknown): number | null;
   /** Where unsent edits survive a reload or a closed tab (localStorage in the browser). */
   storage?: Storage | null;
   /**
@@ -113,7 +118,8 @@ export function explainEdits(
 }
 
 /** The status a page shows: offline with what is unsaved, saving it, or saved. */
-export function syncStatus(offline: boolean, unsaved: number): SyncStatus {
-  if (offline) return { kind: "offline", unsaved };
+export function syncStatus(trouble: "offline" | "slowed" | null, unsaved: number): SyncStatus {
+  if (trouble === "offline") return { kind: "offline", unsaved };
+  if (trouble === "slowed" && unsaved > 0) return { kind: "slowed", unsaved };
   return unsaved > 0 ? { kind: "saving", unsaved } : { kind: "saved" };
 }

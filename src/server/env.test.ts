@@ -36,4 +36,22 @@ describe("parseEnv", () => {
     );
     expect(parseEnv({ METRICS_TOKEN: "0123456789abcdef" }).METRICS_TOKEN).toBe("0123456789abcdef");
   });
+
+  it("reads fair-use limits: 0 turns one off, and one that would refuse a page's flush is refused", () => {
+    const env = parseEnv({ RATE_LIMIT_FLUSHES: "0", RATE_LIMIT_COMMANDS: "20000" });
+    expect(env.RATE_LIMIT_FLUSHES).toBe(0);
+    expect(env.RATE_LIMIT_COMMANDS).toBe(20_000);
+    expect(env.RATE_LIMIT_SOCKETS).toBe(50);
+    expect(() => parseEnv({ RATE_LIMIT_COMMANDS: "100" })).toThrow(
+      "Invalid environment: RATE_LIMIT_COMMANDS must be 0 (off) or 500 to 10000000 commands per minute from one person",
+    );
+  });
+
+  it("reads ALLOWED_ORIGINS as a list of origins", () => {
+    expect(
+      parseEnv({ ALLOWED_ORIGINS: "https://a.example, https://b.example" }).ALLOWED_ORIGINS,
+    ).toEqual(["https://a.example", "https://b.example"]);
+    expect(parseEnv({}).ALLOWED_ORIGINS).toEqual([]);
+    expect(() => parseEnv({ ALLOWED_ORIGINS: "a.example" })).toThrow("ALLOWED_ORIGINS");
+  });
 });

@@ -1,8 +1,20 @@
 import { z } from "zod";
+import { LIMITS } from "@/sync";
+import { DEFAULT_LIMITS } from "./fair-use/FairUse";
 
 /** Empty strings in the environment mean "not set". */
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
+/** A fair-use limit: 0 (off) or at least `least` (a smaller one would refuse what pages send). */
+const limit = (least: number, what: string, fallback: number) =>
+  z.coerce
+    .number()
+    .int("must be a whole number")
+    .refine((n) => n === 0 || (n >= least && n <= 10_000_000), {
+      message: `must be 0 (off) or ${least} to 10000000 ${what}`,
+    })
+    .default(fallback);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -47,6 +59,19 @@ const envSchema = z.object({
     .min(0, "must be at least 0 (0 turns the limit off)")
     .max(100_000, "must be at most 100000")
     .default(100),
+  /** Fair use (src/server/fair-use): 0 turns a limit off. */
+  RATE_LIMIT_FLUSHES: limit(1, "flushes per 10 s from one page", DEFAULT_LIMITS.flushesPer10s),
+  RATE_LIMIT_COMMANDS: limit(
+    LIMITS.commandsPerFlush,
+    "commands per minute from one person",
+    DEFAULT_LIMITS.commandsPerMinute,
+  ),
+  RATE_LIMIT_COMMANDS_PER_DAY: limit(
+    LIMITS.commandsPerFlush,
+    "commands per day from one person",
+    DEFAULT_LIMITS.commandsPerDay,
+  ),
+  RATE_LIMIT_SOCKETS: limit(1, "open sockets per person", DEFAULT_LIMITS.socketsPerPerson),
   BETTER_AUTH_URL: optional(z.url("must be an absolute URL such as https://rewind.example.com")),
   /** More origins the app is served from (comma-separated), beside BETTER_AUTH_URL's. */
   ALLOWED_ORIGINS: z

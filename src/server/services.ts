@@ -1,3 +1,4 @@
+import pg from "pg";
 import { HistoryService } from "./boards/history/HistoryService";
 import { HistoryStore } from "./boards/history/HistoryStore";
 import { type BoardEvents, LocalBoardEvents, PostgresBoardEvents } from "./boards/live/BoardEvents";
@@ -7,6 +8,7 @@ import { MemberRoles } from "./boards/members/MemberRoles";
 import { Members } from "./boards/members/Members";
 import type { Database } from "./db";
 import type { Env } from "./env";
+import { DEFAULT_LIMITS, FairUse, type FairUseLimits } from "./fair-use/FairUse";
 import { BoardBroadcast } from "./http/BoardBroadcast";
 import { metrics } from "./observability/metrics";
 
@@ -25,6 +27,8 @@ export interface Services {
   roles: MemberRoles;
   /** Who is on each board, the boards each person is on, invitations. */
   members: Members;
+  /** How much one page and one person may write, and how many sockets one person keeps open. */
+  fairUse: FairUse;
   close(): Promise<void>;
 }
 
@@ -33,11 +37,13 @@ export interface ServicesOptions extends BoardServiceOptions {
   events?: BoardEvents;
   /** Presence heartbeats and expiry across instances. */
   presence?: PresenceOptions;
+  /** Fair-use limits (RATE_LIMIT_*); by default DEFAULT_LIMITS. */
+  limits?: FairUseLimits;
 }
 
 /** Builds the services for `db`: the board server, the history on top of it, and presence. */
 export function createServices(db: Database, options: ServicesOptions = {}): Services {
-  const { events: given, presence: presenceOptions, ...boardOptions } = options;
+  const { events: given, presence: presenceOptions, limits, ...boardOptions } = options;
   const events = given ?? defaultEvents(db);
   const boards = new BoardService(db.prisma, events, {
     ...boardOptions,
@@ -52,6 +58,11 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
   const presence = new Presence(events, presenceOptions);
   const roles = new MemberRoles(db.prisma, events);
   const members = new Members(db.prisma, roles);
+  // Instances sharing a PostgreSQL share the counters (a small pool of their own); PGlite is one
+  // process, counted in memory.
+  const limitsPool =
+    db.kind === "postgresql" && db.url ? new pg.Pool({ connectionString: db.url, max: 2 }) : null;
+  const fairUse = new FairUse(limits ?? DEFAULT_LIMITS, limitsPool);
   metrics.sources.boardsInMemory = () => boards.hotBoards;
   metrics.sources.boardBytesInMemory = () => boards.hotBytes;
   if (events instanceof PostgresBoardEvents) {
@@ -65,8 +76,10 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     presence,
     roles,
     members,
+    fairUse,
     async close() {
       roles.close();
+      await limitsPool?.end();
       presence.close();
       await boards.close();
       if (!given) await events.close(); // events handed in belong to the caller
@@ -87,5 +100,11 @@ export function servicesOptions(env: Env): ServicesOptions {
     maxBoards: env.HOT_BOARDS_MAX,
     maxBytes: env.HOT_BOARDS_MAX_MB * 1024 * 1024,
     groupCommit: { concurrency: env.COMMIT_STATEMENTS },
+    limits: {
+      flushesPer10s: env.RATE_LIMIT_FLUSHES,
+      commandsPerMinute: env.RATE_LIMIT_COMMANDS,
+      commandsPerDay: env.RATE_LIMIT_COMMANDS_PER_DAY,
+      socketsPerPerson: env.RATE_LIMIT_SOCKETS,
+    },
   };
 }

@@ -10,11 +10,19 @@ export function classifyFailure(error: unknown): FailureKind {
     if (data?.outdated) return "outdated";
     if (code === "UNAUTHORIZED") return "unauthorized";
     if (code === "FORBIDDEN") return "forbidden";
+    if (code === "TOO_MANY_REQUESTS") return "slowed";
     if (code === "NOT_FOUND") return "not-found";
     if (code) return "refused";
   }
   // No answer from the server at all: the network is gone, and the outcome is unknown.
   return "offline";
+}
+
+/** When a TOO_MANY_REQUESTS answer said to send again (`data.retryAfterMs`), else null. */
+export function retryAfterMsOf(error: unknown): number | null {
+  if (!(error instanceof TRPCClientError)) return null;
+  const after = (error.data as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  return typeof after === "number" && after >= 0 ? after : null;
 }
 
 /** Attempts of a request whose outcome is unknown before its error is shown. */

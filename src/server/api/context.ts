@@ -27,9 +27,10 @@ export function createInnerContext({
   requestId?: string;
   direct?: DirectChannel;
 }): InnerContext {
-  const { db, boards, broadcast, history, presence, roles, members } = services;
+  const { db, boards, broadcast, history, presence, roles, members, fairUse } = services;
   return {
     db,
+    fairUse,
     boards,
     broadcast,
     history,

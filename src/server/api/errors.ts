@@ -8,6 +8,7 @@ const CODES: Record<ErrorKind, TRPC_ERROR_CODE_KEY> = {
   refused: "PRECONDITION_FAILED",
   "bad-input": "BAD_REQUEST",
   conflict: "CONFLICT",
+  "too-many": "TOO_MANY_REQUESTS",
 };
 
 /** The tRPC error a domain error stands for, or null for anything else (a real failure). */

@@ -3,6 +3,7 @@ import { ZodError, z } from "zod";
 import { transformer } from "@/lib/transformer";
 import { PROTOCOL_VERSION } from "@/sync";
 import { atLeast, type Role } from "../boards/members/MemberRoles";
+import { RateLimited } from "../fair-use/FairUse";
 import type { InnerContext } from "./context";
 import { asTRPCError } from "./errors";
 import { API_LIMITS, boardId } from "./inputs";
@@ -26,6 +27,8 @@ const t = initTRPC.context<InnerContext>().create({
         zodError: zodError ? z.flattenError(zodError) : null,
         // The client must reload: it speaks another protocol than this server.
         outdated: error.cause instanceof OutdatedClient,
+        // Over a fair-use limit: when to send again (nothing of the call was applied).
+        ...(error.cause instanceof RateLimited ? { retryAfterMs: error.cause.retryAfterMs } : {}),
       },
     };
   },

@@ -10,7 +10,9 @@ export type ErrorKind =
   /** The request itself is malformed or breaks a limit. */
   | "bad-input"
   /** It raced with another change and lost; asking again may succeed. */
-  | "conflict";
+  | "conflict"
+  /** Over a fair-use limit: asking again later will succeed. */
+  | "too-many";
 
 /** A refusal the services answer with, with the reason for the user. */
 export class DomainError extends Error {

@@ -25,6 +25,14 @@ export function wsContext(services: Services, sessions: SessionCache) {
       direct: directChannel(socket, services.broadcast),
     });
     if (session) {
+      // Fair use: a person keeps at most so many sockets open on one instance (RATE_LIMIT_SOCKETS).
+      const release = services.fairUse.openSocket(session.user.id);
+      if (!release) {
+        ctx.session = null;
+        socket.close(4429, "Too many open sockets");
+        return ctx;
+      }
+      socket.once("close", release);
       const watch = sessions.watch(session, () => {
         ctx.session = null;
         // Its subscriptions end with it; the client reconnects unauthenticated, so its next call

@@ -15,9 +15,11 @@ export const syncRouter = createTRPCRouter({
   /** Applies a client's batch of commands; answers as src/sync/SPEC.md describes (M2). */
   flush: boardProcedure("editor", "change this board")
     .input(flushRequestSchema)
-    .mutation(async ({ ctx, input: { boardId, ...request } }) =>
-      plainJson(await ctx.boards.flush(boardId, request, ctx.user.id)),
-    ),
+    .mutation(async ({ ctx, input: { boardId, ...request } }) => {
+      // Over a fair-use limit nothing is applied: TOO_MANY_REQUESTS with data.retryAfterMs.
+      await ctx.fairUse.flush(ctx.user.id, request.clientId, request.commands.length);
+      return plainJson(await ctx.boards.flush(boardId, request, ctx.user.id));
+    }),
 
   /**
    * Commands others applied, as they happen. Registers for new versions first, then catches up

@@ -12,6 +12,8 @@ function text(status: Status): string {
       return "Saving…";
     case "offline":
       return `Offline · ${status.unsaved} unsaved ${status.unsaved === 1 ? "change" : "changes"}`;
+    case "slowed":
+      return `Slowed down · ${status.unsaved} unsaved ${status.unsaved === 1 ? "change" : "changes"}`;
     case "not-found":
       return "Not found";
     case "outdated":

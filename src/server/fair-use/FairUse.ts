@@ -1,0 +1,145 @@
+import type pg from "pg";
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
+import { DomainError } from "../boards/errors";
+
+/**
+ * How much one client may write. Defaults that a fast typist, a paste of 500 items and the
+ * offline queue of a day never meet: a page sends a few flushes a second at most while someone
+ * types or drags, and its unsent edits go in flushes of up to 500 commands.
+ */
+export interface FairUseLimits {
+  /** Flushes per 10 s from one connection (a page: its clientId); 0: no limit. */
+  flushesPer10s: number;
+  /** Commands per minute from one person, over all their pages and instances; 0: no limit. */
+  commandsPerMinute: number;
+  /** Commands per day from one person (a bound on the history one account adds); 0: no limit. */
+  commandsPerDay: number;
+  /** WebSockets one person keeps open on one instance; 0: no limit. */
+  socketsPerPerson: number;
+  /** The windows' lengths in seconds, when not 10 s, a minute and a day (tests shorten them). */
+  windowSeconds?: { flushes?: number; minute?: number; day?: number };
+}
+
+export const DEFAULT_LIMITS: FairUseLimits = {
+  flushesPer10s: 200,
+  commandsPerMinute: 10_000,
+  commandsPerDay: 200_000,
+  socketsPerPerson: 50,
+};
+
+/** Over a limit: asked to come back in `retryAfterMs`; nothing of the call was applied. */
+export class RateLimited extends DomainError {
+  override readonly name = "RateLimited";
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super("too-many", message);
+  }
+}
+
+interface Limit {
+  limiter: RateLimiterMemory | RateLimiterPostgres;
+  /** What the refusal says, e.g. "at most 200 flushes per 10 s from one page". */
+  says: string;
+}
+
+/** The table rate-limiter-flexible keeps its counters in (prisma/schema.prisma: RateLimit). */
+const TABLE = "rate_limit";
+
+/**
+ * Fair use of a board server, on rate-limiter-flexible: counters in memory for one process
+ * (PGlite), in PostgreSQL when instances share one (`pool`), so a person's limits hold whichever
+ * instance their calls reach. Connection limits are counted per connection, in memory.
+ */
+export class FairUse {
+  private readonly perConnection: Limit | null;
+  private readonly perPerson: Limit[];
+  private readonly sockets = new Map<string, number>();
+
+  constructor(
+    readonly limits: FairUseLimits,
+    pool: pg.Pool | null = null,
+  ) {
+    const counter = (keyPrefix: string, points: number, duration: number, shared: boolean) => {
+      const memory = new RateLimiterMemory({ keyPrefix, points, duration });
+      if (!shared || !pool) return memory;
+      return new RateLimiterPostgres({
+        storeClient: pool,
+        storeType: "pool",
+        tableName: TABLE,
+        tableCreated: true, // by the migration
+        keyPrefix,
+        points,
+        duration,
+        // Over the limit, a key is refused from memory until its window ends: a flooding client
+        // costs the database nothing more.
+        inMemoryBlockOnConsumed: points + 1,
+        // The database unreachable: counted in this process meanwhile.
+        insuranceLimiter: memory,
+        clearExpiredByTimeout: true,
+      });
+    };
+    const windows = { flushes: 10, minute: 60, day: 24 * 60 * 60, ...limits.windowSeconds };
+    this.perConnection =
+      limits.flushesPer10s > 0
+        ? {
+            limiter: counter("flushes", limits.flushesPer10s, windows.flushes, false),
+            says: `at most ${limits.flushesPer10s} flushes per ${windows.flushes} s from one page`,
+          }
+        : null;
+    const perPerson: (Limit | false)[] = [
+      limits.commandsPerMinute > 0 && {
+        limiter: counter("commands-minute", limits.commandsPerMinute, windows.minute, true),
+        says: `at most ${limits.commandsPerMinute} commands per minute from one person`,
+      },
+      limits.commandsPerDay > 0 && {
+        limiter: counter("commands-day", limits.commandsPerDay, windows.day, true),
+        says: `at most ${limits.commandsPerDay} commands per day from one person`,
+      },
+    ];
+    this.perPerson = perPerson.filter((limit): limit is Limit => limit !== false);
+  }
+
+  /**
+   * Counts a flush of `commands` commands by `userId` from the page `clientId`; throws
+   * RateLimited when it is over a limit (the flush is then not applied).
+   */
+  async flush(userId: string, clientId: string, commands: number): Promise<void> {
+    if (this.perConnection) await consume(this.perConnection, `${userId}:${clientId}`, 1);
+    if (commands === 0) return;
+    for (const limit of this.perPerson) await consume(limit, userId, commands);
+  }
+
+  /**
+   * A WebSocket of `userId` opens: returns the function to call when it closes, or null when
+   * that person has as many open on this instance as allowed.
+   */
+  openSocket(userId: string): (() => void) | null {
+    const open = this.sockets.get(userId) ?? 0;
+    const most = this.limits.socketsPerPerson;
+    if (most > 0 && open >= most) return null;
+    this.sockets.set(userId, open + 1);
+    let closed = false;
+    return () => {
+      if (closed) return;
+      closed = true;
+      const left = (this.sockets.get(userId) ?? 1) - 1;
+      if (left > 0) this.sockets.set(userId, left);
+      else this.sockets.delete(userId);
+    };
+  }
+}
+
+async function consume(limit: Limit, key: string, points: number): Promise<void> {
+  try {
+    await limit.limiter.consume(key, points);
+  } catch (result) {
+    if (!(result instanceof RateLimiterRes)) throw result;
+    const retryAfterMs = Math.max(1, Math.ceil(result.msBeforeNext));
+    throw new RateLimited(
+      `Slow down: ${limit.says}; try again in ${(retryAfterMs / 1000).toFixed(1)} s`,
+      retryAfterMs,
+    );
+  }
+}
