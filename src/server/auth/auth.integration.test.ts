@@ -89,4 +89,35 @@ describeEachDatabase("accounts", (db) => {
     for (let i = 0; i < 3; i++) statuses.push((await attempt()).status);
     expect(statuses).toEqual([401, 401, 429]);
   });
+
+  it("two instances on one database count sign-in attempts together", async () => {
+    // Two processes' better-auth on the same database, counting in it (as main.ts does on
+    // PostgreSQL); each would allow 2 attempts a minute on its own.
+    const [one, two] = [1, 2].map(() =>
+      createAuth({
+        prisma: db().prisma,
+        secret,
+        baseURL: "http://localhost:3000",
+        rateLimitPerMinute: 2,
+        sharedRateLimit: true,
+      }),
+    ) as [Auth, Auth];
+    const address = `198.51.100.${++limitedRuns}`;
+    const attempt = (auth: Auth) =>
+      auth.handler(
+        new Request("http://localhost:3000/api/auth/sign-in/email", {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "x-forwarded-for": address,
+            origin: "http://localhost:3000",
+          },
+          body: JSON.stringify({ email: "ada@example.com", password: "wrong password" }),
+        }),
+      );
+    const statuses = [];
+    for (const auth of [one, two, one, two]) statuses.push((await attempt(auth)).status);
+    expect(statuses).toEqual([401, 401, 429, 429]);
+    expect(await db().prisma.authRateLimit.count()).toBeGreaterThan(0);
+  });
 });

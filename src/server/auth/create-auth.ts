@@ -10,6 +10,8 @@ export interface AuthOptions {
   baseURL?: string;
   /** More origins the app is served from (ALLOWED_ORIGINS): sign-in is accepted from them too. */
   trustedOrigins?: string[];
+  /** Keep the attempt counters in the database (instances sharing a PostgreSQL), not in memory. */
+  sharedRateLimit?: boolean;
   /** Sign-in and sign-up attempts per minute per IP address; 0 turns the limit off. */
   rateLimitPerMinute?: number;
 }
@@ -20,6 +22,7 @@ export function createAuth({
   secret,
   baseURL,
   trustedOrigins = [],
+  sharedRateLimit = false,
   rateLimitPerMinute = 100,
 }: AuthOptions) {
   return betterAuth({
@@ -43,6 +46,7 @@ export function createAuth({
     // (AUTH_RATE_LIMIT) still slows password guessing.
     rateLimit: {
       enabled: rateLimitPerMinute > 0,
+      ...(sharedRateLimit ? { storage: "database" as const, modelName: "authRateLimit" } : {}),
       window: 60,
       max: Math.max(300, rateLimitPerMinute * 3),
       customRules: {

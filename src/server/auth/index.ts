@@ -17,6 +17,8 @@ export function createProcessAuth(database: Database, env: Env): ProcessAuth {
     secret: resolveAuthSecret(env),
     baseURL: env.BETTER_AUTH_URL,
     trustedOrigins: env.ALLOWED_ORIGINS,
+    // Several instances on one PostgreSQL count sign-in attempts together.
+    sharedRateLimit: database.kind === "postgresql",
     rateLimitPerMinute: env.AUTH_RATE_LIMIT,
   });
   const sessions = new SessionCache((headers) => auth.api.getSession({ headers }), database.prisma);
