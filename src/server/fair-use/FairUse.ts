@@ -22,8 +22,8 @@ export interface FairUseLimits {
 
 export const DEFAULT_LIMITS: FairUseLimits = {
   flushesPer10s: 200,
-  commandsPerMinute: 10_000,
-  commandsPerDay: 200_000,
+  commandsPerMinute: 5_000,
+  commandsPerDay: 100_000,
   socketsPerPerson: 50,
 };
 
