@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { ServiceWorker } from "@/components/ServiceWorker";
 import { TRPCReactProvider } from "@/trpc/react";
 import "./globals.css";
 
@@ -13,6 +14,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body>
         <TRPCReactProvider>{children}</TRPCReactProvider>
+        <ServiceWorker />
       </body>
     </html>
   );

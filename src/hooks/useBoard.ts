@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { BoardSession, type BoardSnapshot } from "@/lib/BoardSession";
+import { deviceAvailable, deviceBoard } from "@/lib/device/idb-device";
 import { classifyFailure, retryAfterMsOf } from "@/trpc/failure";
 import { useTRPCClient } from "@/trpc/react";
 
@@ -29,12 +30,13 @@ export function useBoard(boardId: string, userId: string) {
       userId,
       classify: classifyFailure,
       retryAfterMs: retryAfterMsOf,
-      storage: typeof localStorage === "undefined" ? null : localStorage,
+      cache: deviceAvailable() ? deviceBoard(userId, boardId) : undefined,
       locks: typeof navigator !== "undefined" && "locks" in navigator ? navigator.locks : null,
       onUnauthorized: () =>
         router.replace(`/sign-in?next=${encodeURIComponent(`/boards/${boardId}`)}`),
       transport: {
         load: () => client.sync.load.query({ boardId }),
+        catchUp: (since) => client.sync.catchUp.query({ boardId, since }),
         flush: (request) => client.sync.flush.mutate({ boardId, ...request }),
         subscribe: (lastEventId, onData, onError) => {
           const subscription = client.sync.subscribe.subscribe(

@@ -9,6 +9,7 @@ import {
   type RemoteChanges,
 } from "@/sync";
 import { BoardSession, type BoardTransport, type FailureKind } from "./BoardSession";
+import { type BoardCache, MemoryBoardCache } from "./device/BoardCache";
 
 /** No answer from the server: the outcome of the call is unknown. */
 class NoAnswer extends Error {}
@@ -45,6 +46,22 @@ class FakeTransport implements BoardTransport {
     this.loads += 1;
     if (this.offline || this.failLoads-- > 0) throw new NoAnswer("load failed");
     return this.master.load();
+  }
+
+  /** The versions asked to catch up from. */
+  readonly catchUps: number[] = [];
+
+  /** While set, catch-ups wait for it (the network is slow). */
+  slow: Promise<void> | null = null;
+
+  async catchUp(since: number) {
+    await tick();
+    await this.slow;
+    if (this.offline) throw new NoAnswer("catch-up failed");
+    this.catchUps.push(since);
+    const completions = this.master.commandsBetween(since, this.master.version);
+    if (!completions) return this.master.load();
+    return { version: this.master.version, from: since, completions: structuredClone(completions) };
   }
 
   async flush(request: FlushRequest): Promise<FlushResponse> {
@@ -101,29 +118,6 @@ class FakeTransport implements BoardTransport {
   }
 }
 
-/** localStorage, in memory. */
-class MemoryStorage implements Storage {
-  private readonly items = new Map<string, string>();
-  get length() {
-    return this.items.size;
-  }
-  clear() {
-    this.items.clear();
-  }
-  getItem(key: string) {
-    return this.items.get(key) ?? null;
-  }
-  key(index: number) {
-    return [...this.items.keys()][index] ?? null;
-  }
-  removeItem(key: string) {
-    this.items.delete(key);
-  }
-  setItem(key: string, value: string) {
-    this.items.set(key, value);
-  }
-}
-
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
 const classify = (error: unknown): FailureKind =>
@@ -131,14 +125,14 @@ const classify = (error: unknown): FailureKind =>
 
 const sessions: BoardSession[] = [];
 
-function open(transport: FakeTransport, storage: Storage = new MemoryStorage()) {
+function open(transport: FakeTransport, cache: BoardCache = new MemoryBoardCache()) {
   const session = new BoardSession({
     boardId: "b1",
     userId: "ada",
     transport,
     classify,
     retryAfterMs: (error) => (error instanceof SlowDown ? error.retryAfterMs : null),
-    storage,
+    cache,
     flushDelayMs: 0,
     retryDelayMs: 2,
   });
@@ -244,7 +238,7 @@ describe("BoardSession", () => {
 
   it("offline edits are kept in storage and sent by the next visit after the page closed", async () => {
     const transport = new FakeTransport(boardWithList());
-    const storage = new MemoryStorage();
+    const storage = new MemoryBoardCache();
     const first = open(transport, storage);
     await first.start();
     transport.offline = true;
@@ -259,14 +253,78 @@ describe("BoardSession", () => {
     await saved(second);
     expect(texts(transport.master.document()).sort()).toEqual(["Passport", "Tickets"]);
     expect(texts(second.document).sort()).toEqual(["Passport", "Tickets"]);
-    expect(storage.length).toBe(0);
+    expect(storage.keptPages).toBe(0);
+  });
+
+  it("a board kept on the device is painted at once, then caught up from its version, not loaded", async () => {
+    const transport = new FakeTransport(boardWithList());
+    const cache = new MemoryBoardCache();
+    const first = open(transport, cache);
+    await first.start();
+    addItem(first, "Passport");
+    await saved(first);
+    first.flushNow(); // the page is hidden: the confirmed board goes to the device
+    await vi.waitFor(async () => expect((await cache.board())?.version).toBe(first.version));
+    first.stop();
+    addRemote(transport.master, "Tickets"); // someone else adds while the page is closed
+    const loads = transport.loads;
+
+    const second = open(transport, cache);
+    const seen: string[][] = [];
+    second.onChange(() => seen.push(texts(second.document)));
+    let answer = () => {};
+    transport.slow = new Promise((resolve) => {
+      answer = resolve;
+    });
+    const started = second.start();
+    await vi.waitFor(() => expect(texts(second.document)).toEqual(["Passport"])); // from the device
+    expect(second.status.kind).toBe("loading"); // the server has not answered yet
+    answer();
+    await started;
+    expect(texts(second.document).sort()).toEqual(["Passport", "Tickets"]);
+    expect(transport.catchUps).toEqual([first.version]);
+    expect(transport.loads).toBe(loads); // no full load: the subscription caught up from the version
+    expect(second.version).toBe(transport.master.version);
+    // What the page showed went from the kept board to the server's: nothing twice, nothing gone.
+    for (const shown of seen) {
+      expect(new Set(shown).size).toBe(shown.length);
+      expect(shown).toContain("Passport");
+    }
+  });
+
+  it("with no network, a board kept on the device opens as Offline, and its edits reach the master once", async () => {
+    const transport = new FakeTransport(boardWithList());
+    const cache = new MemoryBoardCache();
+    const first = open(transport, cache);
+    await first.start();
+    addItem(first, "Passport");
+    await saved(first);
+    first.setOnline(false); // the network goes: the board is written to the device
+    await vi.waitFor(async () => expect((await cache.board())?.version).toBe(first.version));
+    first.stop();
+
+    transport.offline = true; // the page is reloaded with no network
+    const second = open(transport, cache);
+    await second.start();
+    expect(second.status).toEqual({ kind: "offline", unsaved: 0 });
+    expect(texts(second.document)).toEqual(["Passport"]);
+    addItem(second, "Tickets");
+    expect(texts(second.document).sort()).toEqual(["Passport", "Tickets"]);
+    await vi.waitFor(() => expect(second.status).toEqual({ kind: "offline", unsaved: 1 }));
+    expect(cache.keptPages).toBe(1); // kept on the device meanwhile
+
+    transport.offline = false;
+    second.setOnline(true);
+    await saved(second);
+    expect(texts(transport.master.document()).sort()).toEqual(["Passport", "Tickets"]);
+    expect(cache.keptPages).toBe(0);
   });
 
   it("F7 never shows an edit twice when a reopened page re-sends a flush the master had applied", async () => {
     // Ada's flush reached the master but its answer was lost as she closed the page; the next
     // visit loads a board that already holds "Passport" and still has the flush unanswered.
     const transport = new FakeTransport(boardWithList());
-    const storage = new MemoryStorage();
+    const storage = new MemoryBoardCache();
     const first = open(transport, storage);
     await first.start();
     transport.loseAnswers = Number.POSITIVE_INFINITY;

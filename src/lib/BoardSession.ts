@@ -2,10 +2,12 @@ import {
   ClientProxy,
   type Doc,
   type FlushResponse,
-  type MappedPath,
   type ProxyEvent,
   type Transaction,
 } from "@/sync";
+import { BoardOpening, type Opened } from "./BoardOpening";
+import { MemoryBoardCache } from "./device/BoardCache";
+import { DeviceCopy } from "./device/DeviceCopy";
 import { RetryTimer } from "./RetryTimer";
 import { SessionView } from "./SessionView";
 import {
@@ -19,7 +21,7 @@ import {
   syncStatus,
 } from "./session-types";
 import { UndoRedo } from "./UndoRedo";
-import { countPending, type Pending, UnsentEdits } from "./UnsentEdits";
+import { UnsentEdits } from "./UnsentEdits";
 
 export type * from "./session-types";
 
@@ -39,8 +41,8 @@ export class BoardSession {
   private stopped = false;
   private readonly retry: RetryTimer;
   private readonly unsent: UnsentEdits;
-  /** Unsent edits adopted from storage, until the proxy takes them (undefined: not looked yet). */
-  private adopted: Pending | null | undefined;
+  private readonly device: DeviceCopy;
+  private readonly opening: BoardOpening;
   private resyncing = false;
   private readonly history: UndoRedo;
 
@@ -54,11 +56,10 @@ export class BoardSession {
       onChange: () => this.update({ undoRedo: this.history.state }),
       retryDelayMs: options.retryDelayMs,
     });
-    this.unsent = new UnsentEdits(
-      options.storage ?? null,
-      options.locks ?? null,
-      `rewind:pending:${options.boardId}:${options.userId}:`,
-    );
+    const cache = options.cache ?? new MemoryBoardCache();
+    this.unsent = new UnsentEdits(cache, options.locks ?? null);
+    this.device = new DeviceCopy(cache);
+    this.opening = new BoardOpening(options.transport, options.classify, this.unsent, this.device);
   }
 
   /** Everything the page shows; a new object whenever anything in it changes. */
@@ -89,46 +90,31 @@ export class BoardSession {
     return this.proxy?.pendingCount ?? 0;
   }
 
-  /**
-   * Opens the board. Unsent edits of an earlier visit are adopted first; a flush of theirs that
-   * was never answered is re-sent exactly as it was (same batchSeq, so it cannot apply twice) and
-   * answered *before* the board is loaded, so the loaded board and the replayed edits never hold
-   * the same edit twice. Then the rest is replayed on the fresh base.
-   */
+  /** Opens the board (BoardOpening): from the device at once, then from the server. */
   async start(): Promise<void> {
     if (this.stopped) return;
-    if (this.adopted === undefined) {
-      this.adopted = await this.unsent.adopt();
-      if (this.stopped) return this.unsent.unlock(); // stopped while starting (React strict mode)
-    }
-    let base: { version: number; document: Doc };
-    let mappedPaths: MappedPath[] = [];
+    let opened: Opened | null;
     try {
-      const unacked = this.adopted?.unacked;
-      if (unacked) {
-        const answer = await this.options.transport.flush(unacked);
-        mappedPaths = answer.mappedPaths;
-        for (const message of explainEdits({ type: "rejected", errors: answer.errors }))
-          this.alert(message);
-        this.adopted = { ...(this.adopted as Pending), unacked: null };
-      }
-      base = await this.options.transport.load();
+      opened = await this.opening.open({
+        paint: (document) => this.update({ document }),
+        alert: (message) => this.alert(message),
+        stopped: () => this.stopped,
+      });
     } catch (error) {
-      if (this.stopped) return;
-      this.onStartFailed(error);
+      if (!this.stopped) this.onStartFailed(error);
       return;
     }
-    if (this.stopped) return;
-    const pending = this.adopted;
-    this.adopted = null;
-    this.trouble = null;
-    this.retry.answered();
+    if (!opened || this.stopped) return this.unsent.unlock(); // stopped meanwhile (strict mode)
+    const { base, pending, mappedPaths, offline } = opened;
+    this.trouble = offline ? "offline" : null;
+    if (!offline) this.retry.answered();
+    this.device.keep(base);
     this.proxy = new ClientProxy(pending ? { state: { ...pending, base }, mappedPaths } : { base });
     if (!pending && !(await this.unsent.hold(this.proxy.clientId))) return;
     if (this.stopped) return this.unsent.unlock();
     this.proxy.subscribe((event) => this.onProxyEvent(event));
     this.update({ document: this.proxy.document });
-    this.savePending();
+    void this.savePending();
     this.subscribe();
     this.refreshStatus();
     if (this.proxy.pendingCount > 0) this.flushSoon(0);
@@ -136,6 +122,7 @@ export class BoardSession {
 
   stop(): void {
     this.stopped = true;
+    void this.device.saveNow(); // the page leaves the board: its copy is written now
     this.unsent.unlock();
     this.retry.stop();
     this.history.stop();
@@ -155,7 +142,7 @@ export class BoardSession {
       this.alert(result.message);
       return undefined;
     }
-    this.savePending();
+    void this.savePending();
     this.refreshStatus();
     this.flushSoon();
     return result.value;
@@ -210,12 +197,15 @@ export class BoardSession {
   /** Sends what is queued now (page hidden, back online). */
   flushNow(): void {
     this.flushSoon(0);
+    void this.device.saveNow();
   }
 
   setOnline(online: boolean): void {
     this.trouble = online ? null : "offline";
     this.refreshStatus();
-    if (online) this.flushSoon(0);
+    if (!online) return void this.device.saveNow(this.proxy?.getState().base);
+    this.subscribe(); // from the version the page has: what others did meanwhile comes first
+    this.flushSoon(0);
   }
 
   // ---- internals --------------------------------------------------------------------------------
@@ -236,14 +226,14 @@ export class BoardSession {
   private onStartFailed(error: unknown) {
     const kind = this.options.classify(error);
     if (this.ended(kind)) return;
-    if (kind === "refused" && this.adopted?.unacked) {
+    if (kind === "refused" && this.opening.unanswered) {
       // The server will never take the adopted flush (a broken sequence): start without it.
       this.alert(`Some changes could not be saved and were undone (${messageOf(error)}).`);
-      this.discardAdopted();
+      this.opening.discard();
       this.retrySoon(() => this.start(), 0);
     } else {
       this.trouble = "offline";
-      this.update({ status: { kind: "offline", unsaved: countPending(this.adopted) } });
+      this.update({ status: { kind: "offline", unsaved: this.opening.unsaved } });
       this.retrySoon(() => this.start());
     }
   }
@@ -286,7 +276,8 @@ export class BoardSession {
     // Stored as unanswered before it leaves: a later visit re-sends exactly this request (same
     // batchSeq) and waits for its answer before loading, never replaying it on a board that may
     // already hold it.
-    this.savePending();
+    await this.savePending();
+    if (this.stopped || proxy !== this.proxy) return proxy.cancelFlush();
     this.refreshStatus();
     let response: FlushResponse;
     try {
@@ -303,7 +294,7 @@ export class BoardSession {
     if (response.applied.completions.length > 0) this.history.ownEditSaved();
     this.trouble = null;
     this.retry.answered();
-    this.savePending();
+    void this.savePending();
     this.refreshStatus();
     if (proxy.pendingCount > 0) this.flushSoon();
   }
@@ -311,17 +302,19 @@ export class BoardSession {
   private async onFlushFailed(error: unknown) {
     const kind = this.options.classify(error);
     if (kind === "outdated") {
-      this.savePending(); // kept for after the reload
+      void this.savePending(); // kept for after the reload
       this.update({ status: { kind: "outdated" } });
     } else if (kind === "offline" || kind === "slowed") {
       // No answer (outcome unknown), or over the server's fair-use limit (nothing applied): the
       // same request goes again, when the server said or after a backoff.
       this.trouble = kind;
       this.refreshStatus();
+      // Kept together, the base and the edits reopen the board offline exactly as it is now.
+      if (kind === "offline") void this.device.saveNow(this.proxy?.getState().base);
       const after = kind === "slowed" ? this.options.retryAfterMs?.(error) : null;
       this.flushSoon(after ?? this.retry.nextDelay());
     } else if (kind === "unauthorized") {
-      this.savePending(); // kept for after signing in again
+      void this.savePending(); // kept for after signing in again
       this.options.onUnauthorized?.();
     } else {
       // The server will never take this batch (no longer allowed, or a broken sequence):
@@ -336,11 +329,11 @@ export class BoardSession {
   }
 
   private async restart() {
-    if (this.proxy) this.unsent.discard(this.proxy.clientId);
+    if (this.proxy) void this.unsent.discard(this.proxy.clientId);
     this.unsent.unlock();
     this.stopSubscription?.();
     this.proxy = null;
-    this.adopted = undefined;
+    this.opening.reset();
     this.update({ document: null, status: { kind: "loading" } });
     await this.start();
   }
@@ -368,8 +361,10 @@ export class BoardSession {
   }
 
   private onProxyEvent(event: ProxyEvent) {
-    if (event.type === "change") this.update({ document: event.document });
-    else if (event.type === "resync-needed") {
+    if (event.type === "change") {
+      this.update({ document: event.document });
+      if (this.proxy) this.device.keep(this.proxy.getState().base);
+    } else if (event.type === "resync-needed") {
       if (!this.resyncing) void this.resync();
     } else for (const message of explainEdits(event)) this.alert(message);
   }
@@ -378,17 +373,11 @@ export class BoardSession {
     if (this.proxy) this.update({ status: syncStatus(this.trouble, this.proxy.pendingCount) });
   }
 
-  private discardAdopted() {
-    if (this.adopted) this.unsent.discard(this.adopted.clientId);
-    this.unsent.unlock();
-    this.adopted = undefined;
-  }
-
-  /** Only the unsent edits are stored (small; the base comes from the server on the next visit). */
-  private savePending() {
-    if (!this.proxy) return;
-    const { base: _base, ...pending } = this.proxy.getState();
-    this.unsent.save(pending);
+  /** The unsent edits, stored with the version of the base they sit on (the base is kept apart). */
+  private savePending(): Promise<void> {
+    if (!this.proxy) return Promise.resolve();
+    const { base, ...pending } = this.proxy.getState();
+    return this.unsent.save(pending, base.version).catch(() => {});
   }
 
   private update(change: Partial<BoardSnapshot>) {

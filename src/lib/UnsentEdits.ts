@@ -1,7 +1,6 @@
-import type { ProxyState } from "@/sync";
+import type { BoardCache, KeptEdits, Pending } from "./device/BoardCache";
 
-/** The unsent part of a proxy's state: what is kept in storage (never the document). */
-export type Pending = Omit<ProxyState, "base">;
+export type { Pending } from "./device/BoardCache";
 
 /** Edits a pending state holds that the server has not acknowledged. */
 export function countPending(pending: Pending | null | undefined): number {
@@ -9,37 +8,24 @@ export function countPending(pending: Pending | null | undefined): number {
 }
 
 /**
- * One person's unsent edits on one board, kept in storage (localStorage in the browser) under one
- * key per client id. Each open tab holds a Web Lock named after its client id, so a tab adopts
- * only the edits of tabs that are gone, never those of a tab still open.
+ * One person's unsent edits on one board, kept on the device (BoardCache: IndexedDB in the
+ * browser) per client id. Each open tab holds a Web Lock named after its client id, so a tab
+ * adopts only the edits of tabs that are gone, never those of a tab still open.
  */
 export class UnsentEdits {
   private release: (() => void) | null = null;
 
   constructor(
-    private readonly storage: Storage | null,
+    private readonly cache: BoardCache,
     private readonly locks: LockManager | null,
-    private readonly keyPrefix: string,
   ) {}
 
   /** The edits of a closed tab (or an earlier visit), if any, now held by this one. */
-  async adopt(): Promise<Pending | null> {
-    const storage = this.storage;
-    if (!storage) return null;
-    const keys: string[] = [];
-    for (let i = 0; i < storage.length; i++) {
-      const key = storage.key(i);
-      if (key?.startsWith(this.keyPrefix)) keys.push(key);
-    }
-    for (const key of keys) {
-      if (!(await this.hold(key.slice(this.keyPrefix.length)))) continue; // that tab is open
-      try {
-        const raw = storage.getItem(key);
-        if (raw) return JSON.parse(raw) as Pending;
-      } catch {
-        storage.removeItem(key);
-      }
-      this.unlock();
+  async adopt(): Promise<KeptEdits | null> {
+    const kept = await this.cache.edits().catch(() => new Map<string, KeptEdits>());
+    for (const [clientId, edits] of kept) {
+      if (!(await this.hold(clientId))) continue; // that tab is open
+      return edits;
     }
     return null;
   }
@@ -68,15 +54,14 @@ export class UnsentEdits {
     this.release = null;
   }
 
-  /** Stores what is unsent (or removes the key when nothing is). */
-  save(pending: Pending): void {
-    const key = this.keyPrefix + pending.clientId;
-    if (countPending(pending) === 0) this.storage?.removeItem(key);
-    else this.storage?.setItem(key, JSON.stringify(pending));
+  /** Stores what is unsent on the base at `baseVersion` (or forgets the page when nothing is). */
+  save(pending: Pending, baseVersion: number): Promise<void> {
+    if (countPending(pending) === 0) return this.discard(pending.clientId);
+    return this.cache.saveEdits({ pending, baseVersion });
   }
 
-  /** Forgets a client's edits (the server will never take them). */
-  discard(clientId: string): void {
-    this.storage?.removeItem(this.keyPrefix + clientId);
+  /** Forgets a client's edits (sent, or the server will never take them). */
+  discard(clientId: string): Promise<void> {
+    return this.cache.discardEdits(clientId);
   }
 }

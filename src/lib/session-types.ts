@@ -1,10 +1,14 @@
 import { placeOf } from "@/board";
 import type { Doc, FlushRequest, FlushResponse, ProxyEvent, RemoteChanges } from "@/sync";
+import type { BoardCache } from "./device/BoardCache";
+import type { LoadAnswer } from "./device/DeviceCopy";
 import type { UndoRedoState, UndoTransport } from "./UndoRedo";
 
 /** How a session reaches the server; the app passes tRPC calls, tests pass a fake. */
 export interface BoardTransport extends UndoTransport {
   load(): Promise<{ version: number; document: Doc }>;
+  /** What changed after `since` (a version the device has), or the whole board. */
+  catchUp(since: number): Promise<LoadAnswer>;
   flush(request: FlushRequest): Promise<FlushResponse>;
   /**
    * Pushes others' changes from `lastEventId` (a version) on; `onError` when the server ends the
@@ -63,8 +67,11 @@ export interface BoardSessionOptions {
   classify(error: unknown): FailureKind;
   /** For a "slowed" failure: when the server said to send again, in ms. */
   retryAfterMs?(error: unknown): number | null;
-  /** Where unsent edits survive a reload or a closed tab (localStorage in the browser). */
-  storage?: Storage | null;
+  /**
+   * The board kept on this device (IndexedDB in the browser): painted at once when it opens, the
+   * version a catch-up starts from, and where unsent edits survive a reload or a closed tab.
+   */
+  cache?: BoardCache;
   /**
    * Web Locks (navigator.locks): each open tab holds a lock named after its client id, so a tab
    * adopts only the unsent edits of tabs that are gone, never those of a tab still open.

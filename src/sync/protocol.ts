@@ -7,6 +7,14 @@ import { z } from "zod";
 /** Bumped whenever a message shape changes incompatibly. */
 export const PROTOCOL_VERSION = 1;
 
+/**
+ * What a device that kept a board at version `from` is answered when it catches up: the commands
+ * after it (cost follows what changed, not the board's size), or the whole board.
+ */
+export type LoadAnswer =
+  | { version: number; document: Doc }
+  | { version: number; from: number; completions: Command[] };
+
 export const LIMITS = {
   /** P1: a path segment is 1..128 characters. */
   segmentLength: 128,

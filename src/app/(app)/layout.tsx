@@ -20,7 +20,7 @@ export default async function SignedInLayout({ children }: { children: ReactNode
           <span className="user-name" title={session.user.email}>
             {session.user.name}
           </span>
-          <SignOutButton />
+          <SignOutButton userId={session.user.id} />
         </div>
       </header>
       <main className="content">{children}</main>

@@ -76,6 +76,7 @@ function openPage(
     retryDelayMs: 50,
     transport: {
       load: () => watch("load", client.sync.load.query({ boardId })),
+      catchUp: (since) => watch("load", client.sync.catchUp.query({ boardId, since })),
       flush: async (request) => {
         const answer = await watch("flush", client.sync.flush.mutate({ boardId, ...request }));
         failures.answered.push(Date.now());

@@ -10,6 +10,7 @@ import type { Services } from "../services";
 import { httpContext, isTRPCRequest, serveTRPCOverHttp, TRPC_PATH } from "./http-handler";
 import { serveHealth, serveMetrics } from "./operations";
 import { changesSomething, type OriginPolicy, refuseRequest, refuseUpgrade } from "./origins";
+import { serveServiceWorker } from "./service-worker";
 import { wsContext } from "./ws-context";
 import { serveTRPC } from "./ws-handler";
 
@@ -56,6 +57,7 @@ export async function startRewindServer(options: RewindServerOptions): Promise<R
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => unknown> = {
     "/api/health": serveHealth(services.db),
     "/api/metrics": serveMetrics(options.metricsToken),
+    "/sw.js": serveServiceWorker(),
   };
   const trpcHttp = serveTRPCOverHttp(httpContext(services, auth.sessions));
   const betterAuth = toNodeHandler(auth.auth);

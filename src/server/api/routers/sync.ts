@@ -1,16 +1,35 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { plainJson } from "@/lib/transformer";
-import { flushRequestSchema } from "@/sync";
+import { flushRequestSchema, type LoadAnswer } from "@/sync";
 import { boardVersions } from "../board-versions";
 import { lastEventId } from "../inputs";
 import { boardProcedure, createTRPCRouter } from "../trpc";
+
+/** Commands a catch-up answers with at most; further behind, the document costs less. */
+const CATCH_UP_LIMIT = 2_000;
 
 export const syncRouter = createTRPCRouter({
   /** The board's current version and document. */
   load: boardProcedure("viewer").query(async ({ ctx, input }) =>
     plainJson(await ctx.boards.load(input.boardId)),
   ),
+
+  /**
+   * A device that kept the board at version `since` catching up: the commands after it,
+   * `{ version, from, completions }`, when there are at most CATCH_UP_LIMIT of them; else (or
+   * when `since` is not a version of the board) the document, `{ version, document }`.
+   */
+  catchUp: boardProcedure("viewer")
+    .input(z.object({ since: z.number().int().min(0) }))
+    .query(async ({ ctx, input: { boardId, since } }): Promise<LoadAnswer> => {
+      const head = await ctx.boards.head(boardId);
+      if (head !== null && since <= head && head - since <= CATCH_UP_LIMIT) {
+        const completions = await ctx.boards.commandsBetween(boardId, since, head);
+        return plainJson({ version: head, from: since, completions });
+      }
+      return plainJson(await ctx.boards.load(boardId));
+    }),
 
   /** Applies a client's batch of commands; answers as src/sync/SPEC.md describes (M2). */
   flush: boardProcedure("editor", "change this board")

@@ -11,6 +11,7 @@ import { useAccess } from "@/hooks/useAccess";
 import { useBoard } from "@/hooks/useBoard";
 import { useBoardKeys } from "@/hooks/useBoardKeys";
 import { useItemFilter } from "@/hooks/useItemFilter";
+import { useKeptRole } from "@/hooks/useKeptRole";
 import { useTimeTravel } from "@/hooks/useTimeTravel";
 import { useUndoRedo } from "@/hooks/useUndoRedo";
 import type { People } from "@/lib/people";
@@ -43,7 +44,9 @@ export function BoardView({ boardId, userId }: { boardId: string; userId: string
   const trpc = useTRPC();
   const members = useQuery(trpc.board.members.queryOptions({ boardId }, { retry: false }));
   const access = useAccess(boardId);
-  const role = access.role ?? members.data?.find((m) => m.userId === userId)?.role;
+  const known = access.role ?? members.data?.find((m) => m.userId === userId)?.role;
+  // With no network, the role this device last knew: a board opened offline stays editable.
+  const role = useKeptRole(userId, boardId, known);
   const canEdit = role === "owner" || role === "editor";
   const [panel, setPanel] = useState<Panel>(null);
   const historyOpen = panel?.kind === "history";
