@@ -18,7 +18,7 @@ async function cookieOf(context: BrowserContext): Promise<string> {
  * Resolves, in the page, with the epoch time of the first frame painted after `ready()` holds
  * (checked at every mutation of the page; a rAF then a task after it is when the frame is on screen).
  */
-function paintedWhen(page: Page, ready: string): Promise<number> {
+export function paintedWhen(page: Page, ready: string): Promise<number> {
   // Written as a string: tsx would wrap named helpers in a function the page does not have.
   return page.evaluate(`new Promise((resolve) => {
     const ready = () => (${ready});

@@ -1,12 +1,14 @@
 // npm run bench:board — time from A pressing "Add item" to the item being on B's screen, in two
 // headless Chromium pages against a production server on loopback (median and p95 of 50 tries);
 // then a board of 5,000 cards: local apply, opening it, an edit painted on both pages, filtering
-// (bench/big-board-browser.ts). Needs a build (`npm run build`); starts `npm start`'s server
+// (bench/big-board-browser.ts); then a board of 1,000 cards opened again on the same device and
+// reloaded offline (bench/device-open-browser.ts). Needs a build (`npm run build`); starts `npm start`'s server
 // itself on a fresh data folder.
 import { existsSync } from "node:fs";
 import { chromium, type Page } from "@playwright/test";
 import { startServer } from "../test/server-process";
 import { bigBoard } from "./big-board-browser";
+import { deviceOpen } from "./device-open-browser";
 import { median, percentile } from "./stats";
 
 const PORT = 3210;
@@ -100,6 +102,7 @@ async function main() {
       });
       await bigBoard(BASE, a, b, bigId);
     }
+    await deviceOpen(browser, BASE, a.context());
   } finally {
     await browser.close();
     await server.stop();

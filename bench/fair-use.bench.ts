@@ -6,6 +6,7 @@
 // script), what the script got applied and refused, and the server's CPU. Needs `npm run build`
 // and PostgreSQL's server binaries.
 import { TRPCClientError } from "@trpc/client";
+import { DEFAULT_LIMITS } from "../src/server/fair-use/FairUse";
 import { createPostgresDatabase } from "../test/databases";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
 import { startServer } from "../test/server-process";
@@ -114,7 +115,12 @@ async function main() {
   const server = await startServer({
     port: 3295,
     dataDir: ".data/bench-fair-use",
-    env: { DATABASE_URL: await createPostgresDatabase(cluster.url) },
+    env: {
+      DATABASE_URL: await createPostgresDatabase(cluster.url),
+      // The defaults (startServer turns a person's command limits off for seeding benchmarks).
+      RATE_LIMIT_COMMANDS: String(DEFAULT_LIMITS.commandsPerMinute),
+      RATE_LIMIT_COMMANDS_PER_DAY: String(DEFAULT_LIMITS.commandsPerDay),
+    },
   });
   try {
     const team = await account(server.url, "team");

@@ -5,6 +5,7 @@ import { createCaller } from "@/server/api/root";
 import type { AuthSession } from "@/server/auth";
 import { LocalBoardEvents } from "@/server/boards/live/BoardEvents";
 import type { Database } from "@/server/db";
+import { DEFAULT_LIMITS } from "@/server/fair-use/FairUse";
 import { createServices, type Services, type ServicesOptions } from "@/server/services";
 
 export interface TestUser {
@@ -43,7 +44,10 @@ export async function createUsers(db: Database, ...names: string[]): Promise<Tes
 
 /** The services of one server instance on `db` (in-process events, like PGlite's). */
 export function newServices(db: Database, options?: ServicesOptions): Services {
-  return createServices(db, { events: new LocalBoardEvents(), ...options });
+  // Suites seed thousands of commands as one person in a moment: a person's command limits are
+  // off unless a suite sets them (src/server/fair-use tests them).
+  const limits = { ...DEFAULT_LIMITS, commandsPerMinute: 0, commandsPerDay: 0 };
+  return createServices(db, { events: new LocalBoardEvents(), limits, ...options });
 }
 
 /** tRPC procedures called in-process on `services`, as `user` (or anonymously). */

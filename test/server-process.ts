@@ -61,6 +61,10 @@ export async function startServer(options: {
         DATA_DIR: options.dataDir,
         AUTH_SECRET: "bench-only-secret-0123456789abcdef0123",
         AUTH_RATE_LIMIT: "0",
+        // Benchmarks seed boards of thousands of cards through the API in seconds: a person's
+        // command limits off (bench:fair-use turns them on), the per-page flush limit kept.
+        RATE_LIMIT_COMMANDS: "0",
+        RATE_LIMIT_COMMANDS_PER_DAY: "0",
         METRICS_TOKEN,
         NEXT_TELEMETRY_DISABLED: "1",
         ...options.env,
