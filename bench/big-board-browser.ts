@@ -30,7 +30,7 @@ export function paintedWhen(page: Page, ready: string): Promise<number> {
       observer.disconnect();
       done();
     });
-    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    observer.observe(document, { childList: true, subtree: true, characterData: true });
   })`) as Promise<number>;
 }
 
