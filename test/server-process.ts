@@ -61,10 +61,14 @@ export async function startServer(options: {
         DATA_DIR: options.dataDir,
         AUTH_SECRET: "bench-only-secret-0123456789abcdef0123",
         AUTH_RATE_LIMIT: "0",
-        // Benchmarks seed boards of thousands of cards through the API in seconds: a person's
-        // command limits off (bench:fair-use turns them on), the per-page flush limit kept.
-        RATE_LIMIT_COMMANDS: "0",
-        RATE_LIMIT_COMMANDS_PER_DAY: "0",
+        // Benchmarks drive one account from many writers as fast as answers come, and seed
+        // boards of 5,000 cards in seconds: fair-use limits off unless the environment sets them
+        // (bench:fair-use sets the defaults; RATE_LIMIT_*=10000000 counts without refusing, to
+        // measure what counting costs).
+        RATE_LIMIT_FLUSHES: process.env.RATE_LIMIT_FLUSHES ?? "0",
+        RATE_LIMIT_COMMANDS: process.env.RATE_LIMIT_COMMANDS ?? "0",
+        RATE_LIMIT_COMMANDS_PER_DAY: process.env.RATE_LIMIT_COMMANDS_PER_DAY ?? "0",
+        RATE_LIMIT_SOCKETS: process.env.RATE_LIMIT_SOCKETS ?? "0",
         METRICS_TOKEN,
         NEXT_TELEMETRY_DISABLED: "1",
         ...options.env,

@@ -6,6 +6,21 @@ import { type Auth, createAuth } from "./create-auth";
 const secret = "integration-test-secret-0123456789abcdef";
 let limitedRuns = 0;
 
+/** A sign-in with a wrong password from `address`, as a browser sends it. */
+function wrongPassword(auth: Auth, address: string) {
+  return auth.handler(
+    new Request("http://localhost:3000/api/auth/sign-in/email", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-forwarded-for": address,
+        origin: "http://localhost:3000",
+      },
+      body: JSON.stringify({ email: "ada@example.com", password: "wrong password" }),
+    }),
+  );
+}
+
 describeEachDatabase("accounts", (db) => {
   let auth: Auth;
   beforeAll(() => {
@@ -73,18 +88,7 @@ describeEachDatabase("accounts", (db) => {
     });
     // better-auth counts in process memory shared by every instance: a fresh address per run.
     const address = `203.0.113.${++limitedRuns}`;
-    const attempt = () =>
-      limited.handler(
-        new Request("http://localhost:3000/api/auth/sign-in/email", {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "x-forwarded-for": address,
-            origin: "http://localhost:3000",
-          },
-          body: JSON.stringify({ email: "ada@example.com", password: "wrong password" }),
-        }),
-      );
+    const attempt = () => wrongPassword(limited, address);
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await attempt()).status);
     expect(statuses).toEqual([401, 401, 429]);
@@ -103,18 +107,7 @@ describeEachDatabase("accounts", (db) => {
       }),
     ) as [Auth, Auth];
     const address = `198.51.100.${++limitedRuns}`;
-    const attempt = (auth: Auth) =>
-      auth.handler(
-        new Request("http://localhost:3000/api/auth/sign-in/email", {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "x-forwarded-for": address,
-            origin: "http://localhost:3000",
-          },
-          body: JSON.stringify({ email: "ada@example.com", password: "wrong password" }),
-        }),
-      );
+    const attempt = (auth: Auth) => wrongPassword(auth, address);
     const statuses = [];
     for (const auth of [one, two, one, two]) statuses.push((await attempt(auth)).status);
     expect(statuses).toEqual([401, 401, 429, 429]);

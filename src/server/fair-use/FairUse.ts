@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { DomainError } from "../boards/errors";
+import { SharedBudget } from "./SharedBudget";
 
 /**
  * How much one client may write. Defaults that a fast typist, a paste of 500 items and the
@@ -39,8 +40,13 @@ export class RateLimited extends DomainError {
 }
 
 interface Limit {
-  limiter: RateLimiterMemory | RateLimiterPostgres;
+  limiter: RateLimiterMemory;
   /** What the refusal says, e.g. "at most 200 flushes per 10 s from one page". */
+  says: string;
+}
+
+interface Budget {
+  budget: SharedBudget;
   says: string;
 }
 
@@ -48,68 +54,78 @@ interface Limit {
 const TABLE = "rate_limit";
 
 /**
- * Fair use of a board server, on rate-limiter-flexible: counters in memory for one process
- * (PGlite), in PostgreSQL when instances share one (`pool`), so a person's limits hold whichever
- * instance their calls reach. Connection limits are counted per connection, in memory.
+ * Fair use of a board server, on rate-limiter-flexible: a person's budgets in memory for one
+ * process (PGlite), in PostgreSQL when instances share one (`pool`, through SharedBudget: no
+ * database round trip in a flush), so they hold whichever instance their calls reach. A page's
+ * flushes are counted per page, in memory.
  */
 export class FairUse {
   private readonly perConnection: Limit | null;
-  private readonly perPerson: Limit[];
+  private readonly perPerson: Budget[];
   private readonly sockets = new Map<string, number>();
 
   constructor(
     readonly limits: FairUseLimits,
     pool: pg.Pool | null = null,
   ) {
-    const counter = (keyPrefix: string, points: number, duration: number, shared: boolean) => {
-      const memory = new RateLimiterMemory({ keyPrefix, points, duration });
-      if (!shared || !pool) return memory;
-      return new RateLimiterPostgres({
-        storeClient: pool,
-        storeType: "pool",
-        tableName: TABLE,
-        tableCreated: true, // by the migration
-        keyPrefix,
-        points,
-        duration,
-        // Over the limit, a key is refused from memory until its window ends: a flooding client
-        // costs the database nothing more.
-        inMemoryBlockOnConsumed: points + 1,
-        // The database unreachable: counted in this process meanwhile.
-        insuranceLimiter: memory,
-        clearExpiredByTimeout: true,
-      });
-    };
     const windows = { flushes: 10, minute: 60, day: 24 * 60 * 60, ...limits.windowSeconds };
     this.perConnection =
       limits.flushesPer10s > 0
         ? {
-            limiter: counter("flushes", limits.flushesPer10s, windows.flushes, false),
+            limiter: new RateLimiterMemory({
+              keyPrefix: "flushes",
+              points: limits.flushesPer10s,
+              duration: windows.flushes,
+            }),
             says: `at most ${limits.flushesPer10s} flushes per ${windows.flushes} s from one page`,
           }
         : null;
-    const perPerson: (Limit | false)[] = [
+    // A person's budgets: in PostgreSQL when instances share one, else in this process.
+    const budget = (keyPrefix: string, points: number, duration: number) => {
+      const store = pool
+        ? new RateLimiterPostgres({
+            storeClient: pool,
+            storeType: "pool",
+            tableName: TABLE,
+            tableCreated: true, // by the migration
+            keyPrefix,
+            points,
+            duration,
+            clearExpiredByTimeout: true,
+          })
+        : new RateLimiterMemory({ keyPrefix, points, duration });
+      return new SharedBudget(store, points, duration * 1000);
+    };
+    const perPerson: (Budget | false)[] = [
       limits.commandsPerMinute > 0 && {
-        limiter: counter("commands-minute", limits.commandsPerMinute, windows.minute, true),
+        budget: budget("commands-minute", limits.commandsPerMinute, windows.minute),
         says: `at most ${limits.commandsPerMinute} commands per minute from one person`,
       },
       limits.commandsPerDay > 0 && {
-        limiter: counter("commands-day", limits.commandsPerDay, windows.day, true),
+        budget: budget("commands-day", limits.commandsPerDay, windows.day),
         says: `at most ${limits.commandsPerDay} commands per day from one person`,
       },
     ];
-    this.perPerson = perPerson.filter((limit): limit is Limit => limit !== false);
+    this.perPerson = perPerson.filter((limit): limit is Budget => limit !== false);
   }
 
   /**
    * Counts a flush of `commands` commands by `userId` from the page `clientId`; throws
-   * RateLimited when it is over a limit (the flush is then not applied).
+   * RateLimited when it is over a limit (the flush is then not applied, and its commands are
+   * not counted).
    */
   async flush(userId: string, clientId: string, commands: number): Promise<void> {
     if (this.perConnection) await consume(this.perConnection, `${userId}:${clientId}`, 1);
     if (commands === 0) return;
-    // Side by side: one round trip to the shared counters, not one per window.
-    await Promise.all(this.perPerson.map((limit) => consume(limit, userId, commands)));
+    for (const { budget, says } of this.perPerson) {
+      const wait = await budget.take(userId, commands);
+      if (wait !== null) throw refusal(says, wait);
+    }
+  }
+
+  /** Resolves once what this process counted is in the shared counters (tests). */
+  async synced(): Promise<void> {
+    await Promise.all(this.perPerson.map(({ budget }) => budget.synced()));
   }
 
   /**
@@ -137,10 +153,14 @@ async function consume(limit: Limit, key: string, points: number): Promise<void>
     await limit.limiter.consume(key, points);
   } catch (result) {
     if (!(result instanceof RateLimiterRes)) throw result;
-    const retryAfterMs = Math.max(1, Math.ceil(result.msBeforeNext));
-    throw new RateLimited(
-      `Slow down: ${limit.says}; try again in ${(retryAfterMs / 1000).toFixed(1)} s`,
-      retryAfterMs,
-    );
+    throw refusal(limit.says, result.msBeforeNext);
   }
+}
+
+function refusal(says: string, waitMs: number): RateLimited {
+  const retryAfterMs = Math.max(1, Math.ceil(waitMs));
+  return new RateLimited(
+    `Slow down: ${says}; try again in ${(retryAfterMs / 1000).toFixed(1)} s`,
+    retryAfterMs,
+  );
 }

@@ -199,6 +199,8 @@ describe.skipIf(skipReason !== null)(
         commands: commands(20, 0),
       });
       expect(first.version).toBe(20);
+      // Each instance adds what it counted to the shared counters within SYNC_MS.
+      await (instances[0] as Services).fairUse.synced();
       // 20 + 15 > 30 a minute: refused on the other instance, nothing applied.
       const again = () =>
         callerFor(instances[1] as Services, ada).sync.flush({
