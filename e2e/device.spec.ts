@@ -106,3 +106,45 @@ test("a board on the device paints before the network answers, then shows what c
   await expect.poll(() => texts(a.page, "Plan")).toEqual(["Flights", "Hotel"]);
   await expect(a.page.getByRole("status")).toHaveText("Saved");
 });
+
+/** Runs `body(db)` on the page's one IndexedDB database (this person's) and returns its result. */
+function inDevice(page: Page, body: string): Promise<unknown> {
+  return page.evaluate(`new Promise((done, fail) => indexedDB.databases().then(([info]) => {
+    const open = indexedDB.open(info.name);
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => { const db = open.result; Promise.resolve((${body})(db)).then(done, fail); };
+  }))`);
+}
+
+test("a device keeps the 50 boards opened last", async ({ browser, baseURL }) => {
+  test.setTimeout(60_000);
+  const { a, path } = await twoOnOneList(browser, baseURL, {
+    owner: "Ada",
+    editor: "Bob",
+    board: "The newest",
+    list: "Now",
+  });
+  const boardId = path.split("/").pop() as string;
+  const keptIds = () =>
+    inDevice(
+      a.page,
+      `(db) => new Promise((ok) => { const r = db.transaction("boards").objectStore("boards").getAllKeys(); r.onsuccess = () => ok(r.result); })`,
+    ) as Promise<string[]>;
+  await expect.poll(keptIds, { timeout: 10_000 }).toEqual([boardId]);
+  // 50 boards opened before, longest ago first.
+  await inDevice(
+    a.page,
+    `(db) => new Promise((ok) => {
+      const tx = db.transaction("boards", "readwrite");
+      for (let i = 0; i < 50; i++)
+        tx.objectStore("boards").put({ boardId: "old-" + i, openedAt: i + 1, version: 1, document: { title: "Old", lists: {} } });
+      tx.oncomplete = () => ok(true);
+    })`,
+  );
+  await addItem(a.page, "Now", "One more version"); // the open board is written again
+  await expect.poll(async () => (await keptIds()).length, { timeout: 10_000 }).toBe(50);
+  const kept = await keptIds();
+  expect(kept).toContain(boardId);
+  expect(kept).not.toContain("old-0"); // the one opened longest ago went
+  expect(kept).toContain("old-1");
+});
