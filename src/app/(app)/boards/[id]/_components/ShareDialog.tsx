@@ -1,14 +1,15 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { useTRPC } from "@/trpc/react";
+import { Modal } from "./Modal";
 
 type Message = { ok: boolean; text: string };
 
 /** Owner only: invite an existing account as editor or viewer; change roles; remove members. */
 export function ShareDialog({ boardId }: { boardId: string }) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const [open, setOpen] = useState(false);
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [email, setEmail] = useState("");
@@ -30,66 +31,67 @@ export function ShareDialog({ boardId }: { boardId: string }) {
       <button
         type="button"
         className="button secondary"
-        onClick={() => dialog.current?.showModal()}
+        onClick={() => {
+          setMessage(null);
+          setOpen(true);
+        }}
       >
         Share
       </button>
-      <dialog ref={dialog} className="card dialog" aria-labelledby="share-title">
-        <form
-          method="dialog"
-          className="dialog-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            setMessage(null);
-            invite.mutate({ boardId, email: email.trim(), role });
-          }}
-        >
-          <h2 id="share-title">Share this board</h2>
-          <label className="field">
-            <span>Email</span>
-            <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required />
-          </label>
-          <fieldset className="roles">
-            <legend>Role</legend>
-            <label>
+      {open && (
+        <Modal title="Share this board" onClose={() => setOpen(false)}>
+          <form
+            className="dialog-form"
+            onSubmit={(event) => {
+              event.preventDefault();
+              setMessage(null);
+              invite.mutate({ boardId, email: email.trim(), role });
+            }}
+          >
+            <label className="field">
+              <span>Email</span>
               <input
-                type="radio"
-                name="role"
-                checked={role === "editor"}
-                onChange={() => setRole("editor")}
-              />{" "}
-              Editor
+                type="email"
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                required
+              />
             </label>
-            <label>
-              <input
-                type="radio"
-                name="role"
-                checked={role === "viewer"}
-                onChange={() => setRole("viewer")}
-              />{" "}
-              Viewer
-            </label>
-          </fieldset>
-          {message && (
-            <p role={message.ok ? "status" : "alert"} className={message.ok ? "muted" : "error"}>
-              {message.text}
-            </p>
-          )}
-          <MemberList boardId={boardId} onMessage={setMessage} />
-          <div className="dialog-actions">
-            <button
-              type="button"
-              className="button secondary"
-              onClick={() => dialog.current?.close()}
-            >
-              Close
-            </button>
-            <button type="submit" className="button primary" disabled={invite.isPending}>
-              Invite
-            </button>
-          </div>
-        </form>
-      </dialog>
+            <fieldset className="roles">
+              <legend>Role</legend>
+              <label>
+                <input
+                  type="radio"
+                  name="role"
+                  checked={role === "editor"}
+                  onChange={() => setRole("editor")}
+                />{" "}
+                Editor
+              </label>
+              <label>
+                <input
+                  type="radio"
+                  name="role"
+                  checked={role === "viewer"}
+                  onChange={() => setRole("viewer")}
+                />{" "}
+                Viewer
+              </label>
+            </fieldset>
+            {message && (
+              <p role={message.ok ? "status" : "alert"} className={message.ok ? "muted" : "error"}>
+                {message.text}
+              </p>
+            )}
+            <MemberList boardId={boardId} onMessage={setMessage} />
+            <div className="dialog-actions">
+              <button type="submit" className="button primary" disabled={invite.isPending}>
+                Invite
+              </button>
+            </div>
+          </form>
+        </Modal>
+      )}
     </>
   );
 }
