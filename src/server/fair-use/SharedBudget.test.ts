@@ -1,0 +1,44 @@
+import { RateLimiterMemory } from "rate-limiter-flexible";
+import { describe, expect, it } from "vitest";
+import { SharedBudget } from "./SharedBudget";
+
+/** Two instances' budgets on one shared store (rate-limiter-flexible's memory store here). */
+function twoInstances(points: number) {
+  const store = new RateLimiterMemory({ keyPrefix: "test", points, duration: 60 });
+  return [
+    new SharedBudget(store, points, 60_000),
+    new SharedBudget(store, points, 60_000),
+  ] as const;
+}
+
+describe("SharedBudget", () => {
+  it("takes points until the budget is spent, then answers how long until its window ends", async () => {
+    const one = sharedStore(30)();
+    expect(await one.take("ada", 20)).toBeNull();
+    expect(await one.take("ada", 10)).toBeNull();
+    const wait = await one.take("ada", 1);
+    expect(wait).toBeGreaterThan(59_000);
+    expect(wait).toBeLessThanOrEqual(60_000);
+    expect(await one.take("bob", 30)).toBeNull(); // every key has its own
+  });
+
+  it("a refused take is not counted", async () => {
+    const one = sharedStore(30)();
+    expect(await one.take("ada", 25)).toBeNull();
+    expect(await one.take("ada", 10)).not.toBeNull();
+    expect(await one.take("ada", 5)).toBeNull();
+  });
+
+  it("what one instance counted holds on the other once shared", async () => {
+    const instance = sharedStore(30);
+    const [one, two] = [instance(), instance()];
+    expect(await one.take("ada", 20)).toBeNull();
+    await one.synced();
+    expect(await two.take("ada", 15)).not.toBeNull(); // 20 + 15 > 30
+    expect(await two.take("ada", 10)).toBeNull();
+    await two.synced();
+    // A third instance, new to the key, reads the total once: 30 taken, nothing left.
+    const three = instance();
+    expect(await three.take("ada", 1)).not.toBeNull();
+  });
+});
