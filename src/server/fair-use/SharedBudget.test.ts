@@ -2,13 +2,10 @@ import { RateLimiterMemory } from "rate-limiter-flexible";
 import { describe, expect, it } from "vitest";
 import { SharedBudget } from "./SharedBudget";
 
-/** Two instances' budgets on one shared store (rate-limiter-flexible's memory store here). */
-function twoInstances(points: number) {
+/** Instances' budgets on one shared store (rate-limiter-flexible's memory store here). */
+function sharedStore(points: number) {
   const store = new RateLimiterMemory({ keyPrefix: "test", points, duration: 60 });
-  return [
-    new SharedBudget(store, points, 60_000),
-    new SharedBudget(store, points, 60_000),
-  ] as const;
+  return () => new SharedBudget(store, points, 60_000);
 }
 
 describe("SharedBudget", () => {
