@@ -50,7 +50,7 @@ interface Budget {
   says: string;
 }
 
-/** The table rate-limiter-flexible keeps its counters in (prisma/schema.prisma: RateLimit). */
+/** The table rate-limiter-flexible keeps its counters in (prisma/schema.prisma: FairUseCounter). */
 const TABLE = "rate_limit";
 
 /**
