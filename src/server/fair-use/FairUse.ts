@@ -117,9 +117,16 @@ export class FairUse {
   async flush(userId: string, clientId: string, commands: number): Promise<void> {
     if (this.perConnection) await consume(this.perConnection, `${userId}:${clientId}`, 1);
     if (commands === 0) return;
+    const taken: SharedBudget[] = [];
     for (const { budget, says } of this.perPerson) {
       const wait = await budget.take(userId, commands);
-      if (wait !== null) throw refusal(says, wait);
+      if (wait === null) {
+        taken.push(budget);
+        continue;
+      }
+      // Refused: the windows that took the commands give them back.
+      for (const other of taken) other.giveBack(userId, commands);
+      throw refusal(says, wait);
     }
   }
 

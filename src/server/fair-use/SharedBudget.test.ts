@@ -38,4 +38,11 @@ describe("SharedBudget", () => {
     const three = instance();
     expect(await three.take("ada", 1)).not.toBeNull();
   });
+
+  it("points given back (another budget refused the call) are free again", async () => {
+    const one = sharedStore(30)();
+    expect(await one.take("ada", 25)).toBeNull();
+    one.giveBack("ada", 25);
+    expect(await one.take("ada", 30)).toBeNull();
+  });
 });

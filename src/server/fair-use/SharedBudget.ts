@@ -59,6 +59,16 @@ export class SharedBudget {
     return null;
   }
 
+  /**
+   * Gives back points taken for a call that another budget refused (those not yet added to the
+   * shared counter; what was added stays counted).
+   */
+  giveBack(key: string, points: number): void {
+    const left = (this.pending.get(key) ?? 0) - points;
+    if (left > 0) this.pending.set(key, left);
+    else this.pending.delete(key);
+  }
+
   /** Resolves once what was counted so far is in the shared counters. */
   async synced(): Promise<void> {
     if (this.timer) {
