@@ -14,22 +14,25 @@ import { socketClient } from "../test/socket";
 export type Api = TRPCClient<AppRouter>;
 export type Transport = "websocket" | "http";
 
-/** Signs a new account up over HTTP and returns its session cookie. */
-export async function signUp(url: string, name: string): Promise<string> {
+/** Signs a new account up over HTTP; returns its email and session cookie. */
+export async function signUpAccount(url: string, name: string) {
+  const email = `${name}-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
   const response = await fetch(`${url}/api/auth/sign-up/email`, {
     method: "POST",
     headers: { "content-type": "application/json", origin: url },
-    body: JSON.stringify({
-      name,
-      email: `${name}-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`,
-      password: "bench password",
-    }),
+    body: JSON.stringify({ name, email, password: "bench password" }),
   });
   if (!response.ok) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
-  return response.headers
+  const cookie = response.headers
     .getSetCookie()
-    .map((cookie) => cookie.split(";")[0])
+    .map((line) => line.split(";")[0])
     .join("; ");
+  return { email, cookie };
+}
+
+/** Signs a new account up over HTTP and returns its session cookie. */
+export async function signUp(url: string, name: string): Promise<string> {
+  return (await signUpAccount(url, name)).cookie;
 }
 
 /**

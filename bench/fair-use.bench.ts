@@ -10,28 +10,13 @@ import { DEFAULT_LIMITS } from "../src/server/fair-use/FairUse";
 import { createPostgresDatabase } from "../test/databases";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
 import { startServer } from "../test/server-process";
-import { type Api, apiClient, createBoardWithItems } from "./clients";
+import { type Api, apiClient, createBoardWithItems, signUpAccount } from "./clients";
 import { percentile } from "./stats";
 
 const PEOPLE_PER_BOARD = 10;
 const PERIOD_MS = 300;
 const SECONDS = Number(process.env.FAIR_USE_SECONDS ?? 15);
 const SCRIPT_BATCH = 100;
-
-async function account(url: string, name: string) {
-  const email = `${name}-${Date.now()}@example.com`;
-  const response = await fetch(`${url}/api/auth/sign-up/email`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: url },
-    body: JSON.stringify({ name, email, password: "bench password" }),
-  });
-  if (!response.ok) throw new Error(`sign-up failed: ${response.status}`);
-  const cookie = response.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  return { email, cookie };
-}
 
 /** One page: edits its own item every PERIOD_MS, one flush at a time; returns its round trips. */
 function person(api: Api, boardId: string, name: string, item: string) {
@@ -123,8 +108,8 @@ async function main() {
     },
   });
   try {
-    const team = await account(server.url, "team");
-    const flooder = await account(server.url, "flooder");
+    const team = await signUpAccount(server.url, "team");
+    const flooder = await signUpAccount(server.url, "flooder");
     const owner = apiClient(server.url, team.cookie, "websocket");
     const items = Array.from({ length: PEOPLE_PER_BOARD }, (_, i) => `i${i}`);
     const boards = [

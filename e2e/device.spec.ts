@@ -14,17 +14,30 @@ async function serviceWorkerReady(page: Page) {
   await expect(page.getByRole("status")).toHaveText("Saved");
 }
 
+/**
+ * Runs `body(db)` on the page's one IndexedDB database (this person's) and returns its result;
+ * `none` when the device has no database yet.
+ */
+function inDevice(page: Page, body: string, none: unknown = null): Promise<unknown> {
+  return page.evaluate(`new Promise((done, fail) => indexedDB.databases().then(([info]) => {
+    if (!info) return done(${JSON.stringify(none)});
+    const open = indexedDB.open(info.name);
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => { const db = open.result; Promise.resolve((${body})(db)).then(done, fail); };
+  }))`);
+}
+
 /** The item texts of the board this device kept (one board). */
 const keptItems = (page: Page) =>
-  page.evaluate(`new Promise((done) => indexedDB.databases().then(([db]) => {
-    if (!db) return done([]);
-    const open = indexedDB.open(db.name);
-    open.onsuccess = () => {
-      const all = open.result.transaction("boards").objectStore("boards").getAll();
-      all.onsuccess = () => done(all.result.flatMap((board) => Object.values(board.document.lists)
+  inDevice(
+    page,
+    `(db) => new Promise((ok) => {
+      const all = db.transaction("boards").objectStore("boards").getAll();
+      all.onsuccess = () => ok(all.result.flatMap((board) => Object.values(board.document.lists)
         .flatMap((list) => Object.values(list.items ?? {}).map((item) => item.text))));
-    };
-  }))`) as Promise<string[]>;
+    })`,
+    [],
+  ) as Promise<string[]>;
 
 /** The IndexedDB databases this page's origin holds. */
 const databases = (page: Page) =>
@@ -106,15 +119,6 @@ test("a board on the device paints before the network answers, then shows what c
   await expect.poll(() => texts(a.page, "Plan")).toEqual(["Flights", "Hotel"]);
   await expect(a.page.getByRole("status")).toHaveText("Saved");
 });
-
-/** Runs `body(db)` on the page's one IndexedDB database (this person's) and returns its result. */
-function inDevice(page: Page, body: string): Promise<unknown> {
-  return page.evaluate(`new Promise((done, fail) => indexedDB.databases().then(([info]) => {
-    const open = indexedDB.open(info.name);
-    open.onerror = () => fail(open.error);
-    open.onsuccess = () => { const db = open.result; Promise.resolve((${body})(db)).then(done, fail); };
-  }))`);
-}
 
 test("a device keeps the 50 boards opened last", async ({ browser, baseURL }) => {
   test.setTimeout(60_000);

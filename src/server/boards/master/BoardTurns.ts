@@ -27,6 +27,16 @@ export type Turn =
     }
   | { kind: "locked"; db: Prisma.TransactionClient };
 
+/**
+ * When the row was last written by another transaction than this instance's last write, what it
+ * remembers of the clients' outcomes may be stale: forgotten.
+ */
+function writtenElsewhere(runtime: BoardRuntime, writtenBy: string) {
+  if (writtenBy === runtime.writtenBy) return;
+  runtime.outcomes.clear();
+  runtime.writtenBy = null;
+}
+
 function counted<T>(turn: "own" | "caught_up" | "locked", result: T): T {
   metrics.turns.inc({ turn });
   return result;
@@ -113,10 +123,7 @@ export class BoardTurns {
     const { version, document } = runtime;
     const head = await this.store.head(boardId, version, clientIds);
     if (head === null) throw new BoardNotFound(boardId);
-    if (head.writtenBy !== runtime.writtenBy) {
-      runtime.outcomes.clear();
-      runtime.writtenBy = null;
-    }
+    writtenElsewhere(runtime, head.writtenBy);
     const turn = {
       kind: "own" as const,
       db: this.prisma,
@@ -148,12 +155,7 @@ export class BoardTurns {
       async (tx) => {
         const lock = await this.store.lockVersion(tx, boardId);
         if (lock === null) throw new BoardNotFound(boardId);
-        if (lock.writtenBy !== runtime.writtenBy) {
-          // Someone else wrote the board since this instance did: what it knows of the clients'
-          // outcomes may be stale.
-          runtime.outcomes.clear();
-          runtime.writtenBy = null;
-        }
+        writtenElsewhere(runtime, lock.writtenBy);
         let base: BoardState = runtime;
         let missing: Command[] = [];
         if (lock.version > runtime.version)
