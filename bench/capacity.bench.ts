@@ -17,7 +17,7 @@ import { createPostgresDatabase } from "../test/databases";
 import { type Balancer, findHaproxy, startHaproxy } from "../test/haproxy";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
 import { metricsOf, type ServerProcess, startServer } from "../test/server-process";
-import { type Api, apiClient, createBoardWithItems, signUp } from "./clients";
+import { type Api, apiClient, createBoardWithItems, healthFloor, signUp } from "./clients";
 import { printTopSelfTime } from "./profile";
 import { percentile } from "./stats";
 
@@ -342,15 +342,8 @@ async function main() {
         );
       }
       try {
-        const health: number[] = [];
-        for (let i = 0; i < 100; i++) {
-          const start = performance.now();
-          await (await fetch(`${servers[0]?.url}/api/health`)).arrayBuffer();
-          health.push(performance.now() - start);
-        }
-        console.log(
-          `\n/api/health round trip p50 (the floor): ${percentile(health, 50).toFixed(1)} ms`,
-        );
+        const health = await healthFloor(servers[0]?.url as string);
+        console.log(`\n/api/health round trip p50 (the floor): ${health.toFixed(1)} ms`);
         let balancer: Balancer | null = null;
         if (setup === "balancer") {
           const haproxy = findHaproxy();

@@ -14,6 +14,18 @@ import { socketClient } from "../test/socket";
 export type Api = TRPCClient<AppRouter>;
 export type Transport = "websocket" | "http";
 
+/** The floor of an HTTP round trip to the server: `/api/health`'s p50 over 200 sequential calls. */
+export async function healthFloor(url: string): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const start = performance.now();
+    await (await fetch(`${url}/api/health`)).arrayBuffer();
+    samples.push(performance.now() - start);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[100] as number;
+}
+
 /** Signs a new account up over HTTP; returns its email and session cookie. */
 export async function signUpAccount(url: string, name: string) {
   const email = `${name}-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;

@@ -4,7 +4,7 @@
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { bigBoardCommands, seed } from "./big-board";
 import { paintedWhen } from "./big-board-browser";
-import { apiClient } from "./clients";
+import { apiClient, healthFloor } from "./clients";
 import { median, report } from "./stats";
 
 const OPENS = 7;
@@ -47,7 +47,7 @@ export async function deviceOpen(browser: Browser, base: string, owner: BrowserC
   await close();
   const url = `/boards/${boardId}`;
   console.log(
-    `\nA board of ${CARDS.toLocaleString("en-US")} cards opened again (version ${version})`,
+    `\nA board of ${CARDS.toLocaleString("en-US")} cards opened again (version ${version}); /api/health round trip p50 (the floor) ${(await healthFloor(base)).toFixed(1)} ms`,
   );
 
   const fresh: number[] = [];

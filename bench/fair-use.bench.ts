@@ -10,7 +10,7 @@ import { DEFAULT_LIMITS } from "../src/server/fair-use/FairUse";
 import { createPostgresDatabase } from "../test/databases";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
 import { startServer } from "../test/server-process";
-import { type Api, apiClient, createBoardWithItems, signUpAccount } from "./clients";
+import { type Api, apiClient, createBoardWithItems, healthFloor, signUpAccount } from "./clients";
 import { percentile } from "./stats";
 
 const PEOPLE_PER_BOARD = 10;
@@ -128,8 +128,9 @@ async function main() {
       }),
     );
     const flood = apiClient(server.url, flooder.cookie, "websocket", boards[0]);
+    const health = await healthFloor(server.url);
     console.log(
-      `Fair use on PostgreSQL (node ${process.version}): ${pages.length} pages on 2 boards, one edit each every ${PERIOD_MS} ms, ${SECONDS} s a phase`,
+      `Fair use on PostgreSQL (node ${process.version}): ${pages.length} pages on 2 boards, one edit each every ${PERIOD_MS} ms, ${SECONDS} s a phase; /api/health round trip p50 (the floor) ${health.toFixed(1)} ms`,
     );
     for (const withScript of [false, true]) {
       for (const page of pages) {

@@ -12,7 +12,14 @@ import { WebSocket } from "ws";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
 import { type ServerProcess, startServer } from "../test/server-process";
 import { BIG_ITEMS, bigBoardCommands, countCards, seed } from "./big-board";
-import { type Api, apiClient, createBoardWithItems, signUp, type Transport } from "./clients";
+import {
+  type Api,
+  apiClient,
+  createBoardWithItems,
+  healthFloor,
+  signUp,
+  type Transport,
+} from "./clients";
 import { median, percentile } from "./stats";
 
 const PORT = 3230;
@@ -138,17 +145,6 @@ async function emptyFlushRoundTrip(url: string, cookie: string): Promise<number[
   }
   await close();
   return samples;
-}
-
-async function healthFloor(url: string): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < 200; i++) {
-    const start = performance.now();
-    const response = await fetch(`${url}/api/health`);
-    await response.arrayBuffer();
-    samples.push(performance.now() - start);
-  }
-  return median(samples);
 }
 
 export async function idleRoundTrip(url: string, cookie: string, transport: Transport) {
