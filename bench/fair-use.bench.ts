@@ -103,6 +103,7 @@ async function main() {
     env: {
       DATABASE_URL: await createPostgresDatabase(cluster.url),
       // The defaults (startServer turns a person's command limits off for seeding benchmarks).
+      RATE_LIMIT_COMMANDS_PER_SECOND: String(DEFAULT_LIMITS.commandsPerSecond),
       RATE_LIMIT_COMMANDS: String(DEFAULT_LIMITS.commandsPerMinute),
       RATE_LIMIT_COMMANDS_PER_DAY: String(DEFAULT_LIMITS.commandsPerDay),
     },

@@ -1,6 +1,7 @@
-// npm run profile:flush [-- 1] — the cost floor of a flush: a production server (PGlite, or
+// npm run profile:flush [-- N] — the cost floor of a flush: a production server (PGlite, or
 // PostgreSQL with DATABASE_URL set) under `node --cpu-prof`, one WebSocket client sending 2,000
-// empty sync.flush calls one after another (with `1`: 1-command flushes), then the round trip p50,
+// empty sync.flush calls one after another (with N: N-command flushes, e.g. 1, or 100 as a paste
+// or a script sends), then the round trip p50,
 // the server's CPU time per flush (from /proc) and its top functions by self time.
 // Needs `npm run build`.
 import { rmSync } from "node:fs";
@@ -23,11 +24,13 @@ const cookie = await signUp(server.url, "p");
 const { api, close } = apiClient(server.url, cookie, "websocket");
 const boardId = await newBoard(api);
 const { version } = await api.sync.load.query({ boardId });
-const oneCommand = process.argv.includes("1");
+const size = Number(process.argv[2] ?? 0);
 const commands = (i: number) =>
-  oneCommand
-    ? [{ action: "update" as const, path: ["lists", "l", "items", "i0"], props: { text: `e${i}` } }]
-    : [];
+  Array.from({ length: size }, (_, c) => ({
+    action: "update" as const,
+    path: ["lists", "l", "items", "i0"],
+    props: { text: `e${i}.${c}` },
+  }));
 let from = version;
 const flush = async (i: number) => {
   const answer = await api.sync.flush.mutate({
@@ -51,7 +54,7 @@ for (let i = 201; i <= 2200; i++) {
 const cpu = (server.cpuMs() - cpu0) / 2000;
 const to = process.hrtime.bigint() / 1000n;
 console.log(
-  `${oneCommand ? "1-command" : "empty"} flush p50 ${median(samples).toFixed(2)} ms, server CPU per flush ${cpu.toFixed(3)} ms`,
+  `${size > 0 ? `${size}-command` : "empty"} flush p50 ${median(samples).toFixed(2)} ms, server CPU per flush ${cpu.toFixed(3)} ms`,
 );
 await close();
 await server.stop();

@@ -66,6 +66,7 @@ export async function startServer(options: {
         // (bench:fair-use sets the defaults; RATE_LIMIT_*=10000000 counts without refusing, to
         // measure what counting costs).
         RATE_LIMIT_FLUSHES: process.env.RATE_LIMIT_FLUSHES ?? "0",
+        RATE_LIMIT_COMMANDS_PER_SECOND: process.env.RATE_LIMIT_COMMANDS_PER_SECOND ?? "0",
         RATE_LIMIT_COMMANDS: process.env.RATE_LIMIT_COMMANDS ?? "0",
         RATE_LIMIT_COMMANDS_PER_DAY: process.env.RATE_LIMIT_COMMANDS_PER_DAY ?? "0",
         RATE_LIMIT_SOCKETS: process.env.RATE_LIMIT_SOCKETS ?? "0",

@@ -61,6 +61,11 @@ const envSchema = z.object({
     .default(100),
   /** Fair use (src/server/fair-use): 0 turns a limit off. */
   RATE_LIMIT_FLUSHES: limit(1, "flushes per 10 s from one page", DEFAULT_LIMITS.flushesPer10s),
+  RATE_LIMIT_COMMANDS_PER_SECOND: limit(
+    LIMITS.commandsPerFlush,
+    "commands per second from one person on one instance",
+    DEFAULT_LIMITS.commandsPerSecond,
+  ),
   RATE_LIMIT_COMMANDS: limit(
     LIMITS.commandsPerFlush,
     "commands per minute from one person",

@@ -102,6 +102,7 @@ export function servicesOptions(env: Env): ServicesOptions {
     groupCommit: { concurrency: env.COMMIT_STATEMENTS },
     limits: {
       flushesPer10s: env.RATE_LIMIT_FLUSHES,
+      commandsPerSecond: env.RATE_LIMIT_COMMANDS_PER_SECOND,
       commandsPerMinute: env.RATE_LIMIT_COMMANDS,
       commandsPerDay: env.RATE_LIMIT_COMMANDS_PER_DAY,
       socketsPerPerson: env.RATE_LIMIT_SOCKETS,

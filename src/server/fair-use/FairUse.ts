@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { DomainError } from "../boards/errors";
+import { Pace, PaceRefused } from "./Pace";
 import { SharedBudget } from "./SharedBudget";
 
 /**
@@ -11,6 +12,11 @@ import { SharedBudget } from "./SharedBudget";
 export interface FairUseLimits {
   /** Flushes per 10 s from one connection (a page: its clientId); 0: no limit. */
   flushesPer10s: number;
+  /**
+   * Commands per second from one person on one instance that go at once; more wait for the next
+   * second (up to PACE_MAX_WAIT_MS) rather than being refused; 0: no pace.
+   */
+  commandsPerSecond: number;
   /** Commands per minute from one person, over all their pages and instances; 0: no limit. */
   commandsPerMinute: number;
   /** Commands per day from one person (a bound on the history one account adds); 0: no limit. */
@@ -23,6 +29,7 @@ export interface FairUseLimits {
 
 export const DEFAULT_LIMITS: FairUseLimits = {
   flushesPer10s: 200,
+  commandsPerSecond: 1_000,
   commandsPerMinute: 5_000,
   commandsPerDay: 100_000,
   socketsPerPerson: 50,
@@ -50,6 +57,11 @@ interface Budget {
   says: string;
 }
 
+/** A flush over its person's pace waits at most this long for its turn, then is refused. */
+const PACE_MAX_WAIT_MS = 5_000;
+/** Flushes of one person that may wait for their pace at once on an instance. */
+const PACE_MAX_WAITING = 20;
+
 /** The table rate-limiter-flexible keeps its counters in (prisma/schema.prisma: FairUseCounter). */
 const TABLE = "rate_limit";
 
@@ -62,6 +74,7 @@ const TABLE = "rate_limit";
 export class FairUse {
   private readonly perConnection: Limit | null;
   private readonly perPerson: Budget[];
+  private readonly pace: Pace | null;
   private readonly sockets = new Map<string, number>();
 
   constructor(
@@ -107,12 +120,21 @@ export class FairUse {
       },
     ];
     this.perPerson = perPerson.filter((limit): limit is Budget => limit !== false);
+    this.pace =
+      limits.commandsPerSecond > 0
+        ? new Pace({
+            points: limits.commandsPerSecond,
+            windowMs: 1000,
+            maxWaitMs: PACE_MAX_WAIT_MS,
+            maxWaiting: PACE_MAX_WAITING,
+          })
+        : null;
   }
 
   /**
-   * Counts a flush of `commands` commands by `userId` from the page `clientId`; throws
-   * RateLimited when it is over a limit (the flush is then not applied, and its commands are
-   * not counted).
+   * Counts a flush of `commands` commands by `userId` from the page `clientId`, and holds it
+   * while that person is over their pace; throws RateLimited when it is over a limit (the flush
+   * is then not applied, and its commands are not counted).
    */
   async flush(userId: string, clientId: string, commands: number): Promise<void> {
     if (this.perConnection) await consume(this.perConnection, `${userId}:${clientId}`, 1);
@@ -127,6 +149,17 @@ export class FairUse {
       // Refused: the windows that took the commands give them back.
       for (const other of taken) other.giveBack(userId, commands);
       throw refusal(says, wait);
+    }
+    if (!this.pace) return;
+    try {
+      await this.pace.take(userId, Math.min(commands, this.limits.commandsPerSecond));
+    } catch (error) {
+      if (!(error instanceof PaceRefused)) throw error;
+      for (const budget of taken) budget.giveBack(userId, commands);
+      throw refusal(
+        `at most ${this.limits.commandsPerSecond} commands per second from one person, and ${PACE_MAX_WAITING} flushes waiting for them`,
+        error.retryAfterMs,
+      );
     }
   }
 

@@ -15,6 +15,7 @@ import type { FairUseLimits, RateLimited } from "./FairUse";
 
 const limits: FairUseLimits = {
   flushesPer10s: 5,
+  commandsPerSecond: 0,
   commandsPerMinute: 0,
   commandsPerDay: 0,
   socketsPerPerson: 3,
@@ -129,6 +130,37 @@ describe("fair use over a WebSocket (PGlite)", () => {
     ).map((item) => item.text);
     expect(texts.filter((text) => text === "ada-flood 6")).toHaveLength(1);
     expect(await other.board.list.query()).toHaveLength(1); // the server keeps serving
+  });
+
+  it("a person over their pace waits for the next second instead of being refused; others go first", async () => {
+    const paced = newServices(db, {
+      limits: { ...limits, flushesPer10s: 0, commandsPerSecond: 500 },
+    });
+    try {
+      const ada1 = page("ada-paste", boardId);
+      const bob1 = page("bob-typing", boardId);
+      const paste = (n: number) =>
+        Array.from({ length: n }, (_, i) => addItem("l1", `paste-${n}-${i}`, `paste ${i}`));
+      const order: string[] = [];
+      const first = await callerFor(paced, ada).sync.flush(ada1.next(paste(500)));
+      ada1.answered(first.version);
+      // Ada's second paste of the same second waits for the next one; Bob is not held behind it.
+      const second = callerFor(paced, ada)
+        .sync.flush(ada1.next(paste(300)))
+        .then((answer) => {
+          order.push("ada");
+          return answer;
+        });
+      const bobs = await callerFor(paced, bob).sync.flush(bob1.next());
+      order.push("bob");
+      expect(bobs.errors).toEqual([]);
+      const answer = await second;
+      expect(answer.errors).toEqual([]);
+      expect(order).toEqual(["bob", "ada"]);
+      expect(answer.version).toBe(bobs.version + 300);
+    } finally {
+      await paced.close();
+    }
   });
 
   it("a person keeps at most RATE_LIMIT_SOCKETS sockets open on an instance", async () => {
