@@ -152,3 +152,36 @@ test("a device keeps the 50 boards opened last", async ({ browser, baseURL }) =>
   expect(kept).not.toContain("old-0"); // the one opened longest ago went
   expect(kept).toContain("old-1");
 });
+
+test("a device database kept by another protocol is dropped, and the board comes from the server", async ({
+  browser,
+  baseURL,
+}) => {
+  const { a, path } = await twoOnOneList(browser, baseURL, {
+    owner: "Ada",
+    editor: "Bob",
+    board: "Across releases",
+    list: "Now",
+  });
+  await addItem(a.page, "Now", "From the server");
+  await expect(a.page.getByRole("status")).toHaveText("Saved");
+  await expect.poll(() => keptItems(a.page)).toEqual(["From the server"]);
+  // A later release (protocol 2) kept this person's boards its own way; then it was rolled back.
+  const name = await a.page.evaluate("indexedDB.databases().then(([d]) => d.name)");
+  await a.page.goto("/api/health"); // the same origin, no app holding the database open
+  await a.page.evaluate(`new Promise((done, fail) => {
+    const gone = indexedDB.deleteDatabase(${JSON.stringify(name)});
+    gone.onsuccess = () => {
+      const open = indexedDB.open(${JSON.stringify(name)}, 2);
+      open.onupgradeneeded = () => open.result.createObjectStore("boards", { keyPath: "boardId" })
+        .put({ boardId: ${JSON.stringify(path.split("/").pop())}, cards: ["From a later release"] });
+      open.onsuccess = () => { open.result.close(); done(true); };
+      open.onerror = () => fail(open.error);
+    };
+  })`);
+  await a.page.goto(path);
+  await expect.poll(() => texts(a.page, "Now")).toEqual(["From the server"]);
+  await expect(a.page.getByRole("status")).toHaveText("Saved");
+  expect(await inDevice(a.page, "(db) => db.version")).toBe(1);
+  await expect.poll(() => keptItems(a.page)).toEqual(["From the server"]);
+});

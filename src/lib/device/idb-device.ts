@@ -37,7 +37,24 @@ const opened = new Map<string, Promise<IDBPDatabase<DeviceSchema>>>();
 function open(userId: string): Promise<IDBPDatabase<DeviceSchema>> {
   let db = opened.get(userId);
   if (!db) {
-    db = openDB<DeviceSchema>(databaseName(userId), PROTOCOL_VERSION, {
+    db = openLayout(userId).catch(async (error: unknown) => {
+      // Kept by a newer protocol (a page of a later release, then a rollback): this one cannot
+      // read it, and its boards come again from the server.
+      if (!(error instanceof DOMException && error.name === "VersionError")) throw error;
+      await deleteDB(databaseName(userId));
+      return openLayout(userId);
+    });
+    opened.set(userId, db);
+    db.catch(() => opened.delete(userId));
+  }
+  return db;
+}
+
+function openLayout(userId: string): Promise<IDBPDatabase<DeviceSchema>> {
+  const db: Promise<IDBPDatabase<DeviceSchema>> = openDB<DeviceSchema>(
+    databaseName(userId),
+    PROTOCOL_VERSION,
+    {
       upgrade(database) {
         // Another protocol's boards and edits cannot be read by this one: start empty.
         for (const name of [...database.objectStoreNames]) database.deleteObjectStore(name);
@@ -51,13 +68,11 @@ function open(userId: string): Promise<IDBPDatabase<DeviceSchema>> {
       },
       blocking() {
         // A newer page wants another protocol's layout, or a sign-out deletes it: let go.
-        void db?.then((open) => open.close());
+        void db.then((open) => open.close());
         opened.delete(userId);
       },
-    });
-    opened.set(userId, db);
-    db.catch(() => opened.delete(userId));
-  }
+    },
+  );
   return db;
 }
 
