@@ -7,7 +7,7 @@
 // ONE_BOARD_SECONDS (default 8).
 import { createPostgresDatabase } from "../test/databases";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
-import { type ServerProcess, startServer } from "../test/server-process";
+import { metricsOf, type ServerProcess, startServer } from "../test/server-process";
 import { apiClient, healthFloor, signUp } from "./clients";
 import { median, percentile } from "./stats";
 import { newBoard, writer } from "./wire.bench";
@@ -45,11 +45,24 @@ async function run(servers: ServerProcess[], cookie: string, spread: Spread) {
   const cpu = servers.reduce((sum, s) => sum + s.cpuMs(), 0) - cpuBefore;
   await Promise.all([...clients, owner].map((c) => c.close()));
   return {
+    turns: await turnsOf(servers),
     rate: rtt.length / seconds,
     p50: percentile(rtt, 50),
     p99: percentile(rtt, 99),
     cpuPerEdit: cpu / rtt.length,
   };
+}
+
+/** How the instances' groups took their board's turn, counted since they started (all rounds). */
+async function turnsOf(servers: ServerProcess[]): Promise<Record<string, number>> {
+  const turns: Record<string, number> = {};
+  for (const server of servers) {
+    for (const [, turn, n] of (await metricsOf(server.url)).matchAll(
+      /^rewind_board_turns_total\{turn="(\w+)"\} (\d+)/gm,
+    ))
+      turns[turn as string] = (turns[turn as string] ?? 0) + Number(n);
+  }
+  return turns;
 }
 
 async function main() {
@@ -70,12 +83,17 @@ async function main() {
     console.log(`  /api/health round trip p50 (the floor): ${health.toFixed(1)} ms`);
     const cookie = await signUp(servers[0]?.url as string, "one-board");
     const rates: Record<Spread, number[]> = { one: [], "round robin": [] };
+    let turnsBefore: Record<string, number> = {};
     for (let round = 1; round <= ROUNDS; round++) {
       for (const spread of ["one", "round robin"] as const) {
         const r = await run(servers, cookie, spread);
         rates[spread].push(r.rate);
+        const turns = Object.entries(r.turns)
+          .map(([turn, n]) => `${turn} ${n - (turnsBefore[turn] ?? 0)}`)
+          .join(", ");
+        turnsBefore = r.turns;
         console.log(
-          `  round ${round}, ${spread === "one" ? "one instance      " : `round robin over ${INSTANCES}`}: ${Math.round(r.rate).toLocaleString("en-US")} edits/s, round trip p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms, server CPU ${r.cpuPerEdit.toFixed(2)} ms per edit`,
+          `  round ${round}, ${spread === "one" ? "one instance      " : `round robin over ${INSTANCES}`}: ${Math.round(r.rate).toLocaleString("en-US")} edits/s, round trip p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms, server CPU ${r.cpuPerEdit.toFixed(2)} ms per edit; groups' turns: ${turns}`,
         );
       }
     }

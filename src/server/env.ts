@@ -77,6 +77,8 @@ const envSchema = z.object({
     DEFAULT_LIMITS.commandsPerDay,
   ),
   RATE_LIMIT_SOCKETS: limit(1, "open sockets per person", DEFAULT_LIMITS.socketsPerPerson),
+  /** Where the other instances reach this one (its own address, not the balancer's). */
+  INSTANCE_URL: optional(z.url("must be an absolute URL such as http://10.0.0.5:3000")),
   BETTER_AUTH_URL: optional(z.url("must be an absolute URL such as https://rewind.example.com")),
   /** More origins the app is served from (comma-separated), beside BETTER_AUTH_URL's. */
   ALLOWED_ORIGINS: z

@@ -27,14 +27,24 @@ async function serve() {
   const { shareSessionLookup } = await import("./auth/pages");
   const { startRewindServer } = await import("./http/server");
   const { OriginPolicy } = await import("./http/origins");
+  const { peerForwarder, peerToken } = await import("./http/peer-client");
   const port = Number(process.env.PORT ?? 3000);
 
   let rewind: Awaited<ReturnType<typeof startRewindServer>>;
   let services: ReturnType<typeof createServices>;
+  let peers: ReturnType<typeof peerForwarder> | null = null;
   try {
     const config = env();
     const db = await openMigratedDatabase(process.argv[1] as string);
-    services = createServices(db, servicesOptions(config));
+    // Instances on one PostgreSQL that share AUTH_SECRET send each board's flushes to the one
+    // that writes it (INSTANCE_URL: where the others reach this one).
+    const token =
+      db.kind === "postgresql" && config.AUTH_SECRET ? peerToken(config.AUTH_SECRET) : null;
+    if (token) peers = peerForwarder(token);
+    services = createServices(db, {
+      ...servicesOptions(config),
+      peers: token && peers ? { token, forward: peers.forward } : undefined,
+    });
     const auth = createProcessAuth(db, config);
     shareSessionLookup((headers) => auth.sessions.get(headers));
     rewind = await startRewindServer({
@@ -45,6 +55,8 @@ async function serve() {
       metricsToken: config.METRICS_TOKEN,
       origins: new OriginPolicy(config.BETTER_AUTH_URL, config.ALLOWED_ORIGINS),
     });
+    if (peers)
+      services.placement.instances.start(config.INSTANCE_URL ?? `http://127.0.0.1:${port}`);
   } catch (error) {
     console.error(`Rewind cannot start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
@@ -60,10 +72,13 @@ async function serve() {
       if (stopping) return;
       stopping = true;
       log.info({ signal }, "shutting down: telling clients to reconnect, finishing open requests");
-      void rewind
+      // The others stop sending this instance their flushes first.
+      void services.placement.instances
         .close()
+        .then(() => rewind.close())
         .then(async () => {
           await services.close(); // in-flight groups finish, then the database closes
+          peers?.close();
           await services.db.close();
         })
         .then(

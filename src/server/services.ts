@@ -6,6 +6,8 @@ import { Presence, type PresenceOptions } from "./boards/live/Presence";
 import { BoardService, type BoardServiceOptions } from "./boards/master/BoardService";
 import { MemberRoles } from "./boards/members/MemberRoles";
 import { Members } from "./boards/members/Members";
+import { BoardPlacement, type Forward } from "./boards/placement/BoardPlacement";
+import { Instances, type InstancesOptions } from "./boards/placement/Instances";
 import type { Database } from "./db";
 import type { Env } from "./env";
 import { DEFAULT_LIMITS, FairUse, type FairUseLimits } from "./fair-use/FairUse";
@@ -17,6 +19,8 @@ export interface Services {
   db: Database;
   /** Every board's master, persisted (flush, load, subscribe's catch-up). */
   boards: BoardService;
+  /** Which instance writes each board; flushes go there (forwarded when it is another). */
+  placement: BoardPlacement;
   /** New versions sent once per board to WebSocket subscribers. */
   broadcast: BoardBroadcast;
   /** Timeline, time travel, undo, redo and restore (SPEC H1-H12). */
@@ -39,11 +43,25 @@ export interface ServicesOptions extends BoardServiceOptions {
   presence?: PresenceOptions;
   /** Fair-use limits (RATE_LIMIT_*); by default DEFAULT_LIMITS. */
   limits?: FairUseLimits;
+  /**
+   * Flushes forwarded to the instance that writes their board, between instances that show each
+   * other `token`; without it, every instance writes what it receives.
+   */
+  peers?: { token: string; forward: Forward };
+  /** Instances' heartbeats and expiry. */
+  instances?: InstancesOptions;
 }
 
 /** Builds the services for `db`: the board server, the history on top of it, and presence. */
 export function createServices(db: Database, options: ServicesOptions = {}): Services {
-  const { events: given, presence: presenceOptions, limits, ...boardOptions } = options;
+  const {
+    events: given,
+    presence: presenceOptions,
+    limits,
+    peers,
+    instances: instancesOptions,
+    ...boardOptions
+  } = options;
   const events = given ?? defaultEvents(db);
   const boards = new BoardService(db.prisma, events, {
     ...boardOptions,
@@ -54,6 +72,8 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
   const broadcast = new BoardBroadcast(events, (boardId, from, to) =>
     boards.changesSince(boardId, from, to),
   );
+  const instances = new Instances(events, instancesOptions);
+  const placement = new BoardPlacement(boards, instances, peers ?? null);
   const history = new HistoryService(boards, new HistoryStore(db.prisma));
   const presence = new Presence(events, presenceOptions);
   const roles = new MemberRoles(db.prisma, events);
@@ -71,6 +91,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
   return {
     db,
     boards,
+    placement,
     broadcast,
     history,
     presence,
@@ -78,6 +99,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     members,
     fairUse,
     async close() {
+      await instances.close();
       roles.close();
       await limitsPool?.end();
       presence.close();

@@ -12,6 +12,8 @@ export interface InnerContext extends Omit<Services, "close"> {
   requestId?: string;
   /** On a WebSocket: lets `sync.subscribe` send through the board's broadcast. */
   direct?: DirectChannel;
+  /** The caller is another Rewind instance (its socket showed the instances' token). */
+  peer?: boolean;
 }
 
 /** The context from services and a session; the transports and tests build it with this. */
@@ -20,18 +22,21 @@ export function createInnerContext({
   clientProtocol = null,
   requestId = randomUUID(),
   direct,
+  peer = false,
   ...services
 }: Omit<Services, "close"> & {
   session: AuthSession | null;
   clientProtocol?: number | null;
   requestId?: string;
   direct?: DirectChannel;
+  peer?: boolean;
 }): InnerContext {
-  const { db, boards, broadcast, history, presence, roles, members, fairUse } = services;
+  const { db, boards, placement, broadcast, history, presence, roles, members, fairUse } = services;
   return {
     db,
     fairUse,
     boards,
+    placement,
     broadcast,
     history,
     presence,
@@ -41,6 +46,7 @@ export function createInnerContext({
     clientProtocol,
     requestId,
     direct,
+    peer,
   };
 }
 

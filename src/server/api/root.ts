@@ -1,5 +1,6 @@
 import { boardRouter } from "./routers/board";
 import { historyRouter } from "./routers/history";
+import { peerRouter } from "./routers/peer";
 import { presenceRouter } from "./routers/presence";
 import { syncRouter } from "./routers/sync";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -9,6 +10,7 @@ export const appRouter = createTRPCRouter({
   sync: syncRouter,
   presence: presenceRouter,
   history: historyRouter,
+  peer: peerRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -23,6 +23,7 @@ export function wsContext(services: Services, sessions: SessionCache) {
       session,
       clientProtocol: protocolOf(info.connectionParams?.protocol),
       direct: directChannel(socket, services.broadcast),
+      peer: services.placement.isPeer(info.connectionParams?.peer),
     });
     if (session) {
       // Fair use: a person keeps at most so many sockets open on one instance (RATE_LIMIT_SOCKETS).

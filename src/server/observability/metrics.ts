@@ -42,6 +42,12 @@ function createMetrics() {
       labelNames: ["turn"] as const,
       registers: [registry],
     }),
+    forwarded: new Counter({
+      name: "rewind_flushes_forwarded_total",
+      help: "Flushes sent to the instance that writes their board: answered there, or written here because it could not be reached",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
     refused: new Counter({
       name: "rewind_refused_total",
       help: "Refused commands (reason=command) and refused calls (by tRPC code)",

@@ -37,7 +37,8 @@ export const syncRouter = createTRPCRouter({
     .mutation(async ({ ctx, input: { boardId, ...request } }) => {
       // Over a fair-use limit nothing is applied: TOO_MANY_REQUESTS with data.retryAfterMs.
       await ctx.fairUse.flush(ctx.user.id, request.clientId, request.commands.length);
-      return plainJson(await ctx.boards.flush(boardId, request, ctx.user.id));
+      // Written on the instance that writes this board (forwarded when that is another).
+      return plainJson(await ctx.placement.flush(boardId, request, ctx.user.id));
     }),
 
   /**

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import pg from "pg";
 import { backoff } from "@/lib/backoff";
@@ -5,6 +6,8 @@ import { log } from "../../observability/log";
 
 /** Tells every server instance that a board reached a new version. */
 export interface BoardEvents {
+  /** This instance, as the versions it writes name their writer. */
+  readonly instance: string;
   /**
    * The notification a writer's transaction carries to announce `version` (delivered by the
    * database when it commits: never lost, never early), or null when the writer announces with
@@ -21,8 +24,11 @@ export interface BoardEvents {
   announceHere(boardId: string, version: number): void;
   /** Calls `listener` with each new version of `boardId`; returns the unsubscribe function. */
   subscribe(boardId: string, listener: (version: number) => void): () => void;
-  /** Calls `listener` with each new version of any board; returns the unsubscribe function. */
-  subscribeAll(listener: (boardId: string, version: number) => void): () => void;
+  /**
+   * Calls `listener` with each new version of any board and the instance that wrote it (null:
+   * not known, after a gap); returns the unsubscribe function.
+   */
+  subscribeAll(listener: VersionListener): () => void;
   /** Called after a board's members or their roles changed. */
   publishMembers(boardId: string): Promise<void>;
   /** Calls `listener` with each board whose members changed; returns the unsubscribe function. */
@@ -31,36 +37,44 @@ export interface BoardEvents {
   publishPresence(payload: string): Promise<void>;
   /** Calls `listener` with each presence message; returns the unsubscribe function. */
   subscribePresence(listener: (payload: string) => void): () => void;
+  /** Tells every instance (this one included) about an instance: its heartbeat, its leaving. */
+  publishInstance(payload: string): Promise<void>;
+  /** Calls `listener` with each instance message; returns the unsubscribe function. */
+  subscribeInstances(listener: (payload: string) => void): () => void;
   close(): Promise<void>;
 }
+
+export type VersionListener = (boardId: string, version: number, writer: string | null) => void;
 
 /** Emitter events of their own (a board id never starts with a newline). */
 const membersEvent = "\nmembers";
 const presenceEvent = "\npresence";
+const instanceEvent = "\ninstance";
 const versionEvent = "\nversion";
 
 /** One process (PGlite, tests): an in-memory emitter. */
 export class LocalBoardEvents implements BoardEvents {
   protected readonly emitter = new EventEmitter().setMaxListeners(0);
+  readonly instance = randomUUID();
 
   notification(_boardId: string, _version: number): { channel: string; payload: string } | null {
     return null;
   }
 
   async publish(boardId: string, version: number): Promise<void> {
-    this.emit(boardId, version);
+    this.emit(boardId, version, this.instance);
   }
 
   announceHere(boardId: string, version: number): void {
-    this.emit(boardId, version);
+    this.emit(boardId, version, this.instance);
   }
 
-  protected emit(boardId: string, version: number) {
+  protected emit(boardId: string, version: number, writer: string | null) {
     this.emitter.emit(boardId, version);
-    this.emitter.emit(versionEvent, boardId, version);
+    this.emitter.emit(versionEvent, boardId, version, writer);
   }
 
-  subscribeAll(listener: (boardId: string, version: number) => void): () => void {
+  subscribeAll(listener: VersionListener): () => void {
     this.emitter.on(versionEvent, listener);
     return () => this.emitter.off(versionEvent, listener);
   }
@@ -103,6 +117,19 @@ export class LocalBoardEvents implements BoardEvents {
     return () => this.emitter.off(presenceEvent, listener);
   }
 
+  async publishInstance(payload: string): Promise<void> {
+    this.emitInstance(payload);
+  }
+
+  protected emitInstance(payload: string) {
+    this.emitter.emit(instanceEvent, payload);
+  }
+
+  subscribeInstances(listener: (payload: string) => void): () => void {
+    this.emitter.on(instanceEvent, listener);
+    return () => this.emitter.off(instanceEvent, listener);
+  }
+
   async close(): Promise<void> {
     this.emitter.removeAllListeners();
   }
@@ -111,6 +138,7 @@ export class LocalBoardEvents implements BoardEvents {
 const CHANNEL = "rewind_board";
 const MEMBERS_CHANNEL = "rewind_members";
 const PRESENCE_CHANNEL = "rewind_presence";
+const INSTANCES_CHANNEL = "rewind_instances";
 
 /** The members event that means "any board": sent after a gap in what this instance heard. */
 export const ALL_BOARDS = "*";
@@ -162,8 +190,12 @@ export class PostgresBoardEvents extends LocalBoardEvents {
         if (message.payload) this.emitPresence(message.payload);
         return;
       }
-      const [boardId, version] = (message.payload ?? "").split("\n");
-      if (boardId && version) this.emit(boardId, Number(version));
+      if (message.channel === INSTANCES_CHANNEL) {
+        if (message.payload) this.emitInstance(message.payload);
+        return;
+      }
+      const [boardId, version, writer] = (message.payload ?? "").split("\n");
+      if (boardId && version) this.emit(boardId, Number(version), writer || null);
     });
     // Errors after connecting (the backend terminated, the network gone) end the connection.
     client.on("error", (error) => this.lost(client, error));
@@ -173,6 +205,7 @@ export class PostgresBoardEvents extends LocalBoardEvents {
       await client.query(`LISTEN ${CHANNEL}`);
       await client.query(`LISTEN ${MEMBERS_CHANNEL}`);
       await client.query(`LISTEN ${PRESENCE_CHANNEL}`);
+      await client.query(`LISTEN ${INSTANCES_CHANNEL}`);
     } catch (error) {
       this.lost(client, error as Error);
       throw error;
@@ -219,16 +252,19 @@ export class PostgresBoardEvents extends LocalBoardEvents {
       "SELECT id, version FROM board WHERE id = ANY($1)",
       [boards],
     );
-    for (const row of rows) this.emit(row.id, row.version);
+    for (const row of rows) this.emit(row.id, row.version, null);
   }
 
   override notification(boardId: string, version: number) {
-    return { channel: CHANNEL, payload: `${boardId}\n${version}` };
+    return { channel: CHANNEL, payload: `${boardId}\n${version}\n${this.instance}` };
   }
 
   override async publish(boardId: string, version: number): Promise<void> {
     await this.connect();
-    await this.client?.query("SELECT pg_notify($1, $2)", [CHANNEL, `${boardId}\n${version}`]);
+    await this.client?.query("SELECT pg_notify($1, $2)", [
+      CHANNEL,
+      `${boardId}\n${version}\n${this.instance}`,
+    ]);
   }
 
   override async publishMembers(boardId: string): Promise<void> {
@@ -239,6 +275,16 @@ export class PostgresBoardEvents extends LocalBoardEvents {
   override async publishPresence(payload: string): Promise<void> {
     await this.connect();
     await this.client?.query("SELECT pg_notify($1, $2)", [PRESENCE_CHANNEL, payload]);
+  }
+
+  override async publishInstance(payload: string): Promise<void> {
+    await this.connect();
+    await this.client?.query("SELECT pg_notify($1, $2)", [INSTANCES_CHANNEL, payload]);
+  }
+
+  override subscribeInstances(listener: (payload: string) => void): () => void {
+    void this.connect().catch(() => {}); // retried by `lost`
+    return super.subscribeInstances(listener);
   }
 
   override subscribePresence(listener: (payload: string) => void): () => void {
