@@ -53,14 +53,19 @@ async function run(servers: ServerProcess[], cookie: string, spread: Spread) {
   };
 }
 
-/** How the instances' groups took their board's turn, counted since they started (all rounds). */
+/**
+ * How the instances' groups took their board's turn, and what became of the flushes sent to the
+ * instance that writes the board, counted since they started (all rounds).
+ */
 async function turnsOf(servers: ServerProcess[]): Promise<Record<string, number>> {
   const turns: Record<string, number> = {};
   for (const server of servers) {
-    for (const [, turn, n] of (await metricsOf(server.url)).matchAll(
-      /^rewind_board_turns_total\{turn="(\w+)"\} (\d+)/gm,
-    ))
-      turns[turn as string] = (turns[turn as string] ?? 0) + Number(n);
+    for (const [, metric, label, n] of (await metricsOf(server.url)).matchAll(
+      /^rewind_(board_turns|flushes_forwarded)_total\{\w+="(\w+)"\} (\d+)/gm,
+    )) {
+      const key = metric === "board_turns" ? (label as string) : `forwarded ${label}`;
+      turns[key] = (turns[key] ?? 0) + Number(n);
+    }
   }
   return turns;
 }

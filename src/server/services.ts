@@ -6,7 +6,11 @@ import { Presence, type PresenceOptions } from "./boards/live/Presence";
 import { BoardService, type BoardServiceOptions } from "./boards/master/BoardService";
 import { MemberRoles } from "./boards/members/MemberRoles";
 import { Members } from "./boards/members/Members";
-import { BoardPlacement, type Forward } from "./boards/placement/BoardPlacement";
+import {
+  BoardPlacement,
+  type Forward,
+  type PlacementOptions,
+} from "./boards/placement/BoardPlacement";
 import { Instances, type InstancesOptions } from "./boards/placement/Instances";
 import type { Database } from "./db";
 import type { Env } from "./env";
@@ -50,6 +54,8 @@ export interface ServicesOptions extends BoardServiceOptions {
   peers?: { token: string; forward: Forward };
   /** Instances' heartbeats and expiry. */
   instances?: InstancesOptions;
+  /** How long an instance keeps writing a board its own flushes stopped reaching. */
+  placement?: PlacementOptions;
 }
 
 /** Builds the services for `db`: the board server, the history on top of it, and presence. */
@@ -60,6 +66,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     limits,
     peers,
     instances: instancesOptions,
+    placement: placementOptions,
     ...boardOptions
   } = options;
   const events = given ?? defaultEvents(db);
@@ -73,7 +80,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     boards.changesSince(boardId, from, to),
   );
   const instances = new Instances(events, instancesOptions);
-  const placement = new BoardPlacement(boards, instances, peers ?? null);
+  const placement = new BoardPlacement(boards, instances, peers ?? null, placementOptions);
   const history = new HistoryService(boards, new HistoryStore(db.prisma));
   const presence = new Presence(events, presenceOptions);
   const roles = new MemberRoles(db.prisma, events);

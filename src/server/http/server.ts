@@ -85,19 +85,28 @@ export async function startRewindServer(options: RewindServerOptions): Promise<R
     else if (pathname.startsWith("/api/auth/")) void authHttp(req, res);
     else void handle(req, res);
   });
+  // Other instances' sockets (`?peer`, http/peer-client.ts), counted apart from people's.
+  const peerSockets = new WeakSet<object>();
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const { pathname } = new URL(req.url ?? "/", "http://localhost");
+    const { pathname, searchParams } = new URL(req.url ?? "/", "http://localhost");
     if (pathname === TRPC_PATH) {
       if (!origins.allows(req)) {
         refuseUpgrade(socket);
         return;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        if (searchParams.has("peer")) peerSockets.add(ws);
+        wss.emit("connection", ws, req);
+      });
     } else {
       void nextUpgrade(req, socket, head);
     }
   });
-  metrics.sources.sockets = () => wss.clients.size;
+  metrics.sources.sockets = () => {
+    let peers = 0;
+    for (const ws of wss.clients) if (peerSockets.has(ws)) peers += 1;
+    return { people: wss.clients.size - peers, peers };
+  };
   metrics.sources.streams = () => streams.size;
   // A balancer keeps idle connections to the server and reuses them: the server must keep them
   // open longer than the balancer does, or a request sent as the server closes one is lost (a

@@ -9,7 +9,7 @@ function createMetrics() {
   // The process's own: CPU, memory, event loop lag, garbage collection.
   collectDefaultMetrics({ register: registry });
   const sources = {
-    sockets: () => 0,
+    sockets: () => ({ people: 0, peers: 0 }),
     streams: () => 0,
     boardsInMemory: () => 0,
     boardBytesInMemory: () => 0,
@@ -44,7 +44,7 @@ function createMetrics() {
     }),
     forwarded: new Counter({
       name: "rewind_flushes_forwarded_total",
-      help: "Flushes sent to the instance that writes their board: answered there, or written here because it could not be reached",
+      help: "Flushes sent to the instance that writes their board: answered there, or written here because it could not be reached (unreachable) or had no flushes of its own for that board lately (declined)",
       labelNames: ["outcome"] as const,
       registers: [registry],
     }),
@@ -63,11 +63,13 @@ function createMetrics() {
   };
   new Gauge({
     name: "rewind_connected_clients",
-    help: "Clients connected now, by transport (websocket sockets, sse event streams)",
+    help: "Clients connected now, by transport (websocket: people's sockets, sse: event streams, peer: other instances' sockets)",
     labelNames: ["transport"] as const,
     registers: [registry],
     collect() {
-      this.set({ transport: "websocket" }, sources.sockets());
+      const sockets = sources.sockets();
+      this.set({ transport: "websocket" }, sockets.people);
+      this.set({ transport: "peer" }, sockets.peers);
       this.set({ transport: "sse" }, sources.streams());
     },
   });

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { FlushRequest, FlushResponse } from "@/sync";
 import { metrics } from "../../observability/metrics";
 import { DomainError } from "../errors";
@@ -30,6 +31,32 @@ export class NotThisInstance extends DomainError {
   }
 }
 
+/**
+ * The instance that wrote the board has had no flush of its own for it lately: the flushes come
+ * from elsewhere (a balancer that hashes boards sends its people to another instance), and the
+ * instance they reach should write it.
+ */
+export class WriteWhereTheyArrive extends DomainError {
+  override readonly name = "WriteWhereTheyArrive";
+  static readonly message = "Write this board where its flushes arrive";
+  constructor() {
+    super("conflict", WriteWhereTheyArrive.message);
+  }
+}
+
+/** Another instance declined a flush (WriteWhereTheyArrive): written here, the peer is fine. */
+export class PeerDeclined extends Error {
+  override readonly name = "PeerDeclined";
+}
+
+export interface PlacementOptions {
+  /** An instance keeps writing a board while a flush of its own came within this (ms). */
+  keepMs?: number;
+}
+
+/** Boards whose last flush of this instance's own is remembered. */
+const BOARDS_KEPT = 50_000;
+
 /** How long a peer that could not be reached is left out. */
 const DOWN_MS = 5_000;
 
@@ -41,20 +68,33 @@ const DOWN_MS = 5_000;
  * applied once (its clientId and batchSeq), wherever it lands.
  */
 export class BoardPlacement {
+  /** boardId → when a flush that reached this instance itself was last written here. */
+  private readonly ownFlushes = new LRUCache<string, number>({ max: BOARDS_KEPT });
+  private readonly keepMs: number;
+
   constructor(
     private readonly boards: BoardService,
     readonly instances: Instances,
     private readonly peers: { token: string; forward: Forward } | null,
-  ) {}
+    options: PlacementOptions = {},
+  ) {
+    this.keepMs = options.keepMs ?? 2_000;
+  }
 
   /** Whether a socket showing `token` is another instance's. */
   isPeer(token: unknown): boolean {
     return this.peers !== null && typeof token === "string" && token === this.peers.token;
   }
 
-  /** A flush another instance forwarded: applied here, never forwarded again. */
+  /**
+   * A flush another instance forwarded: applied here, never forwarded again; declined when none
+   * of this board's flushes reached this instance itself lately (then the one they reach writes
+   * it, and the others follow it there).
+   */
   applyForwarded({ instance, boardId, userId, request }: ForwardedFlush): Promise<FlushResponse> {
     if (instance !== this.instances.id) throw new NotThisInstance();
+    const own = this.ownFlushes.get(boardId);
+    if (own === undefined || Date.now() - own > this.keepMs) throw new WriteWhereTheyArrive();
     return this.boards.flush(boardId, request, userId);
   }
 
@@ -72,11 +112,14 @@ export class BoardPlacement {
         metrics.forwarded.inc({ outcome: "answered" });
         return answer;
       } catch (error) {
-        if (!(error instanceof PeerUnreachable)) throw error;
-        metrics.forwarded.inc({ outcome: "unreachable" });
-        this.instances.down(owner.id, DOWN_MS);
+        if (error instanceof PeerDeclined) metrics.forwarded.inc({ outcome: "declined" });
+        else if (error instanceof PeerUnreachable) {
+          metrics.forwarded.inc({ outcome: "unreachable" });
+          this.instances.down(owner.id, DOWN_MS);
+        } else throw error;
       }
     }
+    this.ownFlushes.set(boardId, Date.now());
     return this.boards.flush(boardId, request, userId);
   }
 }
