@@ -60,7 +60,15 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     };
   }
   const adapterFactory = new PrismaPg(
-    { connectionString: config.url, max: config.poolSize ?? 10 },
+    {
+      connectionString: config.url,
+      max: config.poolSize ?? 10,
+      // A marked statement is planned once per connection, for any values: left to choose,
+      // PostgreSQL kept planning the board write for each execution's values (its bind took
+      // 0.34 ms, more than executing it, 0.26 ms). Unmarked statements are unnamed and planned
+      // each time whatever this says.
+      options: "-c plan_cache_mode=force_generic_plan",
+    },
     { statementNameGenerator: preparedStatementName },
   );
   const prisma = new PrismaClient({ adapter: adapterFactory });

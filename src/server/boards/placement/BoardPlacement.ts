@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import type { FlushRequest, FlushResponse } from "@/sync";
 import { metrics } from "../../observability/metrics";
@@ -83,7 +84,9 @@ export class BoardPlacement {
 
   /** Whether a socket showing `token` is another instance's. */
   isPeer(token: unknown): boolean {
-    return this.peers !== null && typeof token === "string" && token === this.peers.token;
+    if (this.peers === null || typeof token !== "string") return false;
+    const [given, expected] = [Buffer.from(token), Buffer.from(this.peers.token)];
+    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
   /**

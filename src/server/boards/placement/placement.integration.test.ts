@@ -124,6 +124,22 @@ describe.skipIf(skipReason !== null)(
       expect(await b().boards.head(boardId)).toBe(2);
     });
 
+    it("only instances may call peer.flush: a page's socket is refused, whoever it names", async () => {
+      const onA = await page(0);
+      const refused = await onA.peer.flush
+        .mutate({
+          instance: a().placement.instances.id,
+          boardId,
+          userId: "someone-else",
+          request: { clientId: "forged", batchSeq: 1, from: 0, commands: [addList("forged")] },
+        })
+        .catch((error: Error) => error);
+      expect((refused as Error).message).toBe("Only for Rewind's instances");
+      expect(a().placement.isPeer("not-the-token")).toBe(false);
+      expect(a().placement.isPeer(token)).toBe(true);
+      expect(await a().boards.head(boardId)).toBe(2);
+    });
+
     it("a person who may not edit is refused by the instance that writes the board too", async () => {
       const [viewer] = (await createUsers(databases[0] as Database, "vic")) as [TestUser];
       await callerFor(a(), ada).board.invite({ boardId, email: viewer.email, role: "viewer" });
