@@ -11,6 +11,7 @@ import {
   PeerUnreachable,
   WriteWhereTheyArrive,
 } from "../boards/placement/BoardPlacement";
+import { log } from "../observability/log";
 
 /** A call to another instance not answered within this is written here instead. */
 const ANSWER_WITHIN_MS = 3_000;
@@ -84,8 +85,13 @@ export function peerForwarder(token: string): { forward: Forward; close(): void 
         if (code && (error as Error).message === WriteWhereTheyArrive.message) {
           throw new PeerDeclined(`instance ${peer.id} does not write board ${flush.boardId} now`);
         }
-        // Answered there: the same answer here (a retried flush is applied once, wherever).
-        if (code && (error as Error).message !== NotThisInstance.message) {
+        if (code && (error as Error).message === NotThisInstance.message) {
+          log.warn(
+            { peer: peer.id, url: peer.url },
+            "another instance answers at this instance's INSTANCE_URL: set INSTANCE_URL to each instance's own address",
+          );
+        } else if (code) {
+          // Answered there: the same answer here (a retried flush is applied once, wherever).
           throw new TRPCError({ code, message: (error as Error).message });
         }
         throw new PeerUnreachable(
