@@ -11,7 +11,7 @@ import { createPostgresDatabase } from "../../../test/databases";
 import { type SocketServer, signedIn, socketClient, startSocketServer } from "../../../test/socket";
 import { LocalBoardEvents } from "../boards/live/BoardEvents";
 import { createServices } from "../services";
-import type { FairUseLimits, RateLimited } from "./FairUse";
+import { DEFAULT_LIMITS, type FairUseLimits, type RateLimited } from "./FairUse";
 
 const limits: FairUseLimits = {
   flushesPer10s: 5,
@@ -160,6 +160,42 @@ describe("fair use over a WebSocket (PGlite)", () => {
       expect(answer.version).toBe(bobs.version + 300);
     } finally {
       await paced.close();
+    }
+  });
+
+  it("the default limits never refuse a paste of 500 items, a day's offline queue or fast typing", async () => {
+    const defaults = newServices(db, { limits: DEFAULT_LIMITS });
+    try {
+      // A board of its own: the day's 4,650 items would not fit beside the other tests' ones.
+      const { id: ownBoard } = await callerFor(defaults, ada).board.create({ title: "A day" });
+      await callerFor(defaults, ada).sync.flush({
+        boardId: ownBoard,
+        clientId: "setup",
+        batchSeq: 1,
+        from: 0,
+        commands: [addList("l1")],
+      });
+      const ada1 = page("ada-offline-day", ownBoard);
+      const flush = async (commands?: Command[]) => {
+        const answer = await callerFor(defaults, ada).sync.flush(ada1.next(commands));
+        expect(answer.errors).toEqual([]);
+        ada1.answered(answer.version);
+      };
+      const items = (n: number, prefix: string) =>
+        Array.from({ length: n }, (_, i) => addItem("l1", `${prefix}-${i}`, `${prefix} ${i}`));
+      // A paste of 500 items, then a day of offline edits (4,000 commands, sent as the page
+      // sends them: 500 a flush, one after another), then typing: 150 one-command flushes.
+      await flush(items(500, "paste"));
+      for (let batch = 0; batch < 8; batch++) await flush(items(500, `offline${batch}`));
+      for (let key = 0; key < 150; key++) await flush(items(1, `key${key}`));
+      const { document } = await callerFor(defaults, ada).sync.load({ boardId: ownBoard });
+      const texts = Object.values(
+        (document.lists as Record<string, { items: Record<string, { text: string }> }>).l1?.items ??
+          {},
+      ).map((item) => item.text);
+      expect(texts.filter((text) => /^(paste|offline\d|key\d+) /.test(text))).toHaveLength(4_650);
+    } finally {
+      await defaults.close();
     }
   });
 
