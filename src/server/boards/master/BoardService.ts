@@ -83,7 +83,13 @@ export class BoardService implements BoardLog {
     const cached = { version: runtime.version, document: runtime.document };
     if (head <= cached.version) return { version: cached.version, document: cached.document };
     // Another instance wrote: answer from the database without touching the cache, which only
-    // the board's serial runner changes.
+    // the board's serial runner changes. Far behind (another instance writes this board, and
+    // this one's copy stays where it last wrote it), from the latest checkpoint: a load costs at
+    // most `checkpointEvery` commands, not all those written since this instance last wrote.
+    if (head - cached.version > this.options.checkpointEvery) {
+      const fromCheckpoint = await this.store.documentAt(boardId, head);
+      if (fromCheckpoint) return fromCheckpoint;
+    }
     const state = await this.turns.advance(boardId, cached, head, this.prisma);
     return { version: state.version, document: state.document };
   }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import type { Database } from "@/server/db";
 import { openDatabase } from "@/server/db/database";
 import { applyMigrations } from "@/server/db/migrate";
@@ -16,6 +16,7 @@ import { createPostgresDatabase } from "../../../../test/databases";
 import { metrics } from "../../observability/metrics";
 import { createServices, type Services } from "../../services";
 import { PostgresBoardEvents } from "../live/BoardEvents";
+import { BoardStore } from "./BoardStore";
 
 const skipReason = inject("postgresSkipReason");
 const INSTANCES = 3;
@@ -229,6 +230,44 @@ describe.skipIf(skipReason !== null)(
       expect(loads[0]?.version).toBe(version);
       expect(loads[1]).toEqual(loads[0]);
       expect(Object.keys(loads[0]?.document.lists ?? {})).toHaveLength(2 * ROUNDS_EACH);
+    });
+
+    it("an instance that has not written a board for long loads it from its latest checkpoint", async () => {
+      const owner = users[0] as TestUser;
+      const { id } = await callerFor(services[0] as Services, owner).board.create({
+        title: "Written elsewhere",
+      });
+      // Instance 1 keeps the board at version 0; instance 0 then writes 350 versions.
+      expect((await (services[1] as Services).boards.load(id)).version).toBe(0);
+      let version = 0;
+      for (let n = 1; n <= 7; n++) {
+        const answer = await callerFor(services[0] as Services, owner).sync.flush({
+          boardId: id,
+          clientId: "elsewhere",
+          batchSeq: n,
+          from: version,
+          commands: Array.from({ length: 50 }, (_, i) => ({
+            action: "create" as const,
+            path: ["lists"],
+            createdId: `l${n}-${i}`,
+            props: { title: `${n}.${i}` },
+          })),
+        });
+        expect(answer.errors).toEqual([]);
+        version = answer.version;
+      }
+      const read = vi.spyOn(BoardStore.prototype, "readCommands");
+      try {
+        const load = await (services[1] as Services).boards.load(id);
+        expect(load).toEqual(await (services[0] as Services).boards.load(id));
+        expect(load.version).toBe(350);
+        // Never the 350 commands since its copy: at most a checkpoint's interval (100 here).
+        const spans = read.mock.calls.map(([, from, to]) => to - from);
+        expect(spans.length).toBeGreaterThan(0);
+        expect(Math.max(...spans)).toBeLessThanOrEqual(100);
+      } finally {
+        read.mockRestore();
+      }
     });
   },
 );
