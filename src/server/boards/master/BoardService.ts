@@ -179,7 +179,10 @@ export class BoardService implements BoardLog {
 
   // ---- internals --------------------------------------------------------------------------------
 
-  private async runtime(boardId: string): Promise<BoardRuntime> {
+  private async runtime(boardId: string, { inTurn = false } = {}): Promise<BoardRuntime> {
+    // In the board's turn (its serial runner), a copy far behind is loaded again from the latest
+    // checkpoint: the cost of catching up follows at most `checkpointEvery` commands.
+    if (inTurn) this.hot.dropIfBehind(boardId, this.options.checkpointEvery);
     const runtime = await this.hot.use(boardId, () => this.store.load(boardId));
     if (!runtime) throw new BoardNotFound(boardId);
     return runtime;
@@ -211,7 +214,7 @@ export class BoardService implements BoardLog {
 
   /** One undo, redo or restore: planned and written in one transaction with the board locked. */
   private async processEntry(boardId: string, job: EntryJob): Promise<JobResult> {
-    const runtime = await this.runtime(boardId);
+    const runtime = await this.runtime(boardId, { inTurn: true });
     const at = new Date();
     const { entry, missing, commands, fromVersion, state, written } = await this.turns.locked(
       boardId,
@@ -249,7 +252,7 @@ export class BoardService implements BoardLog {
   private async processFlushes(boardId: string, jobs: FlushJob[]): Promise<JobResult[]> {
     let runtime: BoardRuntime;
     try {
-      runtime = await this.runtime(boardId);
+      runtime = await this.runtime(boardId, { inTurn: true });
     } catch (error) {
       if (error instanceof BoardNotFound) return jobs.map(() => ({ ok: false, error }));
       throw error;

@@ -127,6 +127,16 @@ export class HotBoards {
     return runtime;
   }
 
+  /**
+   * Drops the kept board when it is more than `versions` behind the newest version heard (another
+   * instance writes it): its next use loads it from the latest checkpoint instead of catching up
+   * command by command. For the board's serial runner, between groups.
+   */
+  dropIfBehind(boardId: string, versions: number): void {
+    const kept = this.runtimes.peek(boardId);
+    if (kept && kept.heard - kept.version > versions) this.runtimes.delete(boardId);
+  }
+
   /** A version of `boardId` announced: noted on its runtime, when kept. */
   heard(boardId: string, version: number) {
     const runtime = this.runtimes.peek(boardId);

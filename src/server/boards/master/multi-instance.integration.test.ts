@@ -239,6 +239,13 @@ describe.skipIf(skipReason !== null)(
       });
       // Instance 1 keeps the board at version 0; instance 0 then writes 350 versions.
       expect((await (services[1] as Services).boards.load(id)).version).toBe(0);
+      const heard = new Promise<void>((resolve) => {
+        const stop = (events[1] as PostgresBoardEvents).subscribe(id, (v) => {
+          if (v < 350) return;
+          stop();
+          resolve();
+        });
+      });
       let version = 0;
       for (let n = 1; n <= 7; n++) {
         const answer = await callerFor(services[0] as Services, owner).sync.flush({
@@ -267,6 +274,26 @@ describe.skipIf(skipReason !== null)(
         expect(Math.max(...spans)).toBeLessThanOrEqual(100);
       } finally {
         read.mockRestore();
+      }
+      // A flush there (its writer gone, say), once it heard of version 350: its copy is loaded
+      // again, not caught up by 350 commands.
+      await heard;
+      const head = vi.spyOn(BoardStore.prototype, "head");
+      try {
+        const answer = await callerFor(services[1] as Services, owner).sync.flush({
+          boardId: id,
+          clientId: "here",
+          batchSeq: 1,
+          from: 350,
+          commands: [
+            { action: "create", path: ["lists"], createdId: "here", props: { title: "Here" } },
+          ],
+        });
+        expect(answer.errors).toEqual([]);
+        expect(answer.version).toBe(351);
+        expect(head.mock.calls.every(([, from]) => from >= 250)).toBe(true);
+      } finally {
+        head.mockRestore();
       }
     });
   },
