@@ -110,6 +110,11 @@ export class Instances {
 
   private say() {
     if (this.url) void this.publish({ id: this.id, url: this.url });
+    // Instances gone for good (each start is a new one) are forgotten.
+    const now = Date.now();
+    for (const [id, peer] of this.peers) {
+      if (now - peer.at > 10 * this.options.expireMs) this.peers.delete(id);
+    }
   }
 
   private async publish(message: InstanceMessage) {
