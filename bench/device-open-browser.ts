@@ -1,6 +1,8 @@
 // bench:board's device part: a board of 1,000 cards opened in Chromium against the production
 // server, on an empty device (a fresh browser profile each time), again on the same device (its
 // copy in IndexedDB, the app shell in the service worker), and reloaded with no network at all.
+// DEVICE_TIMING=1 prints each reopen's navigation timing and the page's marks (rewind:open, when
+// the board starts opening; rewind:read, the device's copy read; rewind:painted, handed to React).
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { bigBoardCommands, seed } from "./big-board";
 import { paintedWhen } from "./big-board-browser";
@@ -78,6 +80,12 @@ export async function deviceOpen(browser: Browser, base: string, owner: BrowserC
     await first.getByRole("button", { name: "Create board" }).waitFor();
     await first.goto(url, { waitUntil: "commit" });
     again.push(await openedIn(first));
+    if (process.env.DEVICE_TIMING)
+      console.log(
+        await first.evaluate(
+          `JSON.stringify((() => { const n = performance.getEntriesByType("navigation")[0]; return { responseEnd: Math.round(n.responseEnd), domInteractive: Math.round(n.domInteractive), dcl: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd), marks: performance.getEntriesByType("mark").map((m) => m.name + "@" + Math.round(m.startTime)) }; })())`,
+        ),
+      );
   }
 
   await device.setOffline(true);

@@ -55,12 +55,15 @@ export class BoardOpening {
     stopped(): boolean;
   }): Promise<Opened | null> {
     if (this.adopted === undefined) {
+      performance.mark("rewind:open");
       const [kept, cached] = await Promise.all([this.unsent.adopt(), this.device.read()]);
+      performance.mark("rewind:read");
       if (hooks.stopped()) return null;
       this.adopted = kept?.pending ?? null;
       this.adoptedBase = kept?.baseVersion ?? null;
       this.cached = cached;
       if (cached) hooks.paint(DeviceCopy.painted(cached, kept));
+      performance.mark("rewind:painted");
     }
     let mappedPaths: MappedPath[] = [];
     try {
