@@ -122,7 +122,7 @@ export class BoardPlacement {
         } else throw error;
       }
     }
-    this.ownFlushes.set(boardId, Date.now());
+    if (this.peers) this.ownFlushes.set(boardId, Date.now());
     return this.boards.flush(boardId, request, userId);
   }
 }

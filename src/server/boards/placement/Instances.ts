@@ -51,7 +51,7 @@ export class Instances {
   });
   private readonly options: Required<InstancesOptions>;
   private timer: ReturnType<typeof setInterval> | null = null;
-  private readonly unsubscribe: (() => void)[];
+  private unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly events: BoardEvents,
@@ -59,15 +59,23 @@ export class Instances {
   ) {
     this.id = events.instance;
     this.options = { heartbeatMs: 1_000, expireMs: 3_500, ...options };
-    this.unsubscribe = [
-      events.subscribeInstances((payload) => this.heard(payload)),
-      events.subscribeAll((boardId, version, writer) => this.wrote(boardId, version, writer)),
-    ];
   }
 
-  /** From now on, tells the others this instance is reachable at `url` (its HTTP origin). */
+  /**
+   * From now on, tells the others this instance is reachable at `url` (its HTTP origin), and
+   * listens to theirs and to who writes each board. Until then (no forwarding: one process, or
+   * no AUTH_SECRET) it knows no other instance, and nothing is kept per version.
+   */
   start(url: string): void {
     this.url = url;
+    if (this.unsubscribe.length === 0) {
+      this.unsubscribe = [
+        this.events.subscribeInstances((payload) => this.heard(payload)),
+        this.events.subscribeAll((boardId, version, writer) =>
+          this.wrote(boardId, version, writer),
+        ),
+      ];
+    }
     this.say();
     this.timer ??= setInterval(() => this.say(), this.options.heartbeatMs);
     this.timer.unref();
@@ -103,6 +111,7 @@ export class Instances {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     for (const stop of this.unsubscribe) stop();
+    this.unsubscribe = [];
     const url = this.url;
     this.url = null;
     if (url) await this.publish({ id: this.id, url, leaving: true });
