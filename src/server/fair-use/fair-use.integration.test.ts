@@ -7,10 +7,8 @@ import type { Services } from "@/server/services";
 import type { Command } from "@/sync";
 import { callerFor, codeOfError, createUsers, newServices, type TestUser } from "../../../test/api";
 import { addItem, addList } from "../../../test/board-commands";
-import { createPostgresDatabase } from "../../../test/databases";
+import { type Instances, instancesOnPostgres } from "../../../test/instances";
 import { type SocketServer, signedIn, socketClient, startSocketServer } from "../../../test/socket";
-import { LocalBoardEvents } from "../boards/live/BoardEvents";
-import { createServices } from "../services";
 import { DEFAULT_LIMITS, type FairUseLimits, type RateLimited } from "./FairUse";
 
 const limits: FairUseLimits = {
@@ -223,38 +221,29 @@ const skipReason = inject("postgresSkipReason");
 describe.skipIf(skipReason !== null)(
   `a person's limits across two instances on one PostgreSQL${skipReason ? ` (skipped: ${skipReason})` : ""}`,
   () => {
-    const databases: Database[] = [];
-    const instances: Services[] = [];
+    let cluster: Instances;
+    let instances: Services[];
     let ada: TestUser;
     let boardId: string;
 
     beforeAll(async () => {
-      const url = await createPostgresDatabase(inject("postgresUrl") ?? "");
-      for (let i = 0; i < 2; i++) {
-        const db = await openDatabase({ kind: "postgresql", url, poolSize: 3 });
-        if (i === 0) await applyMigrations(db.adapterFactory);
-        databases.push(db);
-        instances.push(
-          createServices(db, {
-            events: new LocalBoardEvents(),
-            limits: {
-              ...limits,
-              flushesPer10s: 0,
-              commandsPerMinute: 30,
-              windowSeconds: { minute: 2 },
-            },
-          }),
-        );
-      }
-      [ada] = (await createUsers(databases[0] as Database, "ada")) as [TestUser];
+      cluster = await instancesOnPostgres(inject("postgresUrl") ?? "", 2, {
+        services: {
+          limits: {
+            ...limits,
+            flushesPer10s: 0,
+            commandsPerMinute: 30,
+            windowSeconds: { minute: 2 },
+          },
+        },
+      });
+      instances = cluster.services;
+      [ada] = (await createUsers(cluster.databases[0] as Database, "ada")) as [TestUser];
       ({ id: boardId } = await callerFor(instances[0] as Services, ada).board.create({
         title: "Two instances",
       }));
     });
-    afterAll(async () => {
-      await Promise.all(instances.map((s) => s.close()));
-      await Promise.all(databases.map((d) => d.close()));
-    });
+    afterAll(() => cluster.close());
 
     it("commands counted on one instance count on the other", async () => {
       const commands = (n: number, from: number) =>

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Database } from "@/server/db";
-import { openDatabase } from "@/server/db/database";
-import { applyMigrations } from "@/server/db/migrate";
 import { callerFor, createUsers, type TestUser } from "../../../../test/api";
 import { addItem, addList } from "../../../../test/board-commands";
-import { createPostgresDatabase } from "../../../../test/databases";
+import { type Instances, instancesOnPostgres } from "../../../../test/instances";
 import {
   type SocketServer,
   signedIn,
@@ -12,7 +10,7 @@ import {
   startSocketServer,
 } from "../../../../test/socket";
 import { peerForwarder, peerToken } from "../../http/peer-client";
-import { createServices, type Services } from "../../services";
+import type { Services } from "../../services";
 
 const skipReason = inject("postgresSkipReason");
 
@@ -20,28 +18,26 @@ describe.skipIf(skipReason !== null)(
   `flushes go to the instance that writes their board${skipReason ? ` (skipped: ${skipReason})` : ""}`,
   () => {
     const token = peerToken("placement-test-secret-0123456789abcdef");
-    const databases: Database[] = [];
-    const instances: Services[] = [];
+    // One forwarder serves both instances: it keeps a socket per peer it sends to.
+    const peers = peerForwarder(token);
+    let cluster: Instances;
+    let instances: Services[];
+    let databases: Database[];
     const servers: SocketServer[] = [];
-    const forwarders: ReturnType<typeof peerForwarder>[] = [];
     const open: { close(): void }[] = [];
     let ada: TestUser;
     let boardId: string;
 
     beforeAll(async () => {
-      const url = await createPostgresDatabase(inject("postgresUrl") ?? "");
-      for (let i = 0; i < 2; i++) {
-        const db = await openDatabase({ kind: "postgresql", url, poolSize: 3 });
-        if (i === 0) await applyMigrations(db.adapterFactory);
-        databases.push(db);
-        const peers = peerForwarder(token);
-        forwarders.push(peers);
-        const services = createServices(db, {
+      cluster = await instancesOnPostgres(inject("postgresUrl") ?? "", 2, {
+        services: {
           peers: { token, forward: peers.forward },
           instances: { heartbeatMs: 100, expireMs: 1_000 },
           placement: { keepMs: 500 },
-        });
-        instances.push(services);
+        },
+      });
+      ({ services: instances, databases } = cluster);
+      for (const services of instances) {
         const server = await startSocketServer(services);
         servers.push(server);
         services.placement.instances.start(server.httpUrl.replace(/\/api\/trpc$/, ""));
@@ -57,9 +53,8 @@ describe.skipIf(skipReason !== null)(
     afterAll(async () => {
       for (const client of open) client.close();
       for (const server of servers) await server.close().catch(() => {});
-      await Promise.all(instances.map((s) => s.close()));
-      for (const peers of forwarders) peers.close();
-      await Promise.all(databases.map((d) => d.close()));
+      await cluster.close();
+      peers.close();
     });
 
     const page = async (i: number) => {
