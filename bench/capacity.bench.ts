@@ -19,7 +19,7 @@ import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster"
 import { metricsOf, type ServerProcess, startServer } from "../test/server-process";
 import { type Api, apiClient, createBoardWithItems, healthFloor, signUp } from "./clients";
 import { printTopSelfTime } from "./profile";
-import { percentile } from "./stats";
+import { percentile, runBench } from "./stats";
 
 const BOARDS = 100;
 const CLIENTS_PER_BOARD = 10;
@@ -380,10 +380,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

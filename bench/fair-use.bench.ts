@@ -11,7 +11,7 @@ import { createPostgresDatabase } from "../test/databases";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
 import { startServer } from "../test/server-process";
 import { type Api, apiClient, createBoardWithItems, healthFloor, signUpAccount } from "./clients";
-import { percentile } from "./stats";
+import { percentile, runBench } from "./stats";
 
 const PEOPLE_PER_BOARD = 10;
 const PERIOD_MS = 300;
@@ -178,10 +178,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -9,7 +9,7 @@ import { createPostgresDatabase } from "../test/databases";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
 import { metricsOf, type ServerProcess, startServer } from "../test/server-process";
 import { apiClient, healthFloor, signUp } from "./clients";
-import { median, percentile } from "./stats";
+import { median, percentile, runBench } from "./stats";
 import { newBoard, writer } from "./wire.bench";
 
 const WRITERS = 12;
@@ -114,10 +114,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -8,6 +8,7 @@ import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster"
 import { startServer } from "../test/server-process";
 import { signUp } from "./clients";
 import { printTopSelfTime } from "./profile";
+import { runBench } from "./stats";
 import { fanOut, saturation } from "./wire.bench";
 
 async function main() {
@@ -55,10 +56,4 @@ async function main() {
   printTopSelfTime(dir, window);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -16,3 +16,17 @@ export function time(fn: () => void): number {
 export function report(name: string, value: string, target: string, ok: boolean) {
   console.log(`${ok ? "✓" : "✗"} ${name.padEnd(58)} ${value.padEnd(26)} target ${target}`);
 }
+
+/**
+ * Runs a benchmark's `main` and exits with its outcome (servers, clusters and sockets it leaves
+ * behind would otherwise keep the process alive).
+ */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

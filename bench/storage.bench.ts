@@ -9,6 +9,7 @@ import type { Command } from "../src/sync";
 import { seededRandom } from "../src/sync/testing/random";
 import { createPostgresDatabase } from "../test/databases";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
+import { runBench } from "./stats";
 
 const EDITS = Number(process.env.STORAGE_EDITS ?? 20_000);
 const CLIENTS = 10;
@@ -97,10 +98,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -20,7 +20,7 @@ import {
   signUp,
   type Transport,
 } from "./clients";
-import { median, percentile } from "./stats";
+import { median, percentile, runBench } from "./stats";
 
 const PORT = 3230;
 const WRITERS = 50;
@@ -392,11 +392,4 @@ async function main() {
   }
 }
 
-if (process.argv[1]?.endsWith("wire.bench.ts"))
-  void main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+if (process.argv[1]?.endsWith("wire.bench.ts")) runBench(main);
