@@ -76,9 +76,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     // statement of several boards measured slower there than one per board.
     groupCommit: db.kind === "pglite" ? { maxBoards: 1 } : boardOptions.groupCommit,
   });
-  const broadcast = new BoardBroadcast(events, (boardId, from, to) =>
-    boards.changesSince(boardId, from, to),
-  );
+  const broadcast = new BoardBroadcast(events, boards.commands);
   const instances = new Instances(events, instancesOptions);
   const placement = new BoardPlacement(boards, instances, peers ?? null, placementOptions);
   const history = new HistoryService(boards, new HistoryStore(db.prisma));

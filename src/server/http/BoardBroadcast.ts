@@ -34,11 +34,9 @@ export class BoardBroadcast {
 
   constructor(
     private readonly events: BoardEvents,
-    private readonly changesSince: (
-      boardId: string,
-      from: number,
-      to: number,
-    ) => Promise<RemoteChanges>,
+    private readonly commands: {
+      changesSince(boardId: string, from: number, to: number): Promise<RemoteChanges>;
+    },
   ) {}
 
   /** Sends `subscriber` the board's versions after `subscriber.sent` (up to `head` at once). */
@@ -105,7 +103,7 @@ export class BoardBroadcast {
       for (const [from, group] of behind) {
         let json: string;
         try {
-          json = JSON.stringify(await this.changesSince(boardId, from, to));
+          json = JSON.stringify(await this.commands.changesSince(boardId, from, to));
         } catch (error) {
           // They stay where they are; the next version retries.
           log.warn({ boardId, from, to, err: error }, "could not read changes for subscribers");

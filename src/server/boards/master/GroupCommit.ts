@@ -1,4 +1,5 @@
 import type { Db } from "../../db/database";
+import { metrics } from "../../observability/metrics";
 import type { BoardLock, BoardStore, BoardWrite } from "./BoardStore";
 import { VersionConflict } from "./BoardStore";
 
@@ -33,8 +34,9 @@ export class GroupCommit {
     private readonly store: BoardStore,
     private readonly db: Db,
     options: GroupCommitOptions = {},
-    /** Called with the number of boards of each statement (metrics). */
-    private readonly onStatement: (boards: number) => void = () => {},
+    /** Called with the number of boards of each statement (by default, the metric). */
+    private readonly onStatement: (boards: number) => void = (boards) =>
+      metrics.commitBoards.observe(boards),
   ) {
     this.concurrency = options.concurrency ?? 1;
     this.maxBoards = options.maxBoards ?? 100;

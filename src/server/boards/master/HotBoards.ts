@@ -1,6 +1,8 @@
 import { LRUCache } from "lru-cache";
 import { countItems } from "@/board";
 import type { BatchOutcome, Command, Doc } from "@/sync";
+import type { Db } from "../../db/database";
+import type { BoardStore } from "./BoardStore";
 
 /** A board's state at a version, as this instance last knew it. */
 export interface BoardState {
@@ -41,6 +43,17 @@ export interface HotBoardsOptions {
   maxBoards: number;
   /** Most approximate bytes of boards kept (documents and recent commands). */
   maxBytes: number;
+}
+
+/** What a committed write changed of a board kept in memory. */
+export interface CommittedChange {
+  /** The commands from the runtime's version to `state`'s (other instances' first). */
+  commands: Command[];
+  state: BoardState;
+  /** The transaction that wrote the row, when this write did. */
+  writtenBy?: string;
+  /** Each client's outcome the write recorded. */
+  outcomes?: [clientId: string, outcome: BatchOutcome][];
 }
 
 /** What a value takes in memory, roughly: its JSON's length, counted twice for UTF-16. */
@@ -101,14 +114,21 @@ export class HotBoards {
     return this.runtimes.calculatedSize;
   }
 
-  /** The board, kept or loaded with `load` (null: no such board), and counted as used. */
+  /**
+   * The board, kept or loaded from `store` (null: no such board), and counted as used. A kept
+   * copy more than `behindAtMost` versions behind the newest heard (another instance writes the
+   * board) is loaded again, from the latest checkpoint, instead of catching up command by command:
+   * for the board's serial runner, between groups.
+   */
   async use(
     boardId: string,
-    load: () => Promise<{ version: number; document: Doc } | null>,
+    store: Pick<BoardStore, "load">,
+    behindAtMost = Number.POSITIVE_INFINITY,
   ): Promise<BoardRuntime | null> {
     const kept = this.runtimes.get(boardId);
-    if (kept) return kept;
-    const loaded = await load();
+    if (kept && kept.heard - kept.version <= behindAtMost) return kept;
+    if (kept) this.runtimes.delete(boardId);
+    const loaded = await store.load(boardId);
     if (!loaded) return null;
     const meanwhile = this.runtimes.get(boardId); // loaded concurrently meanwhile?
     if (meanwhile) return meanwhile;
@@ -127,24 +147,28 @@ export class HotBoards {
     return runtime;
   }
 
-  /**
-   * Drops the kept board when it is more than `versions` behind the newest version heard (another
-   * instance writes it): its next use loads it from the latest checkpoint instead of catching up
-   * command by command. For the board's serial runner, between groups.
-   */
-  dropIfBehind(boardId: string, versions: number): void {
-    const kept = this.runtimes.peek(boardId);
-    if (kept && kept.heard - kept.version > versions) this.runtimes.delete(boardId);
-  }
-
-  /** A version of `boardId` announced: noted on its runtime, when kept. */
-  heard(boardId: string, version: number) {
+  /** A version of `boardId` announced (by any instance): noted on its runtime, when kept. */
+  readonly heard = (boardId: string, version: number): void => {
     const runtime = this.runtimes.peek(boardId);
     if (runtime && version > runtime.heard) runtime.heard = version;
+  };
+
+  /**
+   * `runtime` moved to `state` by `commands`, once committed: they are kept as its recent
+   * commands, with the clients' outcomes its write recorded and the transaction it was (when it
+   * wrote: `writtenBy`).
+   */
+  committed(boardId: string, runtime: BoardRuntime, change: CommittedChange) {
+    const { commands, state, writtenBy, outcomes = [] } = change;
+    for (const [clientId, outcome] of outcomes) runtime.outcomes.set(clientId, outcome);
+    if (writtenBy !== undefined) runtime.writtenBy = writtenBy;
+    this.remember(boardId, runtime, commands, state.version);
+    runtime.document = state.document;
+    runtime.itemCount = state.itemCount;
   }
 
   /** `runtime` moved to `version` by `commands` (kept as its recent commands). */
-  remember(boardId: string, runtime: BoardRuntime, commands: Command[], version: number) {
+  private remember(boardId: string, runtime: BoardRuntime, commands: Command[], version: number) {
     // Each command is kept twice over: in the recent list, and what it added to the document.
     let added = 0;
     for (const command of commands) {
@@ -171,12 +195,14 @@ export class HotBoards {
   /**
    * The last recorded outcome of each of these clients: from memory while nobody but this
    * instance wrote the board since its last write (a locked turn forgets them otherwise), else
-   * read (`read`) and kept.
+   * read from `store` (in `db`) and kept.
    */
   async outcomes(
+    boardId: string,
     runtime: BoardRuntime,
     clientIds: string[],
-    read: (unseen: string[]) => Promise<Map<string, BatchOutcome>>,
+    store: Pick<BoardStore, "clientOutcomes">,
+    db: Db,
   ): Promise<Map<string, BatchOutcome>> {
     const known = new Map<string, BatchOutcome>();
     const unseen: string[] = [];
@@ -186,17 +212,12 @@ export class HotBoards {
       else unseen.push(clientId);
     }
     if (unseen.length > 0) {
-      for (const [clientId, outcome] of await read(unseen)) {
+      for (const [clientId, outcome] of await store.clientOutcomes(boardId, unseen, db)) {
         known.set(clientId, outcome);
-        this.rememberOutcome(runtime, clientId, outcome);
+        runtime.outcomes.set(clientId, outcome);
       }
     }
     return known;
-  }
-
-  /** A client's latest outcome on the board, kept for the next group. */
-  rememberOutcome(runtime: BoardRuntime, clientId: string, outcome: BatchOutcome) {
-    runtime.outcomes.set(clientId, outcome);
   }
 
   close(): void {

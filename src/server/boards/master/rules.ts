@@ -39,12 +39,6 @@ function node(document: Doc, path: readonly string[]): JsonObject | undefined {
 const reject = (message: string) => ({ reject: message });
 const refusedProps = (problem: string | null) => (problem ? reject(problem) : undefined);
 
-/** The user ids a command's props assign (for the master to look up as members beforehand). */
-export function assigneesOf(command: Command): string[] {
-  const assignees = command.props?.assignees;
-  return Array.isArray(assignees) ? assignees.filter((id) => typeof id === "string") : [];
-}
-
 /**
  * What else an item's props must satisfy on this board, beyond their shape: its labels are the
  * board's, and whoever it newly assigns is a member (someone assigned before and removed from the
