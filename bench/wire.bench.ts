@@ -126,7 +126,10 @@ async function wsEchoFloor(): Promise<number> {
   }
 }
 
-/** An empty `sync.flush` (no commands) over a WebSocket, sequential: what a flush costs bare. */
+/**
+ * An empty `sync.flush` over a WebSocket, sequential: what a flush costs bare. It is what a page
+ * sends to catch up (F8: no commands under its last batchSeq, here 0), so nothing is written.
+ */
 async function emptyFlushRoundTrip(url: string, cookie: string): Promise<number[]> {
   const { api, close } = apiClient(url, cookie, "websocket");
   const boardId = await newBoard(api);
@@ -137,7 +140,7 @@ async function emptyFlushRoundTrip(url: string, cookie: string): Promise<number[
     await api.sync.flush.mutate({
       boardId,
       clientId: "empty",
-      batchSeq: i,
+      batchSeq: 0,
       from: version,
       commands: [],
     });

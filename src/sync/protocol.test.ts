@@ -29,7 +29,7 @@ describe("protocol validation at the edge", () => {
   it("P1 P2 F2 F5 names the field and the limit it broke", () => {
     const result = flushRequestSchema.safeParse({
       clientId: "",
-      batchSeq: 0,
+      batchSeq: -1,
       from: -1,
       commands: [
         { action: "update", path: ["x".repeat(129), "__proto__"], props: { constructor: 1 } },
@@ -38,13 +38,23 @@ describe("protocol validation at the edge", () => {
     });
     expect(issues(result)).toEqual([
       "clientId: must not be empty",
-      "batchSeq: must be at least 1",
+      "batchSeq: must be at least 0",
       "from: must be at least 0",
       "commands.0.path.0: must be at most 128 characters",
       "commands.0.path.1: is a reserved key",
       "commands.0.props.constructor: is a reserved key",
       'commands.1.action: Invalid option: expected one of "create"|"update"|"delete"',
     ]);
+  });
+
+  it("F2 F8 batchSeq 0 only for a catch-up (no commands)", () => {
+    const request = { clientId: "c", batchSeq: 0, from: 0 };
+    expect(flushRequestSchema.safeParse({ ...request, commands: [] }).success).toBe(true);
+    expect(
+      issues(
+        flushRequestSchema.safeParse({ ...request, commands: [{ action: "delete", path: ["x"] }] }),
+      ),
+    ).toEqual(["batchSeq: must be at least 1 for a flush of commands (0 only to catch up)"]);
   });
 
   it("F5 refuses more than 500 commands per flush", () => {

@@ -161,20 +161,26 @@ export const commandSchema = z.object({
   label: z.string().max(LIMITS.labelLength).optional(),
 }) satisfies z.ZodType<Command>;
 
-export const flushRequestSchema = z.object({
-  clientId: segment,
-  batchSeq: z.number().int().min(1, "must be at least 1"),
-  from: z.number().int().min(0, "must be at least 0"),
-  commands: z
-    .array(commandSchema)
-    .max(LIMITS.commandsPerFlush, `must hold at most ${LIMITS.commandsPerFlush} commands`)
-    .superRefine((commands, ctx) => {
-      const bytes = new TextEncoder().encode(JSON.stringify(commands)).length;
-      if (bytes > LIMITS.flushBytes) {
-        ctx.addIssue({
-          code: "custom",
-          message: `must be at most ${LIMITS.flushBytes / 1024} KB in all (got ${Math.ceil(bytes / 1024)} KB)`,
-        });
-      }
-    }),
-}) satisfies z.ZodType<FlushRequest>;
+export const flushRequestSchema = z
+  .object({
+    clientId: segment,
+    // 0 only for a catch-up before the client's first batch (F8), checked below.
+    batchSeq: z.number().int().min(0, "must be at least 0"),
+    from: z.number().int().min(0, "must be at least 0"),
+    commands: z
+      .array(commandSchema)
+      .max(LIMITS.commandsPerFlush, `must hold at most ${LIMITS.commandsPerFlush} commands`)
+      .superRefine((commands, ctx) => {
+        const bytes = new TextEncoder().encode(JSON.stringify(commands)).length;
+        if (bytes > LIMITS.flushBytes) {
+          ctx.addIssue({
+            code: "custom",
+            message: `must be at most ${LIMITS.flushBytes / 1024} KB in all (got ${Math.ceil(bytes / 1024)} KB)`,
+          });
+        }
+      }),
+  })
+  .refine((request) => request.batchSeq > 0 || request.commands.length === 0, {
+    path: ["batchSeq"],
+    message: "must be at least 1 for a flush of commands (0 only to catch up)",
+  }) satisfies z.ZodType<FlushRequest>;

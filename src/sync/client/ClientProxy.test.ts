@@ -48,6 +48,22 @@ describe("ClientProxy", () => {
     expect(a.pendingCount).toBe(1);
   });
 
+  it("F8 a forced flush with nothing queued catches up under the last batchSeq", () => {
+    const { master, proxies, sync } = setup(["a", "b"]);
+    const [a, b] = [proxies.a as ClientProxy, proxies.b as ClientProxy];
+    expect(b.beginFlush({ force: true })?.batchSeq).toBe(0); // before its first batch
+    b.cancelFlush();
+    addList(a, "A");
+    sync(a);
+    sync(b, true);
+    expect(b.document).toEqual(master.document());
+    addList(b, "B");
+    expect(b.beginFlush()?.batchSeq).toBe(1); // the catch-up took none
+    b.cancelFlush();
+    sync(b);
+    expect(b.beginFlush({ force: true })?.batchSeq).toBe(1);
+  });
+
   it("L1 a failing command changes nothing and queues nothing; batches are all or none", () => {
     const { proxies } = setup(["a"]);
     const a = proxies.a as ClientProxy;

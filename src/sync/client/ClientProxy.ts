@@ -187,15 +187,17 @@ export class ClientProxy<C extends InterceptorContext = InterceptorContext> {
    * F1: hands the unsent edits to a flush. Returns null when there is nothing to send or a flush
    * is already in flight. After a cancelled flush, returns the very same request again (same
    * batchSeq and commands), so a retry is harmless whether or not the master saw the first one.
-   * `force` sends an empty flush to catch up with the master.
+   * `force` sends an empty flush to catch up with the master (F8: under the last batchSeq, so it
+   * takes none and the master records nothing).
    */
   beginFlush(options: { force?: boolean } = {}): FlushRequest | null {
     if (this.inFlight) return null;
     if (!this.unacked) {
       if (this.queue.length === 0 && !options.force) return null;
+      const catchUp = this.queue.length === 0;
       this.unacked = {
         clientId: this.clientId,
-        batchSeq: this.nextBatchSeq++,
+        batchSeq: catchUp ? this.nextBatchSeq - 1 : this.nextBatchSeq++,
         from: this.base.version,
         commands: this.queue,
       };

@@ -226,6 +226,32 @@ describe("Master", () => {
     expect(Object.keys(master.document().lists as Doc)).toEqual(["l1", "m1", "l9"]);
   });
 
+  it("F8 no commands under the last batchSeq is a catch-up: answered at the head, takes no batchSeq", () => {
+    const master = new Master({ document: doc() });
+    master.flush(flush("a", 1, 0, [createList("l1")]), {});
+    // Before b's first flush (batchSeq 0), then after it (its last batchSeq): no gap either way.
+    const first = master.flush(flush("b", 0, 0, []), {});
+    expect(first.applied).toEqual({ from: 1, completions: [] });
+    expect(first.sync).toEqual({
+      kind: "diff",
+      from: 0,
+      completions: inBatch("a", 1, createList("l1")),
+    });
+    master.flush(flush("b", 1, 1, [createList("l2")]), {});
+    master.flush(flush("a", 2, 2, [createList("l3")]), {});
+    const again = master.flush(flush("b", 1, 2, []), {});
+    expect(again.version).toBe(3);
+    expect(again.sync).toEqual({
+      kind: "diff",
+      from: 2,
+      completions: inBatch("a", 2, createList("l3")),
+    });
+    expect(master.flush(flush("b", 2, 3, [createList("l4")]), {}).applied.from).toBe(3);
+    // A batch of commands under the last batchSeq is still a retry (F4), not a catch-up.
+    expect(master.flush(flush("b", 2, 3, [createList("l4")]), {}).applied.from).toBe(3);
+    expect(master.version).toBe(4);
+  });
+
   it("F2 a batchSeq that skips ahead or goes back is refused with a clear error, changing nothing", () => {
     const master = new Master({ document: doc() });
     expect(() => master.flush(flush("a", 2, 0, [createList("l1")]), {})).toThrow(

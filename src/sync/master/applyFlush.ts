@@ -17,11 +17,13 @@ export interface FlushStepOptions<C extends InterceptorContext> {
 }
 
 /**
- * What one flush does to a master: answered again from the client's last outcome (F4), or
- * applied, giving the new state, the applied commands and the outcome to record.
+ * What one flush does to a master: answered again from the client's last outcome (F4), answered
+ * at the head as a catch-up (F8: nothing to record), or applied, giving the new state, the
+ * applied commands and the outcome to record.
  */
 export type FlushStep =
   | { kind: "duplicate"; outcome: BatchOutcome }
+  | { kind: "catchUp"; outcome: BatchOutcome }
   | { kind: "applied"; outcome: BatchOutcome; state: MasterState; applied: Command[] };
 
 /** H1: the action of commands sent without one: their batch. */
@@ -43,6 +45,11 @@ export function applyFlush<C extends InterceptorContext>(
   request: FlushRequest,
   options: FlushStepOptions<C>,
 ): FlushStep {
+  // F8: no commands under the client's last batchSeq: answered at the head, recorded nowhere.
+  if (request.commands.length === 0 && request.batchSeq === (last?.batchSeq ?? 0)) {
+    const outcome = { batchSeq: request.batchSeq, from: state.version, count: 0 };
+    return { kind: "catchUp", outcome: { ...outcome, mappedPaths: [], errors: [] } };
+  }
   if (classifyBatch(last, request.clientId, request.batchSeq) === "duplicate" && last) {
     return { kind: "duplicate", outcome: last };
   }

@@ -139,8 +139,17 @@ describeEachTransport("sync API", (db, transport) => {
       as(ada).sync.flush({ boardId, clientId: "bad", batchSeq: 1, from: version, commands: deep }),
     ).rejects.toThrow("commands.0.path: must have at most 8 segments");
     await expect(
-      as(ada).sync.flush({ boardId, clientId: "bad", batchSeq: 0, from: -1, commands: [] }),
-    ).rejects.toThrow("batchSeq: must be at least 1; from: must be at least 0");
+      as(ada).sync.flush({ boardId, clientId: "bad", batchSeq: -1, from: -1, commands: [] }),
+    ).rejects.toThrow("batchSeq: must be at least 0; from: must be at least 0");
+    await expect(
+      as(ada).sync.flush({
+        boardId,
+        clientId: "bad",
+        batchSeq: 0,
+        from: 0,
+        commands: [addList("z")],
+      }),
+    ).rejects.toThrow("batchSeq: must be at least 1 for a flush of commands (0 only to catch up)");
     expect(
       await codeOf(
         as(ada).sync.flush({ boardId, clientId: "bad", batchSeq: 3, from: version, commands: [] }),
@@ -188,6 +197,33 @@ describeEachTransport("sync API", (db, transport) => {
     await restarted.close();
     expect(afterRestart).toEqual(first);
     expect((await as(ada).sync.load({ boardId })).version).toBe(version + 1);
+  });
+
+  it("F8 an empty flush under the last batchSeq catches up without writing anything", async () => {
+    const { version } = await as(ada).sync.load({ boardId });
+    const batches = () => db().prisma.boardBatch.count({ where: { boardId } });
+    const before = await batches();
+    const caughtUp = await as(bob).sync.flush({
+      boardId,
+      clientId: "bob-catch-up",
+      batchSeq: 0,
+      from: version - 1,
+      commands: [],
+    });
+    expect(caughtUp.version).toBe(version);
+    expect(caughtUp.applied).toEqual({ from: version, completions: [] });
+    expect(caughtUp.sync).toMatchObject({ kind: "diff", from: version - 1 });
+    expect(await batches()).toBe(before);
+    // It took no batchSeq: the client's first batch is still 1, and is recorded.
+    const first = await as(bob).sync.flush({
+      boardId,
+      clientId: "bob-catch-up",
+      batchSeq: 1,
+      from: version,
+      commands: [addItem("l1", "f8", "after a catch-up")],
+    });
+    expect(first.applied.from).toBe(version);
+    expect(await batches()).toBe(before + 1);
   });
 
   it("group commit: concurrent flushes from many clients all apply, with contiguous versions", async () => {

@@ -36,7 +36,7 @@ export type Step =
 
 /**
  * A group of flushes applied in order on `base` by the board's rules: each flush's step, the
- * batches to store (a duplicate stores nothing) and the state they lead to. `known` holds each
+ * batches to store (a retry or a catch-up stores nothing) and the state they lead to. `known` holds each
  * client's last outcome and learns the group's.
  */
 export function applyGroup(
@@ -61,7 +61,7 @@ export function applyGroup(
       continue;
     }
     steps.push({ kind: "answer", outcome: step.outcome, from: request.from });
-    if (step.kind === "duplicate") continue;
+    if (step.kind !== "applied") continue; // a retry or a catch-up stores nothing
     stored.push({
       meta: { userId, clientId: request.clientId, batchSeq: request.batchSeq },
       completions: step.applied,
