@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import type { Command } from "@/sync";
 import { createUsers, type TestUser } from "../../../../test/api";
 import { describeEachDatabase } from "../../../../test/databases";
@@ -73,6 +73,30 @@ describeEachDatabase("hot boards in memory", (db) => {
     const items = Object.values(lists.l?.items ?? {});
     expect(items).toEqual([expect.objectContaining({ text: "after reload" })]);
     expect(service.hotBoards).toBeLessThanOrEqual(3);
+  });
+
+  it("F8 a page that only catches up has its (absent) outcome read once, not at each catch-up", async () => {
+    const service = new BoardService(db().prisma, new LocalBoardEvents());
+    services.push(service);
+    const [boardId] = (await boardsOn(service, 1, "catch-up")) as [string];
+    const reads = vi.spyOn(service.store, "clientOutcomes");
+    for (let i = 0; i < 5; i++) {
+      const answer = await service.flush(
+        boardId,
+        { clientId: "watcher", batchSeq: 0, from: 0, commands: [] },
+        owner.id,
+      );
+      expect(answer.sync).toMatchObject({ kind: "diff", from: 0 });
+    }
+    expect(reads).toHaveBeenCalledTimes(1);
+    // Its first batch is still 1, applied and recorded.
+    const first = await service.flush(
+      boardId,
+      { clientId: "watcher", batchSeq: 1, from: 1, commands: [addItem("watched")] },
+      owner.id,
+    );
+    expect(first.errors).toEqual([]);
+    expect(first.version).toBe(2);
   });
 
   it("keeps the approximate bytes under maxBytes", async () => {
