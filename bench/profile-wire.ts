@@ -1,7 +1,8 @@
 // npm run profile:wire — where a production server spends its CPU under the 50-writer WebSocket
-// load of bench:wire (or, with `fanout`, 1 writer and 50 subscribers): runs it with
-// `node --cpu-prof`, then prints the top functions by self time.
-// Usage: npm run build && npm run profile:wire [-- postgresql] [fanout]   (PostgreSQL needs its binaries)
+// load of bench:wire (with `fanout`, 1 writer and 50 subscribers; with `empty`, 5,000 empty flushes
+// one after another: the cost of a flush bare): runs it with `node --cpu-prof`, then prints the
+// top functions by self time.
+// Usage: npm run build && npm run profile:wire [-- postgresql] [fanout|empty]   (PostgreSQL needs its binaries)
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { findPostgresBin, startPostgresCluster } from "../test/postgres-cluster";
@@ -9,11 +10,15 @@ import { startServer } from "../test/server-process";
 import { signUp } from "./clients";
 import { printTopSelfTime } from "./profile";
 import { runBench } from "./stats";
-import { fanOut, saturation } from "./wire.bench";
+import { emptyFlushRoundTrip, fanOut, saturation } from "./wire.bench";
 
 async function main() {
   const kind = process.argv.includes("postgresql") ? "postgresql" : "pglite";
-  const phase = process.argv.includes("fanout") ? "fanout" : "saturation";
+  const phase = process.argv.includes("fanout")
+    ? "fanout"
+    : process.argv.includes("empty")
+      ? "empty"
+      : "saturation";
   const dir = path.resolve(".data/profile");
   rmSync(dir, { recursive: true, force: true });
   let env: Record<string, string> = {};
@@ -42,6 +47,13 @@ async function main() {
       console.log(
         `${kind}: 1 writer → 50 subscribers, ${latencies.length} events, server CPU ${(server.cpuMs() - cpu).toFixed(0)} ms`,
       );
+    } else if (phase === "empty") {
+      const from = process.hrtime.bigint() / 1000n;
+      const cpu = server.cpuMs();
+      const samples = await emptyFlushRoundTrip(server.url, cookie, 5_000);
+      window = { from, to: process.hrtime.bigint() / 1000n };
+      const ms = (server.cpuMs() - cpu) / samples.length;
+      console.log(`${kind}: ${samples.length} empty flushes, server CPU ${ms.toFixed(3)} ms each`);
     } else {
       const load = await saturation(server, cookie, "websocket");
       window = load.window;

@@ -130,12 +130,16 @@ async function wsEchoFloor(): Promise<number> {
  * An empty `sync.flush` over a WebSocket, sequential: what a flush costs bare. It is what a page
  * sends to catch up (F8: no commands under its last batchSeq, here 0), so nothing is written.
  */
-async function emptyFlushRoundTrip(url: string, cookie: string): Promise<number[]> {
+export async function emptyFlushRoundTrip(
+  url: string,
+  cookie: string,
+  flushes = IDLE_FLUSHES,
+): Promise<number[]> {
   const { api, close } = apiClient(url, cookie, "websocket");
   const boardId = await newBoard(api);
   const { version } = await api.sync.load.query({ boardId });
   const samples: number[] = [];
-  for (let i = 1; i <= IDLE_FLUSHES + 20; i++) {
+  for (let i = 1; i <= flushes + 20; i++) {
     const start = performance.now();
     await api.sync.flush.mutate({
       boardId,
