@@ -164,7 +164,7 @@ export const commandSchema = z.object({
 export const flushRequestSchema = z
   .object({
     clientId: segment,
-    // 0 only for a catch-up before the client's first batch (F8), checked below.
+    // 0 only for a catch-up (F8): no commands, checked below.
     batchSeq: z.number().int().min(0, "must be at least 0"),
     from: z.number().int().min(0, "must be at least 0"),
     commands: z

@@ -187,8 +187,8 @@ export class ClientProxy<C extends InterceptorContext = InterceptorContext> {
    * F1: hands the unsent edits to a flush. Returns null when there is nothing to send or a flush
    * is already in flight. After a cancelled flush, returns the very same request again (same
    * batchSeq and commands), so a retry is harmless whether or not the master saw the first one.
-   * `force` sends an empty flush to catch up with the master (F8: under the last batchSeq, so it
-   * takes none and the master records nothing).
+   * `force` sends an empty flush to catch up with the master (F8: batchSeq 0, so it takes none
+   * and the master records nothing).
    */
   beginFlush(options: { force?: boolean } = {}): FlushRequest | null {
     if (this.inFlight) return null;
@@ -197,7 +197,7 @@ export class ClientProxy<C extends InterceptorContext = InterceptorContext> {
       const catchUp = this.queue.length === 0;
       this.unacked = {
         clientId: this.clientId,
-        batchSeq: catchUp ? this.nextBatchSeq - 1 : this.nextBatchSeq++,
+        batchSeq: catchUp ? 0 : this.nextBatchSeq++,
         from: this.base.version,
         commands: this.queue,
       };

@@ -226,10 +226,10 @@ describe("Master", () => {
     expect(Object.keys(master.document().lists as Doc)).toEqual(["l1", "m1", "l9"]);
   });
 
-  it("F8 no commands under the last batchSeq is a catch-up: answered at the head, takes no batchSeq", () => {
+  it("F8 batchSeq 0 is a catch-up: answered at the head, takes no batchSeq; F4 still holds", () => {
     const master = new Master({ document: doc() });
     master.flush(flush("a", 1, 0, [createList("l1")]), {});
-    // Before b's first flush (batchSeq 0), then after it (its last batchSeq): no gap either way.
+    // Before b's first batch, then after it: the catch-up never leaves a gap.
     const first = master.flush(flush("b", 0, 0, []), {});
     expect(first.applied).toEqual({ from: 1, completions: [] });
     expect(first.sync).toEqual({
@@ -237,17 +237,18 @@ describe("Master", () => {
       from: 0,
       completions: inBatch("a", 1, createList("l1")),
     });
-    master.flush(flush("b", 1, 1, [createList("l2")]), {});
+    const own = master.flush(flush("b", 1, 1, [createList("l2")]), {});
     master.flush(flush("a", 2, 2, [createList("l3")]), {});
-    const again = master.flush(flush("b", 1, 2, []), {});
+    const again = master.flush(flush("b", 0, 2, []), {});
     expect(again.version).toBe(3);
+    expect(again.applied).toEqual({ from: 3, completions: [] });
     expect(again.sync).toEqual({
       kind: "diff",
       from: 2,
       completions: inBatch("a", 2, createList("l3")),
     });
-    expect(master.flush(flush("b", 2, 3, [createList("l4")]), {}).applied.from).toBe(3);
-    // A batch of commands under the last batchSeq is still a retry (F4), not a catch-up.
+    // An empty flush under the last batchSeq is a retry (F4): answered as the first time.
+    expect(master.flush(flush("b", 1, 1, []), {})).toEqual(own);
     expect(master.flush(flush("b", 2, 3, [createList("l4")]), {}).applied.from).toBe(3);
     expect(master.version).toBe(4);
   });

@@ -45,8 +45,9 @@ export function applyFlush<C extends InterceptorContext>(
   request: FlushRequest,
   options: FlushStepOptions<C>,
 ): FlushStep {
-  // F8: no commands under the client's last batchSeq: answered at the head, recorded nowhere.
-  if (request.commands.length === 0 && request.batchSeq === (last?.batchSeq ?? 0)) {
+  // F8: batchSeq 0 (no commands, checked at the edge) catches up: answered at the head, recorded
+  // nowhere, whatever the client's last batch.
+  if (request.batchSeq === 0 && request.commands.length === 0) {
     const outcome = { batchSeq: request.batchSeq, from: state.version, count: 0 };
     return { kind: "catchUp", outcome: { ...outcome, mappedPaths: [], errors: [] } };
   }

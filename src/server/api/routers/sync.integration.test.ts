@@ -199,7 +199,7 @@ describeEachTransport("sync API", (db, transport) => {
     expect((await as(ada).sync.load({ boardId })).version).toBe(version + 1);
   });
 
-  it("F8 an empty flush under the last batchSeq catches up without writing anything", async () => {
+  it("F8 batchSeq 0 catches up without writing anything, before and after the client's batches", async () => {
     const { version } = await as(ada).sync.load({ boardId });
     const batches = () => db().prisma.boardBatch.count({ where: { boardId } });
     const before = await batches();
@@ -224,6 +224,25 @@ describeEachTransport("sync API", (db, transport) => {
     });
     expect(first.applied.from).toBe(version);
     expect(await batches()).toBe(before + 1);
+    const after = await as(bob).sync.flush({
+      boardId,
+      clientId: "bob-catch-up",
+      batchSeq: 0,
+      from: version,
+      commands: [],
+    });
+    expect(after).toMatchObject({ version: version + 1, applied: { from: version + 1 } });
+    expect(after.sync).toMatchObject({ kind: "diff", from: version });
+    expect(await batches()).toBe(before + 1);
+    // An empty flush under the last batchSeq is still a retry of that batch (F4).
+    const retry = await as(bob).sync.flush({
+      boardId,
+      clientId: "bob-catch-up",
+      batchSeq: 1,
+      from: version,
+      commands: [],
+    });
+    expect(retry).toEqual(first);
   });
 
   it("group commit: concurrent flushes from many clients all apply, with contiguous versions", async () => {

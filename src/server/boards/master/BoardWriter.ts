@@ -187,7 +187,7 @@ export class BoardWriter {
     // without a lock, and try once more in that head's own turn. Boards written from two
     // instances in turn (a balancer that does not hash, a failover) mostly end here, in one read
     // and one shared write, instead of a transaction each.
-    const head = await turns.catchUp(boardId, runtime, jobs.map(clientIdOf));
+    const head = await turns.catchUp(boardId, runtime, flushersOf(jobs));
     if (!tryOwn || head.turn.writtenBy !== writtenBy) {
       const { turn, base, missing } = head;
       const done = await this.unlessRefused(boardId, runtime, jobs, turn, base, missing, now);
@@ -233,7 +233,7 @@ export class BoardWriter {
     const known =
       turn.kind === "own" && turn.outcomes
         ? turn.outcomes
-        : await hot.outcomes(boardId, runtime, jobs.map(clientIdOf), store, turn.db);
+        : await hot.outcomes(boardId, runtime, flushersOf(jobs), store, turn.db);
     const { steps, stored, state } = applyGroup(base, known, jobs, now);
     // A refusal may come from what this instance remembers of a client: in its own turn,
     // nothing (no write) confirms that memory, so the group runs again under the lock.
@@ -302,8 +302,9 @@ export class BoardWriter {
 /** A locked turn waits at most 10 s for its connection and runs at most 30 s. */
 const LOCKED_TRANSACTION = { maxWait: 10_000, timeout: 30_000 };
 
-function clientIdOf(job: FlushJob): string {
-  return job.request.clientId;
+/** The clients whose last outcome the group's flushes need: all but catch-ups' (F8). */
+function flushersOf(jobs: FlushJob[]): string[] {
+  return jobs.filter((job) => job.request.batchSeq > 0).map((job) => job.request.clientId);
 }
 
 function counted<T>(turn: "own" | "caught_up" | "locked", result: T): T {

@@ -23,7 +23,7 @@ export interface BoardRuntime extends BoardState {
    * was last written by `writtenBy` (this instance's last transaction on it): then no one else
    * can have recorded an outcome since, and a group needs no read of the clients' outcomes.
    */
-  outcomes: LRUCache<string, BatchOutcome | typeof NONE>;
+  outcomes: LRUCache<string, BatchOutcome>;
   writtenBy: string | null;
   /**
    * The newest version heard announced (by any instance): newer than `version`, another instance
@@ -61,9 +61,6 @@ function approximateBytes(value: unknown): number {
   return 2 * (JSON.stringify(value)?.length ?? 0);
 }
 
-/** Kept for a client known to have no recorded outcome on the board (it only caught up, F8). */
-const NONE = Object.freeze({ none: true });
-
 /** Clients' outcomes kept per hot board (the least recently used go first). */
 const MAX_KNOWN_CLIENTS = 10_000;
 
@@ -71,7 +68,7 @@ const MAX_KNOWN_CLIENTS = 10_000;
  * A board's memory of its clients' outcomes. Bounded by a size of one per client rather than by
  * `max`, which would allocate all 10,000 slots up front for every hot board.
  */
-function clientOutcomes(): LRUCache<string, BatchOutcome | typeof NONE> {
+function clientOutcomes(): LRUCache<string, BatchOutcome> {
   return new LRUCache({ maxSize: MAX_KNOWN_CLIENTS, sizeCalculation: () => 1 });
 }
 
@@ -198,8 +195,7 @@ export class HotBoards {
   /**
    * The last recorded outcome of each of these clients: from memory while nobody but this
    * instance wrote the board since its last write (a locked turn forgets them otherwise), else
-   * read from `store` (in `db`) and kept, as is having none (a page that only catches up is not
-   * read again for each catch-up).
+   * read from `store` (in `db`) and kept.
    */
   async outcomes(
     boardId: string,
@@ -212,15 +208,13 @@ export class HotBoards {
     const unseen: string[] = [];
     for (const clientId of clientIds) {
       const outcome = runtime.outcomes.get(clientId);
-      if (outcome === undefined) unseen.push(clientId);
-      else if (outcome !== NONE) known.set(clientId, outcome as BatchOutcome);
+      if (outcome) known.set(clientId, outcome);
+      else unseen.push(clientId);
     }
     if (unseen.length > 0) {
-      const read = await store.clientOutcomes(boardId, unseen, db);
-      for (const clientId of unseen) {
-        const outcome = read.get(clientId);
-        if (outcome) known.set(clientId, outcome);
-        runtime.outcomes.set(clientId, outcome ?? NONE);
+      for (const [clientId, outcome] of await store.clientOutcomes(boardId, unseen, db)) {
+        known.set(clientId, outcome);
+        runtime.outcomes.set(clientId, outcome);
       }
     }
     return known;

@@ -75,7 +75,7 @@ describeEachDatabase("hot boards in memory", (db) => {
     expect(service.hotBoards).toBeLessThanOrEqual(3);
   });
 
-  it("F8 a page that only catches up has its (absent) outcome read once, not at each catch-up", async () => {
+  it("F8 a page's catch-ups read no outcome and write nothing", async () => {
     const service = new BoardService(db().prisma, new LocalBoardEvents());
     services.push(service);
     const [boardId] = (await boardsOn(service, 1, "catch-up")) as [string];
@@ -88,7 +88,7 @@ describeEachDatabase("hot boards in memory", (db) => {
       );
       expect(answer.sync).toMatchObject({ kind: "diff", from: 0 });
     }
-    expect(reads).toHaveBeenCalledTimes(1);
+    expect(reads).not.toHaveBeenCalled();
     // Its first batch is still 1, applied and recorded.
     const first = await service.flush(
       boardId,
