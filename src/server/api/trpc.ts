@@ -55,19 +55,17 @@ class OutdatedClient extends Error {
  * in-process callers too, not only in the HTTP response shape), and the services' domain errors
  * become the tRPC codes clients act on.
  */
-const answerErrors = t.middleware(async function answerErrors({ next }) {
-  const result = await next();
-  if (result.ok) return result;
+function answered<R extends { ok: boolean; error?: TRPCError }>(result: R): R {
+  if (result.ok || !result.error) return result;
   const cause = result.error.cause;
   if (cause instanceof ZodError) result.error.message = describeZodError(cause);
   const mapped = asTRPCError(cause);
   if (mapped) throw mapped;
   return result;
-});
+}
 
 /** A client that said which protocol it speaks must speak this server's (it reloads if not). */
-const sameProtocol = t.middleware(function sameProtocol({ ctx, next }) {
-  const spoken = ctx.clientProtocol;
+function assertSameProtocol(spoken: number | null | undefined) {
   if (spoken != null && spoken !== PROTOCOL_VERSION) {
     throw new TRPCError({
       code: "PRECONDITION_FAILED",
@@ -75,19 +73,25 @@ const sameProtocol = t.middleware(function sameProtocol({ ctx, next }) {
       cause: new OutdatedClient(`protocol ${spoken}, server ${PROTOCOL_VERSION}`),
     });
   }
-  return next();
-});
+}
+
+// Each middleware is a layer tRPC copies its options through (twice per call): the checks every
+// call shares are one middleware, not a chain of them.
 
 /** Anyone may call it. */
-export const publicProcedure = t.procedure.use(answerErrors).use(sameProtocol);
+export const publicProcedure = t.procedure.use(async function publicCall({ ctx, next }) {
+  assertSameProtocol(ctx.clientProtocol);
+  return answered(await next());
+});
 
 /** Only a signed-in user may call it; `ctx.user` is then always set, and comes from the session. */
-export const protectedProcedure = publicProcedure.use(function requireSession({ ctx, next }) {
+export const protectedProcedure = t.procedure.use(async function signedInCall({ ctx, next }) {
+  assertSameProtocol(ctx.clientProtocol);
   if (!ctx.session) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   }
   // tRPC merges what a middleware adds into the context: pass only the new fields.
-  return next({ ctx: { session: ctx.session, user: ctx.session.user } });
+  return answered(await next({ ctx: { session: ctx.session, user: ctx.session.user } }));
 });
 
 /**
