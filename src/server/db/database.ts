@@ -4,6 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { Prisma, PrismaClient } from "@/generated/prisma/client";
+import { KeptPlans } from "./kept-plans";
 
 export type DatabaseKind = "pglite" | "postgresql";
 
@@ -22,6 +23,8 @@ export interface Database {
   readonly prisma: PrismaClient;
   /** The same adapter the client uses; migrations run through it too. */
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** PGlite: plans kept for hot statements (PostgreSQL keeps them by named statements). */
+  readonly keptPlans?: KeptPlans;
   close(): Promise<void>;
 }
 
@@ -53,6 +56,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
       kind: "pglite",
       prisma,
       adapterFactory,
+      keptPlans: new KeptPlans(pglite, prisma),
       async close() {
         await prisma.$disconnect();
         await pglite.close();

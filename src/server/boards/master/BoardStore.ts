@@ -3,6 +3,7 @@ import type { Prisma, PrismaClient } from "@/generated/prisma/client";
 import type { BatchOutcome, Command, Doc } from "@/sync";
 import { replayCompletions } from "@/sync";
 import { type Db, PREPARED } from "../../db/database";
+import type { KeptPlans } from "../../db/kept-plans";
 import { type BoardWrite, WriteRows } from "./write-rows";
 import { type RowLockWait, writeStatement } from "./write-statement";
 
@@ -60,6 +61,8 @@ export class BoardStore {
   constructor(
     private readonly prisma: PrismaClient,
     readonly checkpointEvery = 500,
+    /** PGlite: plans kept for the write (PostgreSQL keeps them by named statements). */
+    private readonly plans: KeptPlans | null = null,
   ) {}
 
   /** A new board at version 0 with `{ title, lists: {} }`, owned by `ownerId`. */
@@ -216,9 +219,13 @@ export class BoardStore {
     lockWait: RowLockWait,
   ): Promise<(BoardLock | VersionConflict)[]> {
     const rows = new WriteRows(this.checkpointEvery, writes);
-    const moved = await db.$queryRaw<{ id: string; writtenBy: string }[]>(
-      writeStatement(rows, lockWait),
-    );
+    const statement = writeStatement(rows, lockWait);
+    type Moved = { id: string; writtenBy: string };
+    // On PGlite, outside a transaction, through its kept plan (KeptPlans).
+    const moved =
+      this.plans && db === this.prisma
+        ? await this.plans.query<Moved>(statement)
+        : await db.$queryRaw<Moved[]>(statement);
     const written = new Map(moved.map((row) => [row.id, row.writtenBy]));
     return writes.map(({ boardId, fromVersion }, i) => {
       const writtenBy = written.get(boardId);

@@ -1,3 +1,4 @@
+import type { KeptPlans } from "../../db/kept-plans";
 import type { GroupCommitOptions } from "./GroupCommit";
 
 export interface BoardServiceOptions {
@@ -15,12 +16,14 @@ export interface BoardServiceOptions {
   maxBytes?: number;
   /** How the boards' groups share statements and commits (GroupCommit). */
   groupCommit?: GroupCommitOptions;
+  /** PGlite: plans kept for the board write (Database.keptPlans). */
+  plans?: KeptPlans | null;
 }
 
 /** The options with every default filled in (all but group commit's, which GroupCommit sets). */
 export function withDefaults(
   options: BoardServiceOptions,
-): Required<Omit<BoardServiceOptions, "groupCommit">> {
+): Required<Omit<BoardServiceOptions, "groupCommit" | "plans">> {
   return {
     checkpointEvery: options.checkpointEvery ?? 500,
     recentLimit: options.recentLimit ?? 2000,
