@@ -202,47 +202,25 @@ describeEachTransport("sync API", (db, transport) => {
   it("F8 batchSeq 0 catches up without writing anything, before and after the client's batches", async () => {
     const { version } = await as(ada).sync.load({ boardId });
     const batches = () => db().prisma.boardBatch.count({ where: { boardId } });
+    /** Bob's page flushing `commands` under `batchSeq` from `from`. */
+    const bobFlush = (batchSeq: number, from: number, commands: Command[] = []) =>
+      as(bob).sync.flush({ boardId, clientId: "bob-catch-up", batchSeq, from, commands });
     const before = await batches();
-    const caughtUp = await as(bob).sync.flush({
-      boardId,
-      clientId: "bob-catch-up",
-      batchSeq: 0,
-      from: version - 1,
-      commands: [],
-    });
+    const caughtUp = await bobFlush(0, version - 1);
     expect(caughtUp.version).toBe(version);
     expect(caughtUp.applied).toEqual({ from: version, completions: [] });
     expect(caughtUp.sync).toMatchObject({ kind: "diff", from: version - 1 });
     expect(await batches()).toBe(before);
     // It took no batchSeq: the client's first batch is still 1, and is recorded.
-    const first = await as(bob).sync.flush({
-      boardId,
-      clientId: "bob-catch-up",
-      batchSeq: 1,
-      from: version,
-      commands: [addItem("l1", "f8", "after a catch-up")],
-    });
+    const first = await bobFlush(1, version, [addItem("l1", "f8", "after a catch-up")]);
     expect(first.applied.from).toBe(version);
     expect(await batches()).toBe(before + 1);
-    const after = await as(bob).sync.flush({
-      boardId,
-      clientId: "bob-catch-up",
-      batchSeq: 0,
-      from: version,
-      commands: [],
-    });
+    const after = await bobFlush(0, version);
     expect(after).toMatchObject({ version: version + 1, applied: { from: version + 1 } });
     expect(after.sync).toMatchObject({ kind: "diff", from: version });
     expect(await batches()).toBe(before + 1);
     // An empty flush under the last batchSeq is still a retry of that batch (F4).
-    const retry = await as(bob).sync.flush({
-      boardId,
-      clientId: "bob-catch-up",
-      batchSeq: 1,
-      from: version,
-      commands: [],
-    });
-    expect(retry).toEqual(first);
+    expect(await bobFlush(1, version)).toEqual(first);
   });
 
   it("group commit: concurrent flushes from many clients all apply, with contiguous versions", async () => {

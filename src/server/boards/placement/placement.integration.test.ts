@@ -91,13 +91,14 @@ describe.skipIf(skipReason !== null)(
         from: 1,
         commands: [],
       });
-      const second = await onB.sync.flush.mutate({
+      const fromB = {
         boardId,
         clientId: "page-b",
         batchSeq: 1,
         from: 0,
         commands: [addItem("l1", "i1", "Written on A")],
-      });
+      };
+      const second = await onB.sync.flush.mutate(fromB);
       // Answered as a flush from version 0 is: its item at version 2, and the list it missed.
       expect(second.version).toBe(2);
       expect(second.errors).toEqual([]);
@@ -108,13 +109,7 @@ describe.skipIf(skipReason !== null)(
       expect(a().boards.isHot(boardId)).toBe(true);
       expect(b().boards.isHot(boardId)).toBe(false);
       // Sent again (its answer lost), it is applied once.
-      const again = await onB.sync.flush.mutate({
-        boardId,
-        clientId: "page-b",
-        batchSeq: 1,
-        from: 0,
-        commands: [addItem("l1", "i1", "Written on A")],
-      });
+      const again = await onB.sync.flush.mutate(fromB);
       expect(again.version).toBe(2);
       expect(await b().boards.head(boardId)).toBe(2);
     });
