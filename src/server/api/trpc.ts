@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import { transformer } from "@/lib/transformer";
 import { PROTOCOL_VERSION } from "@/sync";
-import { atLeast, type Role } from "../boards/members/MemberRoles";
+import { atLeast, type Role } from "../boards/members/roles";
 import { RateLimited } from "../fair-use/FairUse";
 import type { InnerContext } from "./context";
 import { asTRPCError } from "./errors";
@@ -86,31 +86,49 @@ export const publicProcedure = t.procedure.use(async function publicCall({ ctx, 
 
 /** Only a signed-in user may call it; `ctx.user` is then always set, and comes from the session. */
 export const protectedProcedure = t.procedure.use(async function signedInCall({ ctx, next }) {
+  // tRPC merges what a middleware adds into the context: pass only the new fields.
+  return answered(await next({ ctx: signedIn(ctx) }));
+});
+
+/** The protocol checked and the session required: what a signed-in call adds to the context. */
+function signedIn(ctx: InnerContext) {
   assertSameProtocol(ctx.clientProtocol);
   if (!ctx.session) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   }
-  // tRPC merges what a middleware adds into the context: pass only the new fields.
-  return answered(await next({ ctx: { session: ctx.session, user: ctx.session.user } }));
-});
+  return { session: ctx.session, user: ctx.session.user };
+}
 
 /**
  * A procedure on one board (`input.boardId`) for members with at least `minimum` role: the
  * caller's role is read once and put on the context; a board the caller is not a member of is
  * NOT_FOUND (it does not exist for them), a lesser role FORBIDDEN ("A viewer cannot <doing>").
- * Chain `.input(...)` for the procedure's other fields.
+ * Chain `.input(...)` for the procedure's other fields. One middleware, as a signed-in call's.
  */
 export function boardProcedure(minimum: Role, doing = "do this") {
-  return protectedProcedure.input(z.object({ boardId })).use(async function requireBoardRole({
-    ctx,
-    input,
-    next,
-  }) {
-    const role = await ctx.roles.of(input.boardId, ctx.user.id);
-    if (!role) throw new TRPCError({ code: "NOT_FOUND", message: "Board not found" });
-    if (!atLeast(role, minimum)) {
-      throw new TRPCError({ code: "FORBIDDEN", message: `A ${role} cannot ${doing}` });
-    }
-    return next({ ctx: { role } }); // tRPC merges it into the context
+  return t.procedure
+    .use(async function boardCall({ ctx, getRawInput, next }) {
+      const caller = signedIn(ctx);
+      const { boardId } = parsed(onBoard, await getRawInput());
+      const role = await ctx.roles.of(boardId, caller.user.id);
+      if (!role) throw new TRPCError({ code: "NOT_FOUND", message: "Board not found" });
+      if (!atLeast(role, minimum)) {
+        throw new TRPCError({ code: "FORBIDDEN", message: `A ${role} cannot ${doing}` });
+      }
+      return answered(await next({ ctx: { ...caller, role } }));
+    })
+    .input(onBoard);
+}
+
+const onBoard = z.object({ boardId });
+
+/** `input` as `schema` parses it; else BAD_REQUEST naming each field and the limit it broke. */
+function parsed<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new TRPCError({
+    code: "BAD_REQUEST",
+    message: describeZodError(result.error),
+    cause: result.error,
   });
 }

@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { plainJson } from "@/lib/transformer";
 import type { FlushRequest } from "@/sync";
-import { atLeast } from "../../boards/members/MemberRoles";
+import { atLeast } from "../../boards/members/roles";
 import { boardId, id } from "../inputs";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 

@@ -2,15 +2,9 @@ import { LRUCache } from "lru-cache";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { MembershipRefused } from "../errors";
 import { ALL_BOARDS, type BoardEvents } from "../live/BoardEvents";
+import type { Role } from "./roles";
 
-/** Roles on a board, from the most to the least allowed. */
-export const ROLES = ["owner", "editor", "viewer"] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Whether `role` may do what `minimum` may. */
-export function atLeast(role: Role, minimum: Role): boolean {
-  return ROLES.indexOf(role) <= ROLES.indexOf(minimum);
-}
+export type { Role } from "./roles";
 
 /**
  * Who may do what on which board, read from the database once and kept: every call on a board
