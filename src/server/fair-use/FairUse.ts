@@ -74,6 +74,7 @@ const TABLE = "rate_limit";
 export class FairUse {
   private readonly perConnection: Limit | null;
   private readonly perPerson: Budget[];
+  private readonly budgets: SharedBudget[];
   private readonly pace: Pace | null;
   private readonly sockets = new Map<string, number>();
 
@@ -120,6 +121,7 @@ export class FairUse {
       },
     ];
     this.perPerson = perPerson.filter((limit): limit is Budget => limit !== false);
+    this.budgets = this.perPerson.map(({ budget }) => budget);
     this.pace =
       limits.commandsPerSecond > 0
         ? new Pace({
@@ -139,23 +141,15 @@ export class FairUse {
   async flush(userId: string, clientId: string, commands: number): Promise<void> {
     if (this.perConnection) await consume(this.perConnection, `${userId}:${clientId}`, 1);
     if (commands === 0) return;
-    const taken: SharedBudget[] = [];
-    for (const { budget, says } of this.perPerson) {
-      const wait = await budget.take(userId, commands);
-      if (wait === null) {
-        taken.push(budget);
-        continue;
-      }
-      // Refused: the windows that took the commands give them back.
-      for (const other of taken) other.giveBack(userId, commands);
-      throw refusal(says, wait);
-    }
+    // Refused by one window: the windows that took the commands give them back.
+    const refused = await SharedBudget.takeEach(this.budgets, userId, commands);
+    if (refused) throw refusal(this.perPerson[refused.index]?.says ?? "", refused.waitMs);
     if (!this.pace) return;
     try {
       await this.pace.take(userId, Math.min(commands, this.limits.commandsPerSecond));
     } catch (error) {
       if (!(error instanceof PaceRefused)) throw error;
-      for (const budget of taken) budget.giveBack(userId, commands);
+      for (const budget of this.budgets) budget.giveBack(userId, commands);
       throw refusal(
         `at most ${this.limits.commandsPerSecond} commands per second from one person, and ${PACE_MAX_WAITING} flushes waiting for them`,
         error.retryAfterMs,

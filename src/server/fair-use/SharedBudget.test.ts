@@ -45,4 +45,15 @@ describe("SharedBudget", () => {
     one.giveBack("ada", 25);
     expect(await one.take("ada", 30)).toBeNull();
   });
+
+  it("takeEach takes from every budget, or from none when one refuses", async () => {
+    const [minute, day] = [sharedStore(30)(), sharedStore(50)()];
+    expect(await SharedBudget.takeEach([minute, day], "ada", 20)).toBeNull();
+    expect(await SharedBudget.takeEach([minute, day], "ada", 20)).toMatchObject({ index: 0 });
+    expect(await SharedBudget.takeEach([day, minute], "ada", 20)).toMatchObject({ index: 1 });
+    // The refused calls took nothing: 10 left in the minute, 30 in the day.
+    expect(await SharedBudget.takeEach([minute, day], "ada", 10)).toBeNull();
+    expect(await minute.take("ada", 1)).not.toBeNull();
+    expect(await day.take("ada", 20)).toBeNull();
+  });
 });

@@ -64,6 +64,24 @@ export class SharedBudget {
   }
 
   /**
+   * Takes `points` from `key` in each budget, in order, until one refuses: then the ones that took
+   * them give them back. Null when all took them, else the refusing budget's index and wait.
+   */
+  static async takeEach(
+    budgets: readonly SharedBudget[],
+    key: string,
+    points: number,
+  ): Promise<{ index: number; waitMs: number } | null> {
+    for (const [index, budget] of budgets.entries()) {
+      const waitMs = await budget.take(key, points);
+      if (waitMs === null) continue;
+      for (const taken of budgets.slice(0, index)) taken.giveBack(key, points);
+      return { index, waitMs };
+    }
+    return null;
+  }
+
+  /**
    * Gives back points taken for a call that another budget refused (those not yet added to the
    * shared counter; what was added stays counted).
    */
