@@ -1,22 +1,31 @@
 import type { RemoteChanges } from "@/sync";
-import type { BoardEvents } from "../boards/live/BoardEvents";
+import type { AnnouncedVersion, BoardEvents } from "../boards/live/BoardEvents";
 import { log } from "../observability/log";
 
+/** A socket as the broadcast writes to it (a `ws` WebSocket). */
+export interface TextSocket {
+  readonly readyState: number;
+  readonly OPEN: number;
+  send(text: string): void;
+}
+
 /**
- * A subscriber that takes its events as ready-made text (a WebSocket's `sync.subscribe`):
- * `frame(version, changes)` wraps the changes' JSON in its own message.
+ * A WebSocket's `sync.subscribe`, sent its events as ready-made text: each is the message tRPC
+ * itself would send for a tracked event of plain data, for the request's `id` (and `jsonrpc`).
  */
 export interface DirectSubscriber {
   /** The last version it was sent (or had, when it joined). */
   sent: number;
-  frame(version: number, changesJson: string): string;
-  send(text: string): void;
+  request: { id: string | number; jsonrpc?: string };
+  socket: TextSocket;
 }
 
 interface Room {
   members: Set<DirectSubscriber>;
   /** The newest version heard of. */
   latest: number;
+  /** The last version this instance wrote and announced, with its commands. */
+  announced: AnnouncedVersion | null;
   off: () => void;
   running: boolean;
   again: boolean;
@@ -46,11 +55,13 @@ export class BoardBroadcast {
       const created: Room = {
         members: new Set(),
         latest: head,
+        announced: null,
         off: () => {},
         running: false,
         again: false,
       };
-      created.off = this.events.subscribe(boardId, (version) => {
+      created.off = this.events.subscribe(boardId, (version, announced) => {
+        if (announced) created.announced = announced;
         created.latest = Math.max(created.latest, version);
         this.advance(boardId, created);
       });
@@ -103,18 +114,40 @@ export class BoardBroadcast {
       for (const [from, group] of behind) {
         let json: string;
         try {
-          json = JSON.stringify(await this.commands.changesSince(boardId, from, to));
+          json = JSON.stringify(await this.changes(boardId, room, from, to));
         } catch (error) {
           // They stay where they are; the next version retries.
           log.warn({ boardId, from, to, err: error }, "could not read changes for subscribers");
           continue;
         }
+        const id = JSON.stringify(String(to));
         for (const member of group) {
           if (!room.members.has(member) || member.sent !== from) continue;
-          member.send(member.frame(to, json));
+          const { socket } = member;
+          if (socket.readyState === socket.OPEN) socket.send(frame(member, id, json));
           member.sent = to;
         }
       }
     } while (room.again);
   }
+
+  /** The changes from `from` to `to`: as announced, when this instance just wrote them. */
+  private changes(
+    boardId: string,
+    room: Room,
+    from: number,
+    to: number,
+  ): RemoteChanges | Promise<RemoteChanges> {
+    const { announced } = room;
+    if (announced?.from === from && announced.version === to) {
+      return { from, completions: announced.commands };
+    }
+    return this.commands.changesSince(boardId, from, to);
+  }
+}
+
+/** The message tRPC itself would send `subscriber` for the tracked event `id` of `changesJson`. */
+function frame({ request }: DirectSubscriber, id: string, changesJson: string): string {
+  const jsonrpc = request.jsonrpc ? `,"jsonrpc":${JSON.stringify(request.jsonrpc)}` : "";
+  return `{"id":${JSON.stringify(request.id)}${jsonrpc},"result":{"type":"data","id":${id},"data":{"json":{"id":${id},"data":${changesJson}}}}}`;
 }

@@ -83,18 +83,8 @@ export function directChannel(socket: WebSocket, broadcast: BoardBroadcast): Dir
         waiting.filter((r) => r.boardId !== boardId),
       );
       if (!request) return null;
-      // The message tRPC itself would send for a tracked event of plain data.
-      const head = `{"id":${JSON.stringify(request.id)}${request.jsonrpc ? `,"jsonrpc":${JSON.stringify(request.jsonrpc)}` : ""},"result":{"type":"data","id":`;
-      const subscriber: DirectSubscriber = {
-        sent: 0,
-        frame: (version, changesJson) => {
-          const id = JSON.stringify(String(version));
-          return `${head}${id},"data":{"json":{"id":${id},"data":${changesJson}}}}}`;
-        },
-        send: (text) => {
-          if (socket.readyState === socket.OPEN) socket.send(text);
-        },
-      };
+      const { id, jsonrpc } = request;
+      const subscriber: DirectSubscriber = { sent: 0, request: { id, jsonrpc }, socket };
       return {
         listen: false,
         start: (head, sent) => {

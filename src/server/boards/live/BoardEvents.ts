@@ -2,28 +2,33 @@ import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import pg from "pg";
 import { backoff } from "@/lib/backoff";
+import type { Command } from "@/sync";
 import { log } from "../../observability/log";
+import { readVersionNotice, VERSION_CHANNEL, versionNotice } from "./version-notice";
 
 /** Tells every server instance that a board reached a new version. */
 export interface BoardEvents {
   /** This instance, as the versions it writes name their writer. */
   readonly instance: string;
   /**
-   * The notification a writer's transaction carries to announce `version` (delivered by the
-   * database when it commits: never lost, never early), or null when the writer announces with
-   * `publish` after committing.
+   * Whether a writer's transaction carries the notice of its new version (`versionNotice`,
+   * delivered by the database when it commits: never lost, never early). When it does not,
+   * `announce` sends it.
    */
-  notification(boardId: string, version: number): { channel: string; payload: string } | null;
-  /** Called after a board's new commands are committed, when `notification` gave null. */
-  publish(boardId: string, version: number): Promise<void>;
+  readonly notices: boolean;
   /**
-   * Called after a commit whose transaction carried `notification`: tells this instance's
-   * subscribers at once, without waiting for the database to echo it (they hear it twice; a
-   * version no newer than what they sent is nothing to them).
+   * Called once a write that moved a board is committed (`notified`: its transaction carried the
+   * notice): this instance's subscribers hear the version at once, with its commands, without
+   * waiting for the database to echo it (they hear it again from the echo; a version no newer
+   * than what they have is nothing to them). Every instance, this one too, hears it through
+   * `subscribeAll` after the commit, as the database delivers it.
    */
-  announceHere(boardId: string, version: number): void;
-  /** Calls `listener` with each new version of `boardId`; returns the unsubscribe function. */
-  subscribe(boardId: string, listener: (version: number) => void): () => void;
+  announce(boardId: string, change: AnnouncedVersion, notified: boolean): Promise<void>;
+  /**
+   * Calls `listener` with each new version of `boardId` (with its commands when this instance
+   * wrote it); returns the unsubscribe function.
+   */
+  subscribe(boardId: string, listener: VersionOfBoard): () => void;
   /**
    * Calls `listener` with each new version of any board and the instance that wrote it (null:
    * not known, after a gap); returns the unsubscribe function.
@@ -46,6 +51,18 @@ export interface BoardEvents {
 
 export type VersionListener = (boardId: string, version: number, writer: string | null) => void;
 
+/** What this instance's writer announces of a version it committed. */
+export interface AnnouncedVersion {
+  /** The version the commands start from. */
+  from: number;
+  version: number;
+  /** The commands of versions `from + 1 .. version`. */
+  commands: Command[];
+}
+
+/** A board's new version, with what was announced of it when this instance wrote it. */
+export type VersionOfBoard = (version: number, announced?: AnnouncedVersion) => void;
+
 /** Emitter events of their own (a board id never starts with a newline). */
 const membersEvent = "\nmembers";
 const presenceEvent = "\npresence";
@@ -57,18 +74,15 @@ export class LocalBoardEvents implements BoardEvents {
   protected readonly emitter = new EventEmitter().setMaxListeners(0);
   readonly instance = randomUUID();
 
-  notification(_boardId: string, _version: number): { channel: string; payload: string } | null {
-    return null;
+  readonly notices: boolean = false;
+
+  async announce(boardId: string, change: AnnouncedVersion, _notified: boolean): Promise<void> {
+    this.emitter.emit(boardId, change.version, change);
+    // Every instance hears it after the commit, as the database would deliver it.
+    setImmediate(() => this.emitter.emit(versionEvent, boardId, change.version, this.instance));
   }
 
-  async publish(boardId: string, version: number): Promise<void> {
-    this.emit(boardId, version, this.instance);
-  }
-
-  announceHere(boardId: string, version: number): void {
-    this.emit(boardId, version, this.instance);
-  }
-
+  /** A version heard from the database. */
   protected emit(boardId: string, version: number, writer: string | null) {
     this.emitter.emit(boardId, version);
     this.emitter.emit(versionEvent, boardId, version, writer);
@@ -79,7 +93,7 @@ export class LocalBoardEvents implements BoardEvents {
     return () => this.emitter.off(versionEvent, listener);
   }
 
-  subscribe(boardId: string, listener: (version: number) => void): () => void {
+  subscribe(boardId: string, listener: VersionOfBoard): () => void {
     this.emitter.on(boardId, listener);
     return () => this.emitter.off(boardId, listener);
   }
@@ -135,7 +149,6 @@ export class LocalBoardEvents implements BoardEvents {
   }
 }
 
-const CHANNEL = "rewind_board";
 const MEMBERS_CHANNEL = "rewind_members";
 const PRESENCE_CHANNEL = "rewind_presence";
 const INSTANCES_CHANNEL = "rewind_instances";
@@ -194,15 +207,15 @@ export class PostgresBoardEvents extends LocalBoardEvents {
         if (message.payload) this.emitInstance(message.payload);
         return;
       }
-      const [boardId, version, writer] = (message.payload ?? "").split("\n");
-      if (boardId && version) this.emit(boardId, Number(version), writer || null);
+      const notice = readVersionNotice(message.payload ?? "");
+      if (notice) this.emit(notice.boardId, notice.version, notice.writer);
     });
     // Errors after connecting (the backend terminated, the network gone) end the connection.
     client.on("error", (error) => this.lost(client, error));
     client.on("end", () => this.lost(client, new Error("connection ended")));
     try {
       await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
+      await client.query(`LISTEN ${VERSION_CHANNEL}`);
       await client.query(`LISTEN ${MEMBERS_CHANNEL}`);
       await client.query(`LISTEN ${PRESENCE_CHANNEL}`);
       await client.query(`LISTEN ${INSTANCES_CHANNEL}`);
@@ -255,16 +268,18 @@ export class PostgresBoardEvents extends LocalBoardEvents {
     for (const row of rows) this.emit(row.id, row.version, null);
   }
 
-  override notification(boardId: string, version: number) {
-    return { channel: CHANNEL, payload: `${boardId}\n${version}\n${this.instance}` };
-  }
+  override readonly notices = true;
 
-  override async publish(boardId: string, version: number): Promise<void> {
+  override async announce(
+    boardId: string,
+    change: AnnouncedVersion,
+    notified: boolean,
+  ): Promise<void> {
+    this.emitter.emit(boardId, change.version, change);
+    if (notified) return; // the others hear it from the commit
     await this.connect();
-    await this.client?.query("SELECT pg_notify($1, $2)", [
-      CHANNEL,
-      `${boardId}\n${version}\n${this.instance}`,
-    ]);
+    const { channel, payload } = versionNotice(boardId, change.version, this.instance);
+    await this.client?.query("SELECT pg_notify($1, $2)", [channel, payload]);
   }
 
   override async publishMembers(boardId: string): Promise<void> {
@@ -297,7 +312,7 @@ export class PostgresBoardEvents extends LocalBoardEvents {
     return super.subscribeMembers(listener);
   }
 
-  override subscribe(boardId: string, listener: (version: number) => void): () => void {
+  override subscribe(boardId: string, listener: VersionOfBoard): () => void {
     void this.connect().catch(() => {}); // retried by `lost`
     return super.subscribe(boardId, listener);
   }

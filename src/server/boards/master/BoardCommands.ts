@@ -1,6 +1,7 @@
 import type { Command, RemoteChanges } from "@/sync";
 import type { Db } from "../../db/database";
 import type { BoardStore } from "./BoardStore";
+import type { HotBoard } from "./HotBoard";
 import type { HotBoards } from "./HotBoards";
 
 /**
@@ -13,11 +14,19 @@ export class BoardCommands {
     private readonly store: BoardStore,
   ) {}
 
-  /** Commands of versions `from + 1 .. to` (in `db` when given, e.g. a locked transaction). */
-  async between(boardId: string, from: number, to: number, db?: Db): Promise<Command[]> {
-    const runtime = this.hot.peek(boardId);
-    if (runtime && from >= runtime.recentFrom && to <= runtime.version) {
-      return runtime.recent.slice(from - runtime.recentFrom, to - runtime.recentFrom);
+  /**
+   * Commands of versions `from + 1 .. to`: from `board` when the caller holds it (the board's
+   * writer), else from the board kept in memory, else from the database (in `db` when given,
+   * e.g. a locked transaction).
+   */
+  async between(
+    boardId: string,
+    from: number,
+    to: number,
+    { db, board = this.hot.peek(boardId) }: { db?: Db; board?: HotBoard } = {},
+  ): Promise<Command[]> {
+    if (board && from >= board.recentFrom && to <= board.version) {
+      return board.recent.slice(from - board.recentFrom, to - board.recentFrom);
     }
     return this.store.readCommands(boardId, from, to, db);
   }

@@ -120,7 +120,7 @@ export class BoardService implements BoardLog {
 
   /** Commands of versions `from + 1 .. to`, from memory when recent, else from the database. */
   commandsBetween(boardId: string, from: number, to: number, db?: Db): Promise<Command[]> {
-    return this.commands.between(boardId, from, to, db);
+    return this.commands.between(boardId, from, to, { db });
   }
 
   /** What a subscriber that has seen `from` is missing up to `to`. */

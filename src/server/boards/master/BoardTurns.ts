@@ -4,7 +4,7 @@ import { applyBatch, type BatchOutcome, type Command, type Doc } from "@/sync";
 import type { Db } from "../../db/database";
 import { BoardNotFound } from "../errors";
 import type { BoardStore } from "./BoardStore";
-import type { BoardRuntime, BoardState } from "./HotBoards";
+import type { BoardState, HotBoard } from "./HotBoard";
 
 /**
  * How a group runs in its board's turn, chosen explicitly:
@@ -29,7 +29,7 @@ export type Turn =
  * When the row was last written by another transaction than this instance's last write, what it
  * remembers of the clients' outcomes may be stale: forgotten.
  */
-function writtenElsewhere(runtime: BoardRuntime, writtenBy: string) {
+function writtenElsewhere(runtime: HotBoard, writtenBy: string) {
   if (writtenBy === runtime.writtenBy) return;
   runtime.outcomes.clear();
   runtime.writtenBy = null;
@@ -61,7 +61,7 @@ export class BoardTurns {
    */
   async catchUp(
     boardId: string,
-    runtime: BoardRuntime,
+    runtime: HotBoard,
     clientIds: string[],
   ): Promise<{ base: BoardState; missing: Command[]; turn: Turn & { kind: "own" } }> {
     // Read before the wait: the cached board may move on meanwhile (a load, an entry).
@@ -87,7 +87,7 @@ export class BoardTurns {
   async lock(
     tx: Prisma.TransactionClient,
     boardId: string,
-    runtime: BoardRuntime,
+    runtime: HotBoard,
   ): Promise<{ base: BoardState; missing: Command[] }> {
     const lock = await this.store.lockVersion(tx, boardId);
     if (lock === null) throw new BoardNotFound(boardId);

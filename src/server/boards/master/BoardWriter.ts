@@ -6,10 +6,12 @@ import {
   type Command,
   type FlushResponse,
 } from "@/sync";
+import type { Db } from "../../db/database";
 import { log } from "../../observability/log";
 import { metrics } from "../../observability/metrics";
 import { BoardNotFound } from "../errors";
 import type { BoardEvents } from "../live/BoardEvents";
+import { versionNotice } from "../live/version-notice";
 import type { BoardCommands } from "./BoardCommands";
 import { type BoardLock, type BoardStore, type BoardWrite, VersionConflict } from "./BoardStore";
 import type { BoardTurns, Turn } from "./BoardTurns";
@@ -24,7 +26,8 @@ import {
   type Step,
 } from "./flush-group";
 import type { GroupCommit } from "./GroupCommit";
-import type { BoardRuntime, BoardState, CommittedChange, HotBoards } from "./HotBoards";
+import type { BoardState, CommittedChange, HotBoard } from "./HotBoard";
+import type { HotBoards } from "./HotBoards";
 import type { StoredBatch } from "./write-rows";
 
 /** What the writer works with: the board's memory, its storage, its turns and its announcements. */
@@ -83,7 +86,7 @@ export class BoardWriter {
   };
 
   /** The board's runtime for its turn; a copy far behind is loaded again from a checkpoint. */
-  private async runtime(boardId: string): Promise<BoardRuntime> {
+  private async runtime(boardId: string): Promise<HotBoard> {
     const { hot, store, checkpointEvery } = this.parts;
     // The cost of catching up follows at most `checkpointEvery` commands.
     const runtime = await hot.use(boardId, store, checkpointEvery);
@@ -99,7 +102,7 @@ export class BoardWriter {
     const { entry, missing, applied, fromVersion, state, written } = await prisma.$transaction(
       async (tx) => {
         const { base, missing } = await turns.lock(tx, boardId, runtime);
-        const read = (from: number, to: number) => commands.between(boardId, from, to, tx);
+        const read = (from: number, to: number) => commands.between(boardId, from, to, { db: tx });
         const planned = await applyEntry(boardId, base, job.plan, { tx, read });
         const written = await store.write(tx, {
           boardId,
@@ -122,7 +125,7 @@ export class BoardWriter {
     );
     // What this instance knows of the clients' outcomes stays true: an entry records none.
     const change = { commands: [...missing, ...applied], state, writtenBy: written.writtenBy };
-    await this.committed(boardId, runtime, change, applied.length > 0);
+    await this.committed(boardId, runtime, change, applied.length > 0, true);
     return {
       ok: true,
       appended: { entry, fromVersion, version: state.version, commands: applied, at },
@@ -135,7 +138,7 @@ export class BoardWriter {
    * transaction that locks the board's row. Then one commit, and an answer for each.
    */
   private async flushes(boardId: string, jobs: FlushJob[]): Promise<JobResult[]> {
-    let runtime: BoardRuntime;
+    let runtime: HotBoard;
     let done: GroupDone;
     try {
       runtime = await this.runtime(boardId);
@@ -153,7 +156,7 @@ export class BoardWriter {
         batch.outcome ? [[batch.meta.clientId, batch.outcome] as const] : [],
       );
     }
-    await this.committed(boardId, runtime, change, applied.length > 0);
+    await this.committed(boardId, runtime, change, applied.length > 0, written !== null);
     return Promise.all(
       steps.map(async (step): Promise<JobResult> => {
         if (step.kind === "error") return { ok: false, error: step.error };
@@ -168,7 +171,7 @@ export class BoardWriter {
   /** The group run in the first turn that takes it: own, caught up, or locked. */
   private async inTurn(
     boardId: string,
-    runtime: BoardRuntime,
+    runtime: HotBoard,
     jobs: FlushJob[],
     now: Date,
   ): Promise<GroupDone> {
@@ -204,7 +207,7 @@ export class BoardWriter {
   /** The group in an own turn; null when its write is refused or it must be confirmed. */
   private async unlessRefused(
     boardId: string,
-    runtime: BoardRuntime,
+    runtime: HotBoard,
     jobs: FlushJob[],
     turn: Turn & { kind: "own" },
     base: BoardState,
@@ -223,17 +226,17 @@ export class BoardWriter {
   /** The group applied on `base` in `turn` and written: through group commit in its own turn. */
   private async group(
     boardId: string,
-    runtime: BoardRuntime,
+    runtime: HotBoard,
     jobs: FlushJob[],
     turn: Turn,
     base: BoardState,
     now: Date,
   ): Promise<Omit<GroupDone, "missing">> {
-    const { hot, store, commits } = this.parts;
+    const { commits, store } = this.parts;
     const known =
       turn.kind === "own" && turn.outcomes
         ? turn.outcomes
-        : await hot.outcomes(boardId, runtime, flushersOf(jobs), store, turn.db);
+        : await this.outcomes(boardId, runtime, flushersOf(jobs), turn.db);
     const { steps, stored, state } = applyGroup(base, known, jobs, now);
     // A refusal may come from what this instance remembers of a client: in its own turn,
     // nothing (no write) confirms that memory, so the group runs again under the lock.
@@ -253,30 +256,56 @@ export class BoardWriter {
     return { steps, stored, state, written };
   }
 
-  /** The notification a group's transaction carries when it moves the board from `from` to `to`. */
+  /** The notice a group's transaction carries when it moves the board from `from` to `to`. */
   private announcement(boardId: string, from: number, to: number) {
-    return to > from ? this.parts.events.notification(boardId, to) : null;
+    const { events } = this.parts;
+    return events.notices && to > from ? versionNotice(boardId, to, events.instance) : null;
   }
 
   /**
-   * Moves the cache and, when this write applied commands (`announce`), tells subscribers; once
-   * committed (a failed transaction changes nothing).
+   * The last recorded outcome of each of these clients: from memory while nobody but this
+   * instance wrote the board since its last write (a locked turn forgets them otherwise), else
+   * read from the store (in `db`) and kept.
+   */
+  private async outcomes(
+    boardId: string,
+    board: HotBoard,
+    clientIds: string[],
+    db: Db,
+  ): Promise<Map<string, BatchOutcome>> {
+    const known = new Map<string, BatchOutcome>();
+    const unseen: string[] = [];
+    for (const clientId of clientIds) {
+      const outcome = board.outcomes.get(clientId);
+      if (outcome) known.set(clientId, outcome);
+      else unseen.push(clientId);
+    }
+    if (unseen.length === 0) return known;
+    for (const [clientId, outcome] of await this.parts.store.clientOutcomes(boardId, unseen, db)) {
+      known.set(clientId, outcome);
+      board.outcomes.set(clientId, outcome);
+    }
+    return known;
+  }
+
+  /**
+   * Moves the board in memory and, when this write applied commands (`announce`), tells
+   * subscribers (`notified`: the transaction carried the notice); once committed (a failed
+   * transaction changes nothing).
    */
   private async committed(
     boardId: string,
-    runtime: BoardRuntime,
+    board: HotBoard,
     change: CommittedChange,
     announce: boolean,
+    notified: boolean,
   ): Promise<void> {
-    const { hot, events } = this.parts;
-    const { state } = change;
-    hot.committed(boardId, runtime, change);
+    const from = board.version;
+    board.committed(change);
     if (!announce) return;
-    if (events.notification(boardId, state.version)) {
-      events.announceHere(boardId, state.version); // the transaction told the others
-      return;
-    }
-    await events.publish(boardId, state.version).catch((error: Error) => {
+    const { commands, state } = change;
+    const announced = { from, version: state.version, commands };
+    await this.parts.events.announce(boardId, announced, notified).catch((error: Error) => {
       // Subscribers catch up from the database at the next version they hear of.
       log.warn({ boardId, version: state.version, err: error }, "could not announce a version");
     });
@@ -285,16 +314,16 @@ export class BoardWriter {
   /** S1/S2: the answer to a recorded batch, for a client whose base is at `clientFrom`. */
   private async answer(
     boardId: string,
-    runtime: BoardRuntime,
+    board: HotBoard,
     clientFrom: number,
     outcome: BatchOutcome,
   ): Promise<FlushResponse> {
     // The stored history is complete, so the only snapshot is for a client ahead of the board.
     const range = answerRange(clientFrom, outcome);
-    const span = await this.parts.commands.between(boardId, range.from, range.to);
+    const span = await this.parts.commands.between(boardId, range.from, range.to, { board });
     return assembleFlushResponse(clientFrom, outcome, span, () => ({
-      version: runtime.version,
-      document: runtime.document,
+      version: board.version,
+      document: board.document,
     }));
   }
 }

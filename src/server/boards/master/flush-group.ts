@@ -3,7 +3,7 @@ import type { BatchOutcome, Command, FlushRequest, FlushResponse, FlushStep } fr
 import { applyBatch, applyFlush } from "@/sync";
 import { HistoryRefused } from "../errors";
 import type { AppendedEntry, EntryMeta, EntryPlanner, LockedBoard } from "./entries";
-import type { BoardState } from "./HotBoards";
+import type { BoardState } from "./HotBoard";
 import { boardRules } from "./rules";
 import type { StoredBatch } from "./write-rows";
 
