@@ -142,7 +142,8 @@ export class FairUse {
     if (this.perConnection) await consume(this.perConnection, `${userId}:${clientId}`, 1);
     if (commands === 0) return;
     // Refused by one window: the windows that took the commands give them back.
-    const refused = await SharedBudget.takeEach(this.budgets, userId, commands);
+    const refused =
+      this.budgets.length > 0 && (await SharedBudget.takeEach(this.budgets, userId, commands));
     if (refused) throw refusal(this.perPerson[refused.index]?.says ?? "", refused.waitMs);
     if (!this.pace) return;
     try {

@@ -62,6 +62,11 @@ export class HotBoard implements BoardState {
   /** Approximate bytes it holds: its document when loaded plus what commands added since. */
   bytes: number;
 
+  /** What it counts for in the cache that keeps it. */
+  get size(): number {
+    return Math.max(1, this.bytes);
+  }
+
   constructor(
     readonly boardId: string,
     loaded: { version: number; document: Doc },
@@ -107,6 +112,8 @@ export class HotBoard implements BoardState {
     }
     this.bytes += added;
     // Set again so the cache counts its new size (dropping others if the budget is spent).
-    if (added !== 0 && cache.peek(this.boardId) === this) cache.set(this.boardId, this);
+    if (added !== 0 && cache.peek(this.boardId) === this) {
+      cache.set(this.boardId, this, { size: this.size });
+    }
   }
 }

@@ -29,9 +29,9 @@ export class HotBoards {
   constructor(options: HotBoardsOptions) {
     this.boards = new LRUCache<string, HotBoard>({
       max: options.maxBoards,
+      // Each board's size is given where it is set (HotBoard.size): a board bigger than the whole
+      // budget is not kept, and each use loads it again.
       maxSize: options.maxBytes,
-      // A board bigger than the whole budget is not kept: each use loads it again.
-      sizeCalculation: (board) => Math.max(1, board.bytes),
       ttl: options.idleMs,
       updateAgeOnGet: true,
     });
@@ -75,7 +75,7 @@ export class HotBoards {
     const meanwhile = this.boards.get(boardId); // loaded concurrently meanwhile?
     if (meanwhile) return meanwhile;
     const board = new HotBoard(boardId, loaded, this.keeper);
-    this.boards.set(boardId, board);
+    this.boards.set(boardId, board, { size: board.size });
     return board;
   }
 
