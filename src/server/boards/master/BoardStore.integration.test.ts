@@ -111,6 +111,23 @@ describeEachDatabase("BoardStore", (db) => {
     expect(rows.filter((row) => row.clientId === "c2")).toEqual([{ clientId: "c2", batchSeq: 4 }]);
   });
 
+  it("keeps one outcome per client when one write holds several of its batches", async () => {
+    await store.createBoard({ id: "b5", title: "T", ownerId: owner.id });
+    const master = new Master({ document: { title: "T", lists: {} } });
+    await append("b5", 0, [flush(master, "c1", 1, [addList("a")])]);
+    // A client that sent its next two flushes without waiting: one group, one write.
+    await append("b5", 1, [
+      flush(master, "c1", 2, [addList("b")]),
+      flush(master, "c1", 3, [addList("c")]),
+    ]);
+    const kept = () => db().prisma.$queryRaw<{ batchSeq: number }[]>`
+      SELECT "batchSeq" FROM board_batch WHERE "boardId" = 'b5' AND "clientId" = 'c1'`;
+    expect(await kept()).toEqual([{ batchSeq: 3 }]);
+    await append("b5", 3, [flush(master, "c1", 4, [addList("d")])]);
+    expect(await kept()).toEqual([{ batchSeq: 4 }]);
+    expect(await clientOutcome("b5", "c1")).toMatchObject({ batchSeq: 4, from: 3, count: 1 });
+  });
+
   it("refuses a stale writer with VersionConflict and writes nothing", async () => {
     await store.createBoard({ id: "b3", title: "T", ownerId: owner.id });
     const master = new Master({ document: { title: "T", lists: {} } });

@@ -76,6 +76,11 @@ export class WriteRows {
     batchSeq: "int",
     outcome: "jsonb",
   });
+  /**
+   * Each client's outcome the write replaces: the one before its first batch here (F2: batches
+   * are gapless, and only a client's latest outcome is kept).
+   */
+  readonly replaced = new ColumnRows({ boardId: "text", clientId: "text", batchSeq: "int" });
   readonly entry = new ColumnRows({
     boardId: "text",
     actionId: "text",
@@ -141,10 +146,18 @@ export class WriteRows {
       title: lastRootTitle(batches),
       writtenBy: writtenBy ?? null,
     });
+    // Only each client's latest outcome is kept (F4 answers the last batch only; an older one
+    // is refused, F2): one row per client, replacing the one before its first batch here.
+    const latest = new Map<string, { first: number; batchSeq: number; outcome: BatchOutcome }>();
     for (const { meta, outcome } of batches) {
       if (outcome === undefined) continue;
       const { clientId, batchSeq } = meta;
+      const first = latest.get(clientId)?.first ?? batchSeq;
+      latest.set(clientId, { first, batchSeq, outcome });
+    }
+    for (const [clientId, { first, batchSeq, outcome }] of latest) {
       this.outcome.push({ boardId, clientId, batchSeq, outcome: JSON.stringify(outcome) });
+      this.replaced.push({ boardId, clientId, batchSeq: first - 1 });
     }
     for (const e of entryRows(batches, fromVersion)) {
       this.entry.push({ boardId, ...e, createdAt: at.toISOString() });

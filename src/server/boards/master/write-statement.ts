@@ -17,7 +17,7 @@ export type RowLockWait = "wait" | "skip";
  * row last); everything else of that board is written only then: the command rows (the (board,
  * version) key refuses any version written twice), the batch outcomes (the key refuses a client's
  * latest batch recorded twice; an older batch is refused before, F2, by the outcome read under the
- * board's lock), with each client's older outcomes deleted (only its latest is ever asked for,
+ * board's lock), with each client's previous outcome deleted (only its latest is ever asked for,
  * F4), the history entries (H1: an action continued from an earlier flush of the same author only
  * moves its end), the undone flags an undo or redo switches (H7), the checkpoints the group
  * crosses, and the notifications other instances hear once the transaction commits.
@@ -36,10 +36,7 @@ export function writeStatement(rows: WriteRows, lockWait: RowLockWait): Prisma.S
   });
   const c = rows.command.table("c", { shared: [...shared] });
   const o = rows.outcome.table("o", { shared: [...shared] });
-  const p = rows.outcome.table("p", {
-    shared: [...shared],
-    only: ["boardId", "clientId", "batchSeq"],
-  });
+  const p = rows.replaced.table("p", { shared: [...shared] });
   const e = rows.entry.table("e", {
     shared: one ? ["boardId", "createdAt"] : [],
     ordinality: true,
@@ -76,9 +73,11 @@ export function writeStatement(rows: WriteRows, lockWait: RowLockWait): Prisma.S
       INSERT INTO board_batch ${rows.outcome.list()}
       SELECT ${o.select} FROM ${o.from} WHERE ${gate(o.ref("boardId"))}
     ), pruned AS (
+      -- The outcome each client's new one replaces, by its key: a range (batchSeq below the new
+      -- one) would walk every outcome of the client deleted since the table was last vacuumed.
       DELETE FROM board_batch b USING ${p.from}
       WHERE b."boardId" = ${p.ref("boardId")} AND b."clientId" = p."clientId"
-        AND b."batchSeq" < p."batchSeq" AND ${gate(p.ref("boardId"))}
+        AND b."batchSeq" = p."batchSeq" AND ${gate(p.ref("boardId"))}
     ), entries AS (
       INSERT INTO board_action ${rows.entry.list()}
       SELECT ${e.select} FROM ${e.from} WHERE ${gate(e.ref("boardId"))}
