@@ -159,7 +159,7 @@ export const ALL_BOARDS = "*";
 /**
  * Several instances on one PostgreSQL: NOTIFY on commit, LISTEN on one dedicated connection per
  * instance. Other instances hear each version through the database; the writer's own subscribers
- * hear it at once (`announceHere`) and again, harmlessly, through the database.
+ * hear it at once (`announce`) and again, harmlessly, through the database.
  *
  * The LISTEN connection comes back on its own after any failure, with backoff. Whatever was
  * announced while it was down is lost, so once it is back every board with subscribers here is
