@@ -132,7 +132,7 @@ async function wsEchoFloor(): Promise<number> {
 
 /**
  * An empty `sync.flush` over a WebSocket, sequential: what a flush costs bare. It is what a page
- * sends to catch up (F8: no commands under its last batchSeq, here 0), so nothing is written.
+ * sends to catch up (F8: batchSeq 0, no commands), so nothing is written.
  */
 export async function emptyFlushRoundTrip(
   url: string,

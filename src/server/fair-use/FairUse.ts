@@ -52,11 +52,6 @@ interface Limit {
   says: string;
 }
 
-interface Budget {
-  budget: SharedBudget;
-  says: string;
-}
-
 /** A flush over its person's pace waits at most this long for its turn, then is refused. */
 const PACE_MAX_WAIT_MS = 5_000;
 /** Flushes of one person that may wait for their pace at once on an instance. */
@@ -73,7 +68,7 @@ const TABLE = "rate_limit";
  */
 export class FairUse {
   private readonly perConnection: Limit | null;
-  private readonly perPerson: Budget[];
+  /** A person's commands per minute and per day. */
   private readonly budgets: SharedBudget[];
   private readonly pace: Pace | null;
   private readonly sockets = new Map<string, number>();
@@ -95,7 +90,7 @@ export class FairUse {
           }
         : null;
     // A person's budgets: in PostgreSQL when instances share one, else in this process.
-    const budget = (keyPrefix: string, points: number, duration: number) => {
+    const budget = (keyPrefix: string, points: number, duration: number, says: string) => {
       const store = pool
         ? new RateLimiterPostgres({
             storeClient: pool,
@@ -108,20 +103,20 @@ export class FairUse {
             clearExpiredByTimeout: true,
           })
         : new RateLimiterMemory({ keyPrefix, points, duration });
-      return new SharedBudget(store, points, duration * 1000);
+      return new SharedBudget(store, points, duration * 1000, says);
     };
-    const perPerson: (Budget | false)[] = [
-      limits.commandsPerMinute > 0 && {
-        budget: budget("commands-minute", limits.commandsPerMinute, windows.minute),
-        says: `at most ${limits.commandsPerMinute} commands per minute from one person`,
-      },
-      limits.commandsPerDay > 0 && {
-        budget: budget("commands-day", limits.commandsPerDay, windows.day),
-        says: `at most ${limits.commandsPerDay} commands per day from one person`,
-      },
-    ];
-    this.perPerson = perPerson.filter((limit): limit is Budget => limit !== false);
-    this.budgets = this.perPerson.map(({ budget }) => budget);
+    const { commandsPerMinute: minute, commandsPerDay: day } = limits;
+    this.budgets = [
+      minute > 0 &&
+        budget(
+          "commands-minute",
+          minute,
+          windows.minute,
+          `at most ${minute} commands per minute from one person`,
+        ),
+      day > 0 &&
+        budget("commands-day", day, windows.day, `at most ${day} commands per day from one person`),
+    ].filter((limit): limit is SharedBudget => limit !== false);
     this.pace =
       limits.commandsPerSecond > 0
         ? new Pace({
@@ -142,9 +137,8 @@ export class FairUse {
     if (this.perConnection) await consume(this.perConnection, `${userId}:${clientId}`, 1);
     if (commands === 0) return;
     // Refused by one window: the windows that took the commands give them back.
-    const refused =
-      this.budgets.length > 0 && (await SharedBudget.takeEach(this.budgets, userId, commands));
-    if (refused) throw refusal(this.perPerson[refused.index]?.says ?? "", refused.waitMs);
+    const refused = await SharedBudget.takeEach(this.budgets, userId, commands);
+    if (refused) throw refusal(refused.budget.says, refused.waitMs);
     if (!this.pace) return;
     try {
       await this.pace.take(userId, Math.min(commands, this.limits.commandsPerSecond));
@@ -160,7 +154,7 @@ export class FairUse {
 
   /** Resolves once what this process counted is in the shared counters (tests). */
   async synced(): Promise<void> {
-    await Promise.all(this.perPerson.map(({ budget }) => budget.synced()));
+    await Promise.all(this.budgets.map((budget) => budget.synced()));
   }
 
   /**

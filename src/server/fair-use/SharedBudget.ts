@@ -37,6 +37,8 @@ export class SharedBudget {
     private readonly store: RateLimiterAbstract,
     readonly points: number,
     private readonly windowMs: number,
+    /** What a refusal says of it, e.g. "at most 5000 commands per minute from one person". */
+    readonly says = `at most ${points} points per ${windowMs / 1000} s`,
   ) {}
 
   /**
@@ -65,18 +67,18 @@ export class SharedBudget {
 
   /**
    * Takes `points` from `key` in each budget, in order, until one refuses: then the ones that took
-   * them give them back. Null when all took them, else the refusing budget's index and wait.
+   * them give them back. Null when all took them, else the refusing budget and its wait.
    */
   static async takeEach(
     budgets: readonly SharedBudget[],
     key: string,
     points: number,
-  ): Promise<{ index: number; waitMs: number } | null> {
+  ): Promise<{ budget: SharedBudget; waitMs: number } | null> {
     for (const [index, budget] of budgets.entries()) {
       const waitMs = await budget.take(key, points);
       if (waitMs === null) continue;
       for (const taken of budgets.slice(0, index)) taken.giveBack(key, points);
-      return { index, waitMs };
+      return { budget, waitMs };
     }
     return null;
   }
