@@ -71,7 +71,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
   } = options;
   const events = given ?? defaultEvents(db);
   const boards = new BoardService(db.prisma, events, {
-    plans: db.keptPlans ?? null,
+    hot: db.hot,
     ...boardOptions,
     // PGlite runs in this process: there is no round trip or wakeup for boards to share, and a
     // statement of several boards measured slower there than one per board.

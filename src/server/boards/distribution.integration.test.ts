@@ -98,6 +98,8 @@ describe("every statement on a board table names its board (distribution by boar
       kind: "pglite",
       prisma,
       adapterFactory: adapter,
+      // The hot statements through Prisma too, so the recording adapter sees them.
+      hot: { query: (statement) => prisma.$queryRaw(statement) },
       close: () => prisma.$disconnect(),
     };
     services = newServices(db, { checkpointEvery: 10 });

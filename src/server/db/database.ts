@@ -2,9 +2,12 @@ import { createHash } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { Prisma, PrismaClient } from "@/generated/prisma/client";
+import type { HotStatements } from "./hot-statements";
 import { KeptPlans } from "./kept-plans";
+import { NamedStatements } from "./named-statements";
 
 export type DatabaseKind = "pglite" | "postgresql";
 
@@ -21,10 +24,17 @@ export interface Database {
   /** PostgreSQL only: the connection URL (for LISTEN/NOTIFY on a dedicated connection). */
   readonly url?: string;
   readonly prisma: PrismaClient;
-  /** The same adapter the client uses; migrations run through it too. */
+  /**
+   * The adapter migrations run through. On PostgreSQL each of its connections opens a pool of
+   * its own, as the schema engine expects (it holds connections for the whole run); the client
+   * and the hot statements share another.
+   */
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
-  /** PGlite: plans kept for hot statements (PostgreSQL keeps them by named statements). */
-  readonly keptPlans?: KeptPlans;
+  /**
+   * Hot statements (the board write) run by the driver itself, outside any transaction, with
+   * their plan kept: PGlite's through functions (KeptPlans), PostgreSQL's as named statements.
+   */
+  readonly hot: HotStatements;
   close(): Promise<void>;
 }
 
@@ -38,7 +48,11 @@ export const PREPARED = Prisma.raw("/* prepared */");
 /** The statement's name: marked ones by their text, others "" (pg's unnamed statement). */
 function preparedStatementName(query: { sql: string }): string {
   if (!query.sql.startsWith("/* prepared */")) return "";
-  return `rewind_${createHash("sha1").update(query.sql).digest("hex").slice(0, 20)}`;
+  return statementName(query.sql);
+}
+
+function statementName(text: string): string {
+  return `rewind_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
 }
 
 /**
@@ -56,33 +70,36 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
       kind: "pglite",
       prisma,
       adapterFactory,
-      keptPlans: new KeptPlans(pglite, prisma),
+      hot: new KeptPlans(pglite),
       async close() {
         await prisma.$disconnect();
         await pglite.close();
       },
     };
   }
-  const adapterFactory = new PrismaPg(
-    {
-      connectionString: config.url,
-      max: config.poolSize ?? 10,
-      // A marked statement is planned once per connection, for any values: left to choose,
-      // PostgreSQL kept planning the board write for each execution's values (its bind took
-      // 0.34 ms, more than executing it, 0.26 ms). Unmarked statements are unnamed and planned
-      // each time whatever this says.
-      options: "-c plan_cache_mode=force_generic_plan",
-    },
-    { statementNameGenerator: preparedStatementName },
-  );
-  const prisma = new PrismaClient({ adapter: adapterFactory });
+  // One pool for the Prisma client and the hot statements it does not run (NamedStatements).
+  const poolConfig: pg.PoolConfig = {
+    connectionString: config.url,
+    max: config.poolSize ?? 10,
+    // A marked statement is planned once per connection, for any values: left to choose,
+    // PostgreSQL kept planning the board write for each execution's values (its bind took
+    // 0.34 ms, more than executing it, 0.26 ms). Unmarked statements are unnamed and planned
+    // each time whatever this says.
+    options: "-c plan_cache_mode=force_generic_plan",
+  };
+  const naming = { statementNameGenerator: preparedStatementName };
+  const pool = new pg.Pool(poolConfig);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, naming) });
+  const adapterFactory = new PrismaPg(poolConfig, naming);
   return {
     kind: "postgresql",
     url: config.url,
     prisma,
     adapterFactory,
+    hot: new NamedStatements(pool, statementName),
     async close() {
       await prisma.$disconnect();
+      await pool.end();
     },
   };
 }

@@ -19,8 +19,7 @@ const keptFunctions = async () =>
   )[0]?.count;
 
 it("PGlite: a statement runs through a function made once for its text, with its values", async () => {
-  const plans = db.keptPlans;
-  if (!plans) throw new Error("PGlite keeps plans");
+  const plans = db.hot;
   const sum = (a: number, b: string[]) =>
     Prisma.sql`SELECT ${a}::int + 1 AS n, array_length(${b}::text[], 1) AS len, 'x' AS "camelCase"`;
   expect(await plans.query(sum(1, ["a"]))).toEqual([{ n: 2, len: 1, camelCase: "x" }]);
@@ -30,7 +29,7 @@ it("PGlite: a statement runs through a function made once for its text, with its
 
 it("PGlite: the board write goes through its kept plan, and flushes apply as before", async () => {
   const [owner] = (await createUsers(db, "kept-plan-owner")) as [TestUser];
-  const service = new BoardService(db.prisma, new LocalBoardEvents(), { plans: db.keptPlans });
+  const service = new BoardService(db.prisma, new LocalBoardEvents(), { hot: db.hot });
   await service.create({ id: "kept", title: "Kept", ownerId: owner.id });
   const before = await keptFunctions();
   let from = 0;

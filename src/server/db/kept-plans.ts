@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { PGlite } from "@electric-sql/pglite";
-import type { Prisma, PrismaClient } from "@/generated/prisma/client";
+import type { Prisma } from "@/generated/prisma/client";
+import type { HotStatements } from "./hot-statements";
 
 /**
  * Plans kept for hot statements on PGlite. PGlite sends every statement unnamed (parse, plan,
@@ -8,24 +9,22 @@ import type { Prisma, PrismaClient } from "@/generated/prisma/client";
  * planning takes as long as its execution, was planned again for every flush. A statement run
  * here is wrapped once in a PL/pgSQL function of PGlite's one session (`pg_temp`), whose plan
  * PostgreSQL keeps; each call then only binds and executes. (On PostgreSQL the same is done by
- * named statements, `PREPARED`.)
+ * named statements, `PREPARED`.) The call goes to PGlite itself, not through Prisma's raw query:
+ * that path cost about 0.4 ms per board write here (1.30 → 0.91 ms from call to answer).
  *
  * For statements outside a transaction only: the function is created on first use with a
  * statement of its own, which would wait behind an open transaction.
  */
-export class KeptPlans {
+export class KeptPlans implements HotStatements {
   /** Statement text → the call that runs it through its function. */
   private readonly calls = new Map<string, Promise<string>>();
 
-  constructor(
-    private readonly pglite: PGlite,
-    private readonly prisma: PrismaClient,
-  ) {}
+  constructor(private readonly pglite: PGlite) {}
 
   /** Runs `statement` (as `$queryRaw` would) through its kept plan. */
   async query<T>(statement: Prisma.Sql): Promise<T[]> {
     const call = await this.callFor(statement.text);
-    return this.prisma.$queryRawUnsafe<T[]>(call, ...statement.values);
+    return (await this.pglite.query<T>(call, statement.values)).rows;
   }
 
   private callFor(text: string): Promise<string> {

@@ -34,7 +34,7 @@ export class BoardService implements BoardLog {
   readonly commands: BoardCommands;
   private readonly hot: HotBoards;
   private readonly runner: KeyedSerialRunner<Job, JobResult>;
-  private readonly options: Required<Omit<BoardServiceOptions, "groupCommit" | "plans">>;
+  private readonly options: Required<Omit<BoardServiceOptions, "groupCommit" | "hot">>;
   private readonly turns: BoardTurns;
   private readonly stopHearing: () => void;
 
@@ -44,7 +44,7 @@ export class BoardService implements BoardLog {
     options: BoardServiceOptions = {},
   ) {
     this.options = withDefaults(options);
-    this.store = new BoardStore(prisma, this.options.checkpointEvery, options.plans ?? null);
+    this.store = new BoardStore(prisma, this.options.checkpointEvery, options.hot ?? null);
     const commits = new GroupCommit(this.store, prisma, options.groupCommit);
     this.turns = new BoardTurns(prisma, this.store);
     this.hot = new HotBoards(this.options);

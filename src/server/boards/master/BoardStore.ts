@@ -3,7 +3,7 @@ import type { Prisma, PrismaClient } from "@/generated/prisma/client";
 import type { BatchOutcome, Command, Doc } from "@/sync";
 import { replayCompletions } from "@/sync";
 import { type Db, PREPARED } from "../../db/database";
-import type { KeptPlans } from "../../db/kept-plans";
+import type { HotStatements } from "../../db/hot-statements";
 import { type BoardWrite, WriteRows } from "./write-rows";
 import { type RowLockWait, writeStatement } from "./write-statement";
 
@@ -61,8 +61,8 @@ export class BoardStore {
   constructor(
     private readonly prisma: PrismaClient,
     readonly checkpointEvery = 500,
-    /** PGlite: plans kept for the write (PostgreSQL keeps them by named statements). */
-    private readonly plans: KeptPlans | null = null,
+    /** The driver's own path for the write outside a transaction (Database.hot). */
+    private readonly hot: HotStatements | null = null,
   ) {}
 
   /** A new board at version 0 with `{ title, lists: {} }`, owned by `ownerId`. */
@@ -221,10 +221,10 @@ export class BoardStore {
     const rows = new WriteRows(this.checkpointEvery, writes);
     const statement = writeStatement(rows, lockWait);
     type Moved = { id: string; writtenBy: string };
-    // On PGlite, outside a transaction, through its kept plan (KeptPlans).
+    // Outside a transaction, straight through the driver, with its plan kept (Database.hot).
     const moved =
-      this.plans && db === this.prisma
-        ? await this.plans.query<Moved>(statement)
+      this.hot && db === this.prisma
+        ? await this.hot.query<Moved>(statement)
         : await db.$queryRaw<Moved[]>(statement);
     const written = new Map(moved.map((row) => [row.id, row.writtenBy]));
     return writes.map(({ boardId, fromVersion }, i) => {

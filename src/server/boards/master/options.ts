@@ -1,4 +1,4 @@
-import type { KeptPlans } from "../../db/kept-plans";
+import type { HotStatements } from "../../db/hot-statements";
 import type { GroupCommitOptions } from "./GroupCommit";
 
 export interface BoardServiceOptions {
@@ -16,14 +16,14 @@ export interface BoardServiceOptions {
   maxBytes?: number;
   /** How the boards' groups share statements and commits (GroupCommit). */
   groupCommit?: GroupCommitOptions;
-  /** PGlite: plans kept for the board write (Database.keptPlans). */
-  plans?: KeptPlans | null;
+  /** The driver's own path for the board write (Database.hot); else Prisma's raw query. */
+  hot?: HotStatements | null;
 }
 
 /** The options with every default filled in (all but group commit's, which GroupCommit sets). */
 export function withDefaults(
   options: BoardServiceOptions,
-): Required<Omit<BoardServiceOptions, "groupCommit" | "plans">> {
+): Required<Omit<BoardServiceOptions, "groupCommit" | "hot">> {
   return {
     checkpointEvery: options.checkpointEvery ?? 500,
     recentLimit: options.recentLimit ?? 2000,
