@@ -358,7 +358,7 @@ async function benchServer(
       const load = await saturation(server, cookie, transport);
       row(
         `${name}: server CPU per flush, ${WRITERS} writers saturating`,
-        ms(load.cpuPerFlush),
+        ms2(load.cpuPerFlush),
         transport === "websocket"
           ? `${mark(load.cpuPerFlush <= target.wsCpu)} target ≤ ${target.wsCpu} ms`
           : "",
