@@ -133,16 +133,16 @@ async function wsEchoFloor(): Promise<number> {
 /**
  * An empty `sync.flush` over a WebSocket, sequential: what a flush costs bare. It is what a page
  * sends to catch up (F8: batchSeq 0, no commands), so nothing is written. Timed as the 1-command
- * flush is: the first WARM_FLUSHES after the server started (`first`), then IDLE_FLUSHES more
+ * flush is: the first WARM_FLUSHES after the server started (`first`), then `flushes` more
  * (`warm`).
  */
 export async function emptyFlushRoundTrip(url: string, cookie: string, flushes = IDLE_FLUSHES) {
   const { api, close } = apiClient(url, cookie, "websocket");
   const boardId = await newBoard(api);
   const { version } = await api.sync.load.query({ boardId });
-  const timed = async (flushes: number) => {
+  const timed = async (count: number) => {
     const samples: number[] = [];
-    for (let i = 0; i < flushes; i++) {
+    for (let i = 0; i < count; i++) {
       const start = performance.now();
       await api.sync.flush.mutate({
         boardId,
@@ -156,7 +156,7 @@ export async function emptyFlushRoundTrip(url: string, cookie: string, flushes =
     return samples;
   };
   const first = await timed(WARM_FLUSHES);
-  const warm = await timed(IDLE_FLUSHES);
+  const warm = await timed(flushes);
   await close();
   return { first, warm };
 }
