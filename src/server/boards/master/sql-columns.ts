@@ -11,6 +11,8 @@ const TYPES = {
 
 export type SqlType = keyof typeof TYPES;
 
+type Columns = Record<string, SqlType>;
+
 /** What a column of each type holds in JavaScript before it is sent. */
 type ValueOf<T extends SqlType> = T extends "int"
   ? number
@@ -19,36 +21,62 @@ type ValueOf<T extends SqlType> = T extends "int"
     : string | null;
 
 /** One row of a column set: a value for each column. */
-export type RowOf<C extends Record<string, SqlType>> = { [K in keyof C]: ValueOf<C[K]> };
+export type RowOf<C extends Columns> = { [K in keyof C]: ValueOf<C[K]> };
 
 /**
  * The rows of one table to insert in one statement, kept as one array per column: a multi-row
  * INSERT from `unnest` (one parameter per column whatever the number of rows, so one plan).
- * The table's columns are named once, where the set is declared.
  */
-export class ColumnRows<C extends Record<string, SqlType>> {
+export class ColumnRows<C extends Columns> {
   private readonly values: { [K in keyof C]: ValueOf<C[K]>[] };
-  private readonly names: (keyof C & string)[];
 
-  constructor(readonly columns: C) {
-    this.names = Object.keys(columns) as (keyof C & string)[];
-    this.values = Object.fromEntries(this.names.map((name) => [name, []])) as unknown as {
-      [K in keyof C]: ValueOf<C[K]>[];
-    };
+  constructor(columns: C) {
+    const values: Record<string, unknown[]> = {};
+    for (const name in columns) values[name] = [];
+    this.values = values as { [K in keyof C]: ValueOf<C[K]>[] };
   }
 
   push(row: RowOf<C>): void {
-    for (const name of this.names) this.values[name].push(row[name]);
+    for (const name in this.values) this.values[name].push(row[name]);
   }
 
   /** The values of one column, in row order. */
   column<K extends keyof C>(name: K): readonly ValueOf<C[K]>[] {
     return this.values[name];
   }
+}
+
+/**
+ * A value of a statement built once (StatementTemplate): where each execution reads it from its
+ * rows `R`.
+ */
+class Slot<R> {
+  constructor(readonly read: (rows: R) => unknown) {}
+}
+
+/**
+ * One table's columns, for statements over rows `R` (e.g. a write's rows, each table a
+ * ColumnRows of them): the SQL reads the table's values from `R` through slots, so a statement is
+ * built once and filled for each execution. The table's columns are named once, here.
+ */
+export class ColumnSet<C extends Columns, R> {
+  private readonly names: (keyof C & string)[];
+
+  constructor(
+    readonly columns: C,
+    private readonly rowsOf: (rows: R) => ColumnRows<C>,
+  ) {
+    this.names = Object.keys(columns) as (keyof C & string)[];
+  }
 
   /** `("a", "b", ...)`: the column list of an INSERT. */
   list(): Prisma.Sql {
     return Prisma.raw(`(${this.names.map((name) => `"${name}"`).join(", ")})`);
+  }
+
+  /** One column's values, as an array parameter. */
+  column<K extends keyof C & string>(name: K): Slot<R> {
+    return new Slot((rows: R) => this.rowsOf(rows).column(name));
   }
 
   /**
@@ -70,11 +98,12 @@ export class ColumnRows<C extends Record<string, SqlType>> {
     const ref = (name: keyof C & string): Prisma.Sql => {
       if (!isShared(name)) return Prisma.raw(`${alias}."${name}"`);
       const scalar = type(name).array.replace("[]", "");
-      return Prisma.sql`${this.values[name][0] ?? null}::${Prisma.raw(scalar)}`;
+      const first = new Slot((rows: R) => this.rowsOf(rows).column(name)[0] ?? null);
+      return Prisma.sql`${first}::${Prisma.raw(scalar)}`;
     };
     const unnested = (only ?? this.names).filter((name) => !isShared(name));
     const arrays = unnested.map(
-      (name) => Prisma.sql`${this.values[name]}::${Prisma.raw(type(name).array)}`,
+      (name) => Prisma.sql`${this.column(name)}::${Prisma.raw(type(name).array)}`,
     );
     const columns = [...unnested.map((name) => `"${name}"`), ...(ordinality ? ["n"] : [])];
     // Every column shared (one board's row): there is no table to read, only its scalars.
@@ -92,5 +121,30 @@ export class ColumnRows<C extends Record<string, SqlType>> {
       ", ",
     );
     return { from, ref, select };
+  }
+}
+
+/**
+ * A statement built once from ColumnSets, whose values are read from each execution's rows: its
+ * text is the same for every execution (one plan), and only the values are gathered again.
+ */
+export class StatementTemplate<R> {
+  private readonly strings: readonly string[];
+  private readonly slots: Slot<R>[];
+
+  constructor(statement: Prisma.Sql) {
+    this.strings = statement.strings;
+    this.slots = statement.values.map((value) => {
+      if (!(value instanceof Slot)) throw new Error("A template's values are read from its rows");
+      return value as Slot<R>;
+    });
+  }
+
+  /** The statement with `rows`' values. */
+  fill(rows: R): Prisma.Sql {
+    return new Prisma.Sql(
+      this.strings,
+      this.slots.map((slot) => slot.read(rows) as Prisma.Sql["values"][number]),
+    );
   }
 }

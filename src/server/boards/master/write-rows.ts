@@ -2,7 +2,7 @@ import { commandTarget, placeOf } from "@/board";
 import type { BatchOutcome, Command, Doc, EntryKind } from "@/sync";
 import { batchActionId, replayCompletions } from "@/sync";
 import type { EntryMeta } from "./entries";
-import { ColumnRows } from "./sql-columns";
+import { ColumnRows, ColumnSet, type SqlType } from "./sql-columns";
 
 /** Who made a batch, stored on each of its commands (the history is authored). */
 export interface BatchMeta {
@@ -42,19 +42,10 @@ export function actionOf(command: Command, meta: BatchMeta): string {
   return command.actionId ?? batchActionId(meta);
 }
 
-/**
- * The rows a write adds, table by table, for one board or several (each row names its board):
- * the columns of each table are listed here, once.
- */
-export class WriteRows {
-  readonly board = new ColumnRows({
-    id: "text",
-    from: "int",
-    to: "int",
-    title: "text",
-    writtenBy: "text",
-  });
-  readonly command = new ColumnRows({
+/** The columns of each table a write adds rows to, named once. */
+const COLUMNS = {
+  board: { id: "text", from: "int", to: "int", title: "text", writtenBy: "text" },
+  command: {
     boardId: "text",
     version: "int",
     action: "text",
@@ -69,19 +60,14 @@ export class WriteRows {
     batchSeq: "int",
     listId: "text",
     itemId: "text",
-  });
-  readonly outcome = new ColumnRows({
-    boardId: "text",
-    clientId: "text",
-    batchSeq: "int",
-    outcome: "jsonb",
-  });
+  },
+  outcome: { boardId: "text", clientId: "text", batchSeq: "int", outcome: "jsonb" },
   /**
    * Each client's outcome the write replaces: the one before its first batch here (F2: batches
    * are gapless, and only a client's latest outcome is kept).
    */
-  readonly replaced = new ColumnRows({ boardId: "text", clientId: "text", batchSeq: "int" });
-  readonly entry = new ColumnRows({
+  replaced: { boardId: "text", clientId: "text", batchSeq: "int" },
+  entry: {
     boardId: "text",
     actionId: "text",
     kind: "text",
@@ -91,11 +77,25 @@ export class WriteRows {
     toVersion: "int",
     targetActionId: "text",
     createdAt: "timestamp",
-  });
+  },
   /** H7: an undo or redo entry switches its target. */
-  readonly switched = new ColumnRows({ boardId: "text", target: "text", undone: "boolean" });
-  readonly checkpoint = new ColumnRows({ boardId: "text", version: "int", document: "jsonb" });
-  readonly notify = new ColumnRows({ boardId: "text", channel: "text", payload: "text" });
+  switched: { boardId: "text", target: "text", undone: "boolean" },
+  checkpoint: { boardId: "text", version: "int", document: "jsonb" },
+  notify: { boardId: "text", channel: "text", payload: "text" },
+} as const satisfies Record<string, Record<string, SqlType>>;
+
+/**
+ * The rows a write adds, table by table, for one board or several (each row names its board).
+ */
+export class WriteRows {
+  readonly board = new ColumnRows(COLUMNS.board);
+  readonly command = new ColumnRows(COLUMNS.command);
+  readonly outcome = new ColumnRows(COLUMNS.outcome);
+  readonly replaced = new ColumnRows(COLUMNS.replaced);
+  readonly entry = new ColumnRows(COLUMNS.entry);
+  readonly switched = new ColumnRows(COLUMNS.switched);
+  readonly checkpoint = new ColumnRows(COLUMNS.checkpoint);
+  readonly notify = new ColumnRows(COLUMNS.notify);
 
   private readonly boards = new Set<string>();
 
@@ -172,6 +172,18 @@ export class WriteRows {
     if (notify) this.notify.push({ boardId, ...notify });
   }
 }
+
+/** The tables of a write, for its statement: each reads its rows from the write's WriteRows. */
+export const WRITE_TABLES = {
+  board: new ColumnSet(COLUMNS.board, (rows: WriteRows) => rows.board),
+  command: new ColumnSet(COLUMNS.command, (rows: WriteRows) => rows.command),
+  outcome: new ColumnSet(COLUMNS.outcome, (rows: WriteRows) => rows.outcome),
+  replaced: new ColumnSet(COLUMNS.replaced, (rows: WriteRows) => rows.replaced),
+  entry: new ColumnSet(COLUMNS.entry, (rows: WriteRows) => rows.entry),
+  switched: new ColumnSet(COLUMNS.switched, (rows: WriteRows) => rows.switched),
+  checkpoint: new ColumnSet(COLUMNS.checkpoint, (rows: WriteRows) => rows.checkpoint),
+  notify: new ColumnSet(COLUMNS.notify, (rows: WriteRows) => rows.notify),
+};
 
 /** One history entry row per action the group wrote to (H1). */
 interface EntryRow {

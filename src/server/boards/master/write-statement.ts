@@ -1,6 +1,7 @@
 import { Prisma } from "@/generated/prisma/client";
 import { PREPARED } from "../../db/database";
-import type { WriteRows } from "./write-rows";
+import { StatementTemplate } from "./sql-columns";
+import { WRITE_TABLES, type WriteRows } from "./write-rows";
 
 /**
  * How a write treats a board's row that another transaction holds: `wait` for it (one board,
@@ -28,22 +29,33 @@ export type RowLockWait = "wait" | "skip";
  * it does not need.
  */
 export function writeStatement(rows: WriteRows, lockWait: RowLockWait): Prisma.Sql {
+  if (lockWait === "wait" && rows.versions.length !== 1) {
+    throw new Error("A waiting write is for one board");
+  }
+  templates[lockWait] ??= new StatementTemplate(buildStatement(lockWait));
+  return templates[lockWait].fill(rows);
+}
+
+/** The statement of each kind, built at its first write: the text never changes, only values. */
+const templates: Partial<Record<RowLockWait, StatementTemplate<WriteRows>>> = {};
+
+function buildStatement(lockWait: RowLockWait): Prisma.Sql {
   const one = lockWait === "wait";
-  if (one && rows.versions.length !== 1) throw new Error("A waiting write is for one board");
+  const tables = WRITE_TABLES;
   const shared = one ? (["boardId"] as const) : [];
-  const b = rows.board.table("w", {
+  const b = tables.board.table("w", {
     shared: one ? ["id", "from", "to", "title", "writtenBy"] : [],
   });
-  const c = rows.command.table("c", { shared: [...shared] });
-  const o = rows.outcome.table("o", { shared: [...shared] });
-  const p = rows.replaced.table("p", { shared: [...shared] });
-  const e = rows.entry.table("e", {
+  const c = tables.command.table("c", { shared: [...shared] });
+  const o = tables.outcome.table("o", { shared: [...shared] });
+  const p = tables.replaced.table("p", { shared: [...shared] });
+  const e = tables.entry.table("e", {
     shared: one ? ["boardId", "createdAt"] : [],
     ordinality: true,
   });
-  const s = rows.switched.table("s", { shared: [...shared] });
-  const k = rows.checkpoint.table("k", { shared: [...shared] });
-  const n = rows.notify.table("n", { shared: [...shared] });
+  const s = tables.switched.table("s", { shared: [...shared] });
+  const k = tables.checkpoint.table("k", { shared: [...shared] });
+  const n = tables.notify.table("n", { shared: [...shared] });
   // One board: each part is written if its one row moved; several: with its own board's row.
   const gate = (boardId: Prisma.Sql) =>
     one ? Prisma.sql`EXISTS (SELECT FROM moved)` : Prisma.sql`${boardId} IN (SELECT id FROM moved)`;
@@ -60,17 +72,17 @@ export function writeStatement(rows: WriteRows, lockWait: RowLockWait): Prisma.S
         -- A row another transaction holds (another instance writing that board right now) is
         -- skipped, not waited for: its write is refused as a conflict and retried under the
         -- lock, and the other boards of the statement do not wait.
-        AND board.id IN (SELECT id FROM board WHERE id = ANY(${rows.board.column("id")}::text[])
+        AND board.id IN (SELECT id FROM board WHERE id = ANY(${tables.board.column("id")}::text[])
           FOR UPDATE SKIP LOCKED)`;
   return Prisma.sql`${PREPARED}
     WITH moved AS (
       ${moved}
       RETURNING board.id, board.xmin::text AS "writtenBy"
     ), commands AS (
-      INSERT INTO board_command ${rows.command.list()}
+      INSERT INTO board_command ${tables.command.list()}
       SELECT ${c.select} FROM ${c.from} WHERE ${gate(c.ref("boardId"))}
     ), outcomes AS (
-      INSERT INTO board_batch ${rows.outcome.list()}
+      INSERT INTO board_batch ${tables.outcome.list()}
       SELECT ${o.select} FROM ${o.from} WHERE ${gate(o.ref("boardId"))}
     ), pruned AS (
       -- The outcome each client's new one replaces, by its key: a range (batchSeq below the new
@@ -79,7 +91,7 @@ export function writeStatement(rows: WriteRows, lockWait: RowLockWait): Prisma.S
       WHERE b."boardId" = ${p.ref("boardId")} AND b."clientId" = p."clientId"
         AND b."batchSeq" = p."batchSeq" AND ${gate(p.ref("boardId"))}
     ), entries AS (
-      INSERT INTO board_action ${rows.entry.list()}
+      INSERT INTO board_action ${tables.entry.list()}
       SELECT ${e.select} FROM ${e.from} WHERE ${gate(e.ref("boardId"))}
       ORDER BY n
       ON CONFLICT ("boardId", "actionId") DO UPDATE SET "toVersion" = EXCLUDED."toVersion"
@@ -89,7 +101,7 @@ export function writeStatement(rows: WriteRows, lockWait: RowLockWait): Prisma.S
       WHERE board_action."boardId" = ${s.ref("boardId")} AND board_action."actionId" = s.target
         AND ${gate(s.ref("boardId"))}
     ), checkpoints AS (
-      INSERT INTO board_checkpoint ${rows.checkpoint.list()}
+      INSERT INTO board_checkpoint ${tables.checkpoint.list()}
       SELECT ${k.select} FROM ${k.from} WHERE ${gate(k.ref("boardId"))}
     ), notified AS (
       SELECT pg_notify(n.channel, n.payload) FROM ${n.from} WHERE ${gate(n.ref("boardId"))}
