@@ -6,6 +6,9 @@
 // the server's own CPU time per flush and the edits/s with 50 writers at one edit per round trip,
 // and edit → event for 1 writer and 50 subscribers (p50/p99); for each database the /api/health
 // round trip (the floor, measured in the same run) and the server's RSS, idle and after.
+// The throwaway PostgreSQL skips flushing commits to disk, as the test clusters do;
+// BENCH_PG_DURABLE=1 runs it with PostgreSQL's defaults (each commit flushed), and
+// WIRE_DATABASES=postgresql runs one database only.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { WebSocket } from "ws";
@@ -406,19 +409,29 @@ async function benchServer(
 
 async function main() {
   console.log(`Wire benchmarks (node ${process.version})`);
-  await benchServer("pglite", "PGlite (embedded)", {});
+  // WIRE_DATABASES=postgresql: one database only (default both).
+  const databases = (process.env.WIRE_DATABASES ?? "pglite,postgresql").split(",");
+  if (databases.includes("pglite")) await benchServer("pglite", "PGlite (embedded)", {});
+  if (!databases.includes("postgresql")) return;
   const bin = findPostgresBin();
   if (!bin && !process.env.TEST_DATABASE_URL) {
     console.log("\nPostgreSQL: skipped (no server binaries installed and TEST_DATABASE_URL unset)");
     return;
   }
-  const cluster = process.env.TEST_DATABASE_URL ? null : await startPostgresCluster(bin as string);
+  // BENCH_PG_DURABLE=1: each commit flushed to disk, as in production (the test cluster skips it).
+  const durable = process.env.BENCH_PG_DURABLE === "1";
+  const cluster = process.env.TEST_DATABASE_URL
+    ? null
+    : await startPostgresCluster(bin as string, { durable });
   try {
     const { createPostgresDatabase } = await import("../test/databases");
     const admin = process.env.TEST_DATABASE_URL ?? (cluster?.url as string);
     const ceiling = rawCeiling(await createPostgresDatabase(admin));
     const url = await createPostgresDatabase(admin);
-    await benchServer("postgresql", "PostgreSQL", { DATABASE_URL: url }, ceiling);
+    const label = durable
+      ? "PostgreSQL, durable (fsync on)"
+      : "PostgreSQL (a test cluster: fsync off)";
+    await benchServer("postgresql", label, { DATABASE_URL: url }, ceiling);
   } finally {
     cluster?.stop();
   }

@@ -44,9 +44,14 @@ function freePort(): Promise<number> {
 
 /**
  * initdb + pg_ctl start on a free port. PostgreSQL refuses to run as root, so as root the server
- * runs as the `postgres` account (created by Debian's package) in a folder it owns.
+ * runs as the `postgres` account (created by Debian's package) in a folder it owns. A test cluster
+ * skips flushing to disk (`fsync=off`, `synchronous_commit=off`): it is thrown away; `durable`
+ * keeps PostgreSQL's defaults, each commit flushed as in production (for benchmarks).
  */
-export async function startPostgresCluster(bin: string): Promise<PostgresCluster> {
+export async function startPostgresCluster(
+  bin: string,
+  { durable = false }: { durable?: boolean } = {},
+): Promise<PostgresCluster> {
   const dir = mkdtempSync(path.join(tmpdir(), "rewind-pg-"));
   const dataDir = path.join(dir, "data");
   const port = await freePort();
@@ -61,7 +66,10 @@ export async function startPostgresCluster(bin: string): Promise<PostgresCluster
     execFileSync(file, argv, { stdio: ["ignore", "pipe", "pipe"], cwd: dir });
   };
   run("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  const throwaway = durable
+    ? ""
+    : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${throwaway} -c max_connections=200`;
   const log = path.join(dir, "server.log");
   run("pg_ctl", ["-D", dataDir, "-l", log, "-o", options, "-w", "start"]);
   return {
