@@ -5,6 +5,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapt
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { Prisma, PrismaClient } from "@/generated/prisma/client";
+import { log } from "../observability/log";
 import type { HotStatements } from "./hot-statements";
 import { KeptPlans } from "./kept-plans";
 import { NamedStatements } from "./named-statements";
@@ -89,6 +90,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   };
   const naming = { statementNameGenerator: preparedStatementName };
   const pool = new pg.Pool(poolConfig);
+  // A connection the server dropped while idle (a restart, a failover) is left to the pool, which
+  // opens another; without a listener its error would end the process.
+  pool.on("error", (error) => log.warn({ err: error }, "an idle database connection failed"));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, naming) });
   const adapterFactory = new PrismaPg(poolConfig, naming);
   return {

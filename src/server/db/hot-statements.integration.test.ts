@@ -1,6 +1,9 @@
-import { expect, it } from "vitest";
+import pg from "pg";
+import { describe, expect, inject, it } from "vitest";
 import { Prisma } from "@/generated/prisma/client";
-import { describeEachDatabase } from "../../../test/databases";
+import { createPostgresDatabase, describeEachDatabase } from "../../../test/databases";
+import { until } from "../../../test/until";
+import { openDatabase } from "./database";
 
 describeEachDatabase("hot statements (Database.hot)", (db) => {
   // Every kind of value the statement builder sends (sql-columns), each parameter typed.
@@ -48,5 +51,38 @@ describeEachDatabase("hot statements (Database.hot)", (db) => {
       statement(["{}"], [41], [], "2026-01-01T00:00:00.000Z"),
     );
     expect(row?.nextInt).toBe(42);
+  });
+});
+
+describe.skipIf(!inject("postgresUrl"))("hot statements on PostgreSQL", () => {
+  it("survive the server dropping the pool's idle connections: the next statement opens another", async () => {
+    const url = await createPostgresDatabase(inject("postgresUrl") ?? "");
+    // Only hot statements: the Prisma client never connects, so no listener of its own is on the pool.
+    const db = await openDatabase({ kind: "postgresql", url, poolSize: 2 });
+    const one = Prisma.sql`/* prepared */ SELECT ${1}::int AS n, pg_backend_pid() AS pid`;
+    try {
+      const [before] = await db.hot.query<{ pid: number }>(one);
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        const { rows } = await admin.query(
+          "SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE pid = $1",
+          [before?.pid],
+        );
+        expect(rows).toEqual([{ done: true }]);
+      } finally {
+        await admin.end();
+      }
+      // The pool hears of the dropped connection on its own; a statement that met it first fails.
+      let after: { n: number; pid: number } | undefined;
+      await until(async () => {
+        [after] = await db.hot.query<{ n: number; pid: number }>(one).catch(() => []);
+        return after !== undefined;
+      }, 15_000);
+      expect(after?.n).toBe(1);
+      expect(after?.pid).not.toBe(before?.pid);
+    } finally {
+      await db.close();
+    }
   });
 });
