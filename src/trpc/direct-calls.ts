@@ -99,10 +99,13 @@ export class DirectCalls {
               );
               return;
             }
+            // No complete() after the answer: tRPC's client takes the first value and unsubscribes
+            // (the teardown below), and completing a call it already answered makes it abort an
+            // AbortController of its own (a DOMException built and an event dispatched: about
+            // 40 µs a call in Node's profile).
             observer.next({
               result: { type: "data", data: transformer.deserialize(answer.result?.data) },
             });
-            observer.complete();
           },
         });
         this.watch(socket);

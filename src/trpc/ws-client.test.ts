@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { createTRPCClient, createWSClient, TRPCClientError, wsLink } from "@trpc/client";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
 import { z } from "zod";
 import { transformer } from "@/lib/transformer";
@@ -108,6 +108,18 @@ describe("socketLink", () => {
     expect(sent).toHaveLength(1);
     expect(JSON.parse(sent[0] as string)).toHaveLength(3);
     expect(await Promise.all(answers)).toEqual([at, at, at]);
+  });
+
+  it("answers a call without making tRPC's client abort its own signal (a DOMException a call)", async () => {
+    const { client } = await connected("socketLink");
+    const abort = vi.spyOn(AbortController.prototype, "abort");
+    try {
+      expect(await client.echo.mutate({ at })).toEqual(at);
+      expect(await client.echo.mutate({ at })).toEqual(at);
+      expect(abort).not.toHaveBeenCalled();
+    } finally {
+      abort.mockRestore();
+    }
   });
 
   it("answers refusals as tRPC errors with their code", async () => {
