@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Prisma } from "@/generated/prisma/client";
-import { ColumnRows, ColumnSet, StatementTemplate } from "./sql-columns";
+import { ColumnRows, ColumnSet, columnSets, StatementTemplate } from "./sql-columns";
 
 const columns = { boardId: "text", version: "int", document: "jsonb" } as const;
 type Rows = { checkpoint: ColumnRows<typeof columns> };
@@ -34,5 +34,20 @@ describe("StatementTemplate", () => {
     expect(() => new StatementTemplate(Prisma.sql`SELECT ${1}::int`)).toThrow(
       "A template's values are read from its rows",
     );
+  });
+});
+
+describe("columnSets", () => {
+  it("gives each table a ColumnSet that reads that table's rows by its name", () => {
+    const tables = { board: { id: "text" }, checkpoint: columns } as const;
+    const sets = columnSets<typeof tables, Rows & { board: ColumnRows<typeof tables.board> }>(
+      tables,
+    );
+    const rows = { ...rowsOf(7), board: new ColumnRows(tables.board) };
+    rows.board.push({ id: "b1" });
+    const template = new StatementTemplate<typeof rows>(
+      Prisma.sql`SELECT ${sets.board.column("id")}::text[], ${sets.checkpoint.column("version")}::int[]`,
+    );
+    expect(template.fill(rows).values).toEqual([["b1"], [7]]);
   });
 });

@@ -125,6 +125,24 @@ export class ColumnSet<C extends Columns, R> {
 }
 
 /**
+ * The ColumnSet of each table of `tables`, for rows `R` that hold each table's ColumnRows under
+ * the same name.
+ */
+export function columnSets<
+  T extends Record<string, Columns>,
+  R extends { [K in keyof T]: ColumnRows<T[K]> },
+>(tables: T): { [K in keyof T]: ColumnSet<T[K], R> } {
+  const sets: Record<string, ColumnSet<Columns, R>> = {};
+  for (const name in tables) {
+    sets[name] = new ColumnSet(
+      tables[name] as Columns,
+      (rows: R) => rows[name] as ColumnRows<Columns>,
+    );
+  }
+  return sets as unknown as { [K in keyof T]: ColumnSet<T[K], R> };
+}
+
+/**
  * A statement built once from ColumnSets, whose values are read from each execution's rows: its
  * text is the same for every execution (one plan), and only the values are gathered again.
  */

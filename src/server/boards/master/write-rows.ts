@@ -2,7 +2,7 @@ import { commandTarget, placeOf } from "@/board";
 import type { BatchOutcome, Command, Doc, EntryKind } from "@/sync";
 import { batchActionId, replayCompletions } from "@/sync";
 import type { EntryMeta } from "./entries";
-import { ColumnRows, ColumnSet, type SqlType } from "./sql-columns";
+import { ColumnRows, columnSets, type SqlType } from "./sql-columns";
 
 /** Who made a batch, stored on each of its commands (the history is authored). */
 export interface BatchMeta {
@@ -174,16 +174,7 @@ export class WriteRows {
 }
 
 /** The tables of a write, for its statement: each reads its rows from the write's WriteRows. */
-export const WRITE_TABLES = {
-  board: new ColumnSet(COLUMNS.board, (rows: WriteRows) => rows.board),
-  command: new ColumnSet(COLUMNS.command, (rows: WriteRows) => rows.command),
-  outcome: new ColumnSet(COLUMNS.outcome, (rows: WriteRows) => rows.outcome),
-  replaced: new ColumnSet(COLUMNS.replaced, (rows: WriteRows) => rows.replaced),
-  entry: new ColumnSet(COLUMNS.entry, (rows: WriteRows) => rows.entry),
-  switched: new ColumnSet(COLUMNS.switched, (rows: WriteRows) => rows.switched),
-  checkpoint: new ColumnSet(COLUMNS.checkpoint, (rows: WriteRows) => rows.checkpoint),
-  notify: new ColumnSet(COLUMNS.notify, (rows: WriteRows) => rows.notify),
-};
+export const WRITE_TABLES = columnSets<typeof COLUMNS, WriteRows>(COLUMNS);
 
 /** One history entry row per action the group wrote to (H1). */
 interface EntryRow {
