@@ -143,25 +143,26 @@ export async function emptyFlushRoundTrip(url: string, cookie: string, flushes =
   const { api, close } = apiClient(url, cookie, "websocket");
   const boardId = await newBoard(api);
   const { version } = await api.sync.load.query({ boardId });
+  const flush = () =>
+    api.sync.flush.mutate({ boardId, clientId: "empty", batchSeq: 0, from: version, commands: [] });
+  const timed = await firstAndWarm(flush, flushes);
+  await close();
+  return timed;
+}
+
+/** `call` timed one after another: the first WARM_FLUSHES after the server started, then `warm`. */
+async function firstAndWarm(call: () => Promise<unknown>, warm: number) {
   const timed = async (count: number) => {
     const samples: number[] = [];
     for (let i = 0; i < count; i++) {
       const start = performance.now();
-      await api.sync.flush.mutate({
-        boardId,
-        clientId: "empty",
-        batchSeq: 0,
-        from: version,
-        commands: [],
-      });
+      await call();
       samples.push(performance.now() - start);
     }
     return samples;
   };
   const first = await timed(WARM_FLUSHES);
-  const warm = await timed(flushes);
-  await close();
-  return { first, warm };
+  return { first, warm: await timed(warm) };
 }
 
 /**
@@ -174,19 +175,9 @@ export async function idleRoundTrip(url: string, cookie: string, transport: Tran
   const boardId = await newBoard(api);
   const one = writer(api, boardId, `idle-${transport}`);
   await one.start();
-  const timed = async (flushes: number) => {
-    const samples: number[] = [];
-    for (let i = 0; i < flushes; i++) {
-      const start = performance.now();
-      await one.edit();
-      samples.push(performance.now() - start);
-    }
-    return samples;
-  };
-  const first = await timed(WARM_FLUSHES);
-  const warm = await timed(IDLE_FLUSHES);
+  const timed = await firstAndWarm(() => one.edit(), IDLE_FLUSHES);
   await close();
-  return { first, warm };
+  return timed;
 }
 
 export async function saturation(server: ServerProcess, cookie: string, transport: Transport) {
