@@ -12,23 +12,13 @@ import { startServer } from "../test/server-process";
 import { type Api, apiClient, signUp } from "./clients";
 import { COMMANDS, FOCUS, FOCUS_TOUCHES, historyFlushes } from "./history-seed";
 import { printTopSelfTime } from "./profile";
-import { percentile } from "./stats";
+import { percentile, timed } from "./stats";
 
 const PORT = 3290;
 const SAMPLES = 100;
 const TARGETS = { item: 20, deleted: 20, compare: 50 };
 const PROFILE = process.env.HISTORY_PROFILE === "1";
 const PROFILE_DIR = path.resolve(".data/profile-history");
-
-async function timed(samples: number, read: () => Promise<unknown>): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const start = performance.now();
-    await read();
-    out.push(performance.now() - start);
-  }
-  return out;
-}
 
 async function seedOverTheWire(api: Api): Promise<{ boardId: string; head: number }> {
   const { id: boardId } = await api.board.create.mutate({ title: "History over the wire" });

@@ -13,6 +13,17 @@ export function time(fn: () => void): number {
   return performance.now() - start;
 }
 
+/** Each of `samples` calls of `call`, one after another: its duration in ms. */
+export async function timed(samples: number, call: () => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const start = performance.now();
+    await call();
+    out.push(performance.now() - start);
+  }
+  return out;
+}
+
 export function report(name: string, value: string, target: string, ok: boolean) {
   console.log(`${ok ? "✓" : "✗"} ${name.padEnd(58)} ${value.padEnd(26)} target ${target}`);
 }

@@ -23,7 +23,7 @@ import {
   signUp,
   type Transport,
 } from "./clients";
-import { median, percentile, runBench } from "./stats";
+import { median, percentile, runBench, timed } from "./stats";
 
 const PORT = 3230;
 const WRITERS = 50;
@@ -152,17 +152,8 @@ export async function emptyFlushRoundTrip(url: string, cookie: string, flushes =
 
 /** `call` timed one after another: the first WARM_FLUSHES after the server started, then `warm`. */
 async function firstAndWarm(call: () => Promise<unknown>, warm: number) {
-  const timed = async (count: number) => {
-    const samples: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const start = performance.now();
-      await call();
-      samples.push(performance.now() - start);
-    }
-    return samples;
-  };
-  const first = await timed(WARM_FLUSHES);
-  return { first, warm: await timed(warm) };
+  const first = await timed(WARM_FLUSHES, call);
+  return { first, warm: await timed(warm, call) };
 }
 
 /**
