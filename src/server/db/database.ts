@@ -52,8 +52,16 @@ function preparedStatementName(query: { sql: string }): string {
   return statementName(query.sql);
 }
 
+/** Marked statements' names by text: hashed once per text (a few texts, each run per flush). */
+const statementNames = new Map<string, string>();
+
 function statementName(text: string): string {
-  return `rewind_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `rewind_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }
 
 /**

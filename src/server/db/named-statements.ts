@@ -11,9 +11,6 @@ import type { HotStatements } from "./hot-statements";
  * type (`${value}::int[]`), as the statement builder's do.
  */
 export class NamedStatements implements HotStatements {
-  /** Statement text → its name (hashed once per text, not per call). */
-  private readonly names = new Map<string, string>();
-
   constructor(
     private readonly pool: pg.Pool,
     private readonly nameOf: (text: string) => string,
@@ -21,12 +18,7 @@ export class NamedStatements implements HotStatements {
 
   async query<T>(statement: Prisma.Sql): Promise<T[]> {
     const { text, values } = statement;
-    let name = this.names.get(text);
-    if (name === undefined) {
-      name = this.nameOf(text);
-      this.names.set(text, name);
-    }
-    const result = await this.pool.query({ name, text, values });
+    const result = await this.pool.query({ name: this.nameOf(text), text, values });
     return result.rows as T[];
   }
 }
